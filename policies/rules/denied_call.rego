@@ -25,13 +25,13 @@ import data.leastrole.lib.functions
 
 findings := [finding |
 	input.usage.present
-	some p in input.usage.principals
-	p.sessionKind == "function"
-	denied := [a | some a in p.actions; a.deniedCount > 0]
-	count(denied) > 0
+	some positions in denied_principals
+	ordered := sort(positions)
+	p := input.usage.principals[ordered[0]]
+	denied := [a | some i in ordered; some a in input.usage.principals[i].actions; a.deniedCount > 0]
 	resource := resource_of(p)
 	total := sum([a.deniedCount | some a in denied])
-	summary := sort([sprintf("%s (%s)", [a.action, count_and_reasons(a)]) | some a in denied])
+	summary := sort([sprintf("%s (%s)", [name, counted_text([a | some a in denied; a.action == name])]) | some name in {a.action | some a in denied}])
 	finding := {
 		"resource": resource,
 		"detail": detail(p),
@@ -50,6 +50,28 @@ findings := [finding |
 		},
 	}
 ]
+
+# The function sessions with a denied call, by what the finding is on (their positions in the usage
+# section): one function may have several principals (the records that say which function the
+# credentials were issued to, userIdentity.inScopeOf, and older ones attributed by session name:
+# src/usage/labels.ts), reported as one finding.
+denied_principals[key] contains i if {
+	some i, p in input.usage.principals
+	p.sessionKind == "function"
+	some a in p.actions
+	a.deniedCount > 0
+	key := [p.roleArn, principal_key(p)]
+}
+
+principal_key(p) := p.functionArn if is_string(object.get(p, "functionArn", null))
+
+principal_key(p) := sprintf("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))
+
+# An action's refusals, as count_and_reasons says them; an action refused in several of the
+# function's sessions is said once, with their calls and reasons together.
+counted_text(same) := count_and_reasons(same[0]) if count(same) == 1
+
+counted_text(same) := count_and_reasons({"deniedCount": sum([a.deniedCount | some a in same]), "deniedBy": sort({r | some a in same; some r in object.get(a, "deniedBy", [])})}) if count(same) > 1
 
 # The function as the user's code names it (analysis.display_name), when the document holds it.
 function_label(p) := analysis.display_name(functions.by_arn[p.functionArn]) if {

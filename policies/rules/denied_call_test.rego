@@ -86,3 +86,17 @@ test_iac_function_is_named_as_written if {
 	f.message == "Function ApiFunction made 3 denied calls: kms:Decrypt (3)"
 	f.resource.name == "api"
 }
+
+# A function's records with userIdentity.inScopeOf and older ones without it are two principals of
+# the function (src/usage/labels.ts): one finding for the function, an action refused in both
+# counted once with both's calls.
+test_two_principals_of_one_function_are_one_finding if {
+	fs := denied_call.findings with input as {"functions": [{"arn": fn_arn, "name": "api"}], "usage": {"present": true, "principals": [
+		session("function", fn_arn, [action("kms:Decrypt", 3, 3), action("sqs:SendMessage", 5, 1)]),
+		session("function", fn_arn, [action("kms:Decrypt", 2, 2)]),
+	]}}
+	count(fs) == 1
+	some f in fs
+	f.message == "Function api made 6 denied calls: kms:Decrypt (5), sqs:SendMessage (1)"
+	count(f.evidence.denied) == 3
+}

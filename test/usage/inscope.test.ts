@@ -157,19 +157,21 @@ describe("leastrole audit of the multi-region deployment (CLI, the compiled rule
     const older = JSON.parse(JSON.stringify(trail.Records[0])) as { [k: string]: unknown } & { userIdentity: { inScopeOf?: unknown } };
     delete older.userIdentity.inScopeOf;
     Object.assign(older, { eventTime: "2026-08-20T10:00:00Z", awsRegion: "us-west-2", eventName: "DescribeAddresses", eventID: "6eed181e-ef5b-46bd-b440-000000000009", requestParameters: { publicIpsSet: {} } });
+    // A call refused in each of the two: one denied-call finding for the function (LR009).
+    const refused = (rec: { [k: string]: unknown }, id: string): object => ({ ...rec, eventID: id, eventName: "TerminateInstances", requestParameters: { instancesSet: { items: [{ instanceId: "i-0abc1234" }] } }, errorCode: "Client.UnauthorizedOperation", errorMessage: "You are not authorized to perform this operation." });
     mkdirSync(join(dir, "cloudtrail"));
-    writeFileSync(join(dir, "cloudtrail", `${ACCT}_CloudTrail_us-east-1_20260827T2000Z_inscope.json`), JSON.stringify({ Records: [...trail.Records, older] }));
+    writeFileSync(join(dir, "cloudtrail", `${ACCT}_CloudTrail_us-east-1_20260827T2000Z_inscope.json`), JSON.stringify({ Records: [...trail.Records, older, refused(trail.Records[0] as { [k: string]: unknown }, "6eed181e-ef5b-46bd-b440-000000000010"), refused(older, "6eed181e-ef5b-46bd-b440-000000000011")] }));
     const cli = join(__dirname, "..", "..", "dist", "cli.js");
     const run = (command: string, args: string[]) => spawnSync(process.execPath, [cli, command, dir, ...args, "--as-of", "2026-09-01T00:00:00Z"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
     const document = JSON.parse(run("normalize", []).stdout) as { usage: { principals: Array<{ functionArn: string | null; sessionKind: string; actions: Array<{ action: string }> }> } };
     const mine = (arn: string | null): string[][] => document.usage.principals.filter((p) => p.functionArn === arn).map((p) => [p.sessionKind, ...p.actions.map((a) => a.action)]).sort();
-    expect(mine(fnArn("us-west-2"))).toEqual([["function", "ec2:DescribeAddresses"], ["function", "ec2:DescribeInstances"]]);
+    expect(mine(fnArn("us-west-2"))).toEqual([["function", "ec2:DescribeAddresses", "ec2:TerminateInstances"], ["function", "ec2:DescribeInstances", "ec2:TerminateInstances"]]);
     expect(mine(fnArn("us-east-1"))).toEqual([["function", "ec2:DescribeRegions"]]);
     expect(mine(null)).toEqual([["other", "ec2:DescribeVolumes"]]);
     // The rules read both principals of the us-west-2 copy as its usage (LR001's evidence): the
     // pair [role, function] is no longer one principal (policies/lib/functions.rego).
     const audit = run("audit", ["--format", "json", "--quiet"]);
-    const report = JSON.parse(audit.stdout) as { findings: Array<{ ruleId: string; evidence: { usedActions?: { [arn: string]: string[] } } }>; diagnostics: unknown[]; warnings: Array<{ code: string }> };
+    const report = JSON.parse(audit.stdout) as { findings: Array<{ ruleId: string; resource: { arn: string }; message: string; evidence: { usedActions?: { [arn: string]: string[] } } }>; diagnostics: unknown[]; warnings: Array<{ code: string }> };
     expect(report.diagnostics).toEqual([]);
     expect(report.findings.find((f) => f.ruleId === "LR001")?.evidence.usedActions).toEqual({
       [fnArn("us-east-1")]: ["ec2:DescribeRegions"],
@@ -177,5 +179,6 @@ describe("leastrole audit of the multi-region deployment (CLI, the compiled rule
       [fnArn("us-west-2")]: ["ec2:DescribeAddresses", "ec2:DescribeInstances"],
     });
     expect(report.warnings.map((w) => w.code)).toEqual(["unattributed-sessions", "issued-to-function-not-in-inputs"]);
+    expect(report.findings.filter((f) => f.ruleId === "LR009").map((f) => [f.resource.arn, f.message])).toEqual([[fnArn("us-west-2"), `Function ${NAME} made 2 denied calls: ec2:TerminateInstances (2)`]]);
   });
 });
