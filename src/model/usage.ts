@@ -13,7 +13,10 @@ export interface UsageSection {
   /**
    * One entry per (account, role, session): a function's own calls, or another session on the
    * role; all of a role's Lambda service sessions (awslambda_…) are one entry, `sessionName`
-   * `awslambda_*`.
+   * `awslambda_*`. Sessions whose records say which function the credentials were issued to
+   * (`userIdentity.inScopeOf`) are one entry per function too: a name's sessions of two regions'
+   * functions are two entries, and a function may have two (those records, and older ones
+   * attributed by name).
    */
   principals: PrincipalUsage[];
   /** Granted-versus-used, per function (and per role for sessions that are not functions). */
