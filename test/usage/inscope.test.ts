@@ -111,6 +111,34 @@ describe("userIdentity.inScopeOf attributes a call to the function its credentia
     }
   });
 
+  it("the same with two workers and the files in another order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-inscope-workers-"));
+    const records = (JSON.parse(readFileSync(TRAIL, "utf8")) as { Records: object[] }).Records;
+    writeFileSync(join(dir, "a.json"), JSON.stringify({ Records: records.slice(0, 2) }));
+    writeFileSync(join(dir, "b.json"), JSON.stringify({ Records: records.slice(2) }));
+    const one = await readUsage([TRAIL], { workers: 1 });
+    const two = await readUsage([join(dir, "b.json"), join(dir, "a.json")], { workers: 2 });
+    expect(two.sessions).toEqual(one.sessions);
+  });
+
+  it("a Lambda service session (awslambda_…) whose records name the function is that function's, folded per function", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-inscope-service-"));
+    const base = (JSON.parse(readFileSync(TRAIL, "utf8")) as { Records: Array<{ [k: string]: unknown }> }).Records[0] as { [k: string]: unknown };
+    // Two service sessions for the us-west-2 copy (its log stream), one without inScopeOf (Lambda's own, the role's).
+    const service = (n: number, scoped: boolean): object => {
+      const rec = JSON.parse(JSON.stringify(base).replaceAll(`AROAEXAMPLEEXAMPLE01:${NAME}`, `AROAEXAMPLEEXAMPLE01:awslambda_${n}_20260827170000000`).replaceAll(`/${NAME}"`, `/awslambda_${n}_20260827170000000"`)) as { [k: string]: unknown } & { userIdentity: { inScopeOf?: unknown } };
+      if (!scoped) delete rec.userIdentity.inScopeOf;
+      return { ...rec, eventID: `svc-${n}`, eventSource: "logs.amazonaws.com", eventName: "CreateLogStream", requestParameters: { logGroupName: `/aws/lambda/${NAME}`, logStreamName: "2026/08/27/[$LATEST]0123" } };
+    };
+    writeFileSync(join(dir, "svc.json"), JSON.stringify({ Records: [service(1, true), service(2, true), service(3, false)] }));
+    const agg = await readUsage([join(dir, "svc.json")], { workers: 1 });
+    const section = startLabelling(agg, DOC, { asOf: "2026-09-01T00:00:00Z" }).finish();
+    expect(section.principals.map((p) => [p.sessionKind, p.sessionName, p.sessionCount, p.functionArn, p.actions.map((a) => a.action).join(",")])).toEqual([
+      ["lambda-service", "awslambda_*", 1, null, "logs:CreateLogStream"],
+      ["function", "awslambda_*", 2, fnArn("us-west-2"), "logs:CreateLogStream"],
+    ]);
+  });
+
   it("through lookup-events output (CloudTrailEvent strings parsed whole)", async () => {
     const agg = await readUsage([LOOKUP], { workers: 1 });
     expect(agg.files[0]?.format).toBe("cloudtrail-lookup-events");
