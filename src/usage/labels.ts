@@ -211,6 +211,10 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     }
   }
   const functionByArn = new Map<string, LambdaFunction>(document.functions.map((f) => [f.arn, f]));
+  // Scoped sessions whose function is not the document's (issuedFunction), by role: said for the
+  // roles the document's functions run with, as unattributed sessions are (unattributed.ts).
+  const notHeldByRole = new Map<string, NotHeld[]>();
+  const functionRoleKeys = new Set(document.functions.flatMap((f) => [f.roleArn, ...f.versions.map((v) => v.roleArn)].map(roleKey)));
   const sessionsByFunction = new Map<string, SessionUsage[]>();
   const serviceSessionsByRole = new Map<string, SessionUsage[]>();
   // Sessions on a role attributed to none of its functions: what they called is not "unused" for
@@ -233,7 +237,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     if (scoped) {
       const issued = issuedFunction(s, documentRole, functionByArn, deployed.functionOf(s));
       fn = issued.fn;
-      if (fn === null) deploymentWarnings.push(issued.warning as Warning);
+      if (issued.notHeld !== null) pushTo(notHeldByRole, roleKey(documentRole ?? s.roleArn), issued.notHeld);
     } else if (!lambdaService) {
       const cands = fnByRoleAndName.get(`${s.accountId}/${roleNameOf(s.roleArn)}/${s.sessionName}`) ?? [];
       const inRegion = cands.filter((f) => s.regions.includes(f.region));
@@ -251,6 +255,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     else if (fn === null) pushTo(otherSessionsByRole, k, s);
   }
   appendAll(deploymentWarnings, deployed.warnings);
+  appendAll(deploymentWarnings, notHeldWarnings(notHeldByRole, functionRoleKeys));
   appendAll(deploymentWarnings, unknownActionWarnings(aggregate.sessions));
   // The principals are final before any label is made (labels do not change them).
   section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
@@ -1018,34 +1023,57 @@ function applyExceptions(ls: PermissionLabels, lsRoleKey: string, exceptions: Re
   }
 }
 
+/** A scoped session whose function the document does not hold (issuedFunction). */
+interface NotHeld {
+  roleArn: string;
+  sessionName: string;
+  functionArn: string;
+  calls: number;
+  /** The role the document's function of that ARN runs with, when it holds one with another role. */
+  otherRole: string | null;
+}
+
 /**
  * The document's function a scoped session's credentials were issued to (SessionUsage.functionArn,
  * from inScopeOf): the function of that ARN (a qualifier dropped) running with the session's role,
  * in the function or one of its versions; else the template function the deployed names matched
- * (deployed-names.ts), when it is in the ARN's region and account. Null with the warning that says
- * why otherwise: the session is then attributed to no function, as a session whose name matches
- * none (labels count its calls unknowable for the role's functions, unattributed.ts says so), not
- * to a function of its name elsewhere.
+ * (deployed-names.ts), when it is in the ARN's region and account. Otherwise null, and what the
+ * warning says: the session is attributed to no function, as a session whose name matches none
+ * (labels count its calls unknowable for the role's functions, unattributed.ts says so), not to a
+ * function of its name elsewhere.
  */
-function issuedFunction(s: SessionUsage, documentRole: string | null, byArn: ReadonlyMap<string, LambdaFunction>, deployedFn: LambdaFunction | null): { fn: LambdaFunction | null; warning: Warning | null } {
+function issuedFunction(s: SessionUsage, documentRole: string | null, byArn: ReadonlyMap<string, LambdaFunction>, deployedFn: LambdaFunction | null): { fn: LambdaFunction | null; notHeld: NotHeld | null } {
   const issuedTo = s.functionArn as string;
   const parts = issuedTo.split(":");
   const arn = parts.slice(0, 7).join(":");
   const role = roleKey(documentRole ?? s.roleArn);
   const runsWith = (f: LambdaFunction): boolean => roleKey(f.roleArn) === role || f.versions.some((v) => roleKey(v.roleArn) === role);
   const fn = byArn.get(arn);
-  if (fn !== undefined && runsWith(fn)) return { fn, warning: null };
-  if (fn === undefined && deployedFn !== null && deployedFn.region === parts[3] && deployedFn.accountId === parts[4] && runsWith(deployedFn)) return { fn: deployedFn, warning: null };
-  const calls = s.actions.reduce((n, a) => n + a.count, 0);
-  const why = fn === undefined ? "which the inputs do not hold" : `which runs with another role in the inputs (${fn.roleArn})`;
-  return {
-    fn: null,
-    warning: {
+  if (fn !== undefined && runsWith(fn)) return { fn, notHeld: null };
+  if (fn === undefined && deployedFn !== null && deployedFn.region === parts[3] && deployedFn.accountId === parts[4] && runsWith(deployedFn)) return { fn: deployedFn, notHeld: null };
+  return { fn: null, notHeld: { roleArn: s.roleArn, sessionName: s.sessionName, functionArn: issuedTo, calls: s.actions.reduce((n, a) => n + a.count, 0), otherRole: fn?.roleArn ?? null } };
+}
+
+const NOT_HELD_SHOWN = 5;
+
+/** One `issued-to-function-not-in-inputs` warning per role of the document's functions, naming the functions (the first five) and their calls. */
+function notHeldWarnings(byRole: ReadonlyMap<string, NotHeld[]>, functionRoles: ReadonlySet<string>): Warning[] {
+  const out: Warning[] = [];
+  for (const [k, list] of [...byRole].sort((a, b) => cmp(a[0], b[0]))) {
+    if (!functionRoles.has(k)) continue;
+    const sorted = [...list].sort((a, b) => cmp(a.functionArn, b.functionArn) || cmp(a.sessionName, b.sessionName));
+    const calls = sorted.reduce((n, x) => n + x.calls, 0);
+    const shown = sorted.slice(0, NOT_HELD_SHOWN).map((x) => `${x.functionArn} (session ${x.sessionName}, ${x.calls} call${x.calls === 1 ? "" : "s"}${x.otherRole === null ? "" : `; the inputs' function of that ARN runs with ${x.otherRole}`})`);
+    const more = sorted.length > NOT_HELD_SHOWN ? ` and ${sorted.length - NOT_HELD_SHOWN} more` : "";
+    out.push({
       code: "issued-to-function-not-in-inputs",
       severity: "warning",
-      message: `session ${s.sessionName} of ${s.roleArn}: CloudTrail says its credentials were issued to ${issuedTo} (userIdentity.inScopeOf), ${why}; its ${calls} call${calls === 1 ? " is" : "s are"} attributed to no function (not to a function of the same name elsewhere)`,
-    },
-  };
+      message:
+        `role ${(sorted[0] as NotHeld).roleArn}: CloudTrail says (userIdentity.inScopeOf) the credentials of ${calls} call${calls === 1 ? "" : "s"} were issued to ${sorted.length === 1 ? "a function" : "functions"} the inputs do not hold with this role: ${shown.join(", ")}${more}. ` +
+        `They are attributed to no function, not to a function of the same name in another region or account; give the inputs of ${sorted.length === 1 ? "that function" : "those functions"} (the account's export of ${sorted.length === 1 ? "its" : "their"} regions) to have them counted.`,
+    });
+  }
+  return out;
 }
 
 function principalOf(s: SessionUsage, fn: LambdaFunction | null, kind: PrincipalUsage["sessionKind"], documentRole: string | null = null): PrincipalUsage {

@@ -21,7 +21,7 @@ export const S_TYPE = 7;
 export const S_CATEGORY = 8;
 /** 1 true, 0 false, -1 absent or not a boolean. */
 export const S_MANAGEMENT = 9;
-/** The session key: one symbol per distinct S_UI_* six; -1 when userIdentity is absent or not an object. */
+/** The session key: one symbol per distinct S_UI_* six (and S_UI_SCOPE_* pair, when inScopeOf is there); -1 when userIdentity is absent or not an object. */
 export const S_IDENTITY = 10;
 /** eventID's fingerprint (fingerprints.ts), when S_ID_STATE has S_ID_EVENT. */
 export const S_FP1 = 11;

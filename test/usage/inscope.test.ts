@@ -80,7 +80,8 @@ const EXPECTED = [
   ["other", NAME, "-", "us-east-1", "ec2:DescribeVolumes×1"],
 ].sort();
 const NOT_HELD = [
-  `session ${NAME} of ${ROLE}: CloudTrail says its credentials were issued to ${fnArn("eu-west-1")} (userIdentity.inScopeOf), which the inputs do not hold; its 1 call is attributed to no function (not to a function of the same name elsewhere)`,
+  `role ${ROLE}: CloudTrail says (userIdentity.inScopeOf) the credentials of 1 call were issued to a function the inputs do not hold with this role: ${fnArn("eu-west-1")} (session ${NAME}, 1 call). ` +
+    "They are attributed to no function, not to a function of the same name in another region or account; give the inputs of that function (the account's export of its regions) to have them counted.",
 ];
 
 describe("userIdentity.inScopeOf attributes a call to the function its credentials were issued to", () => {
@@ -143,6 +144,22 @@ describe("userIdentity.inScopeOf attributes a call to the function its credentia
     const agg = await readUsage([LOOKUP], { workers: 1 });
     expect(agg.files[0]?.format).toBe("cloudtrail-lookup-events");
     expect(attribution(agg)).toEqual({ section: EXPECTED, warnings: NOT_HELD });
+  });
+
+  it("a function of that ARN with another role is not the session's; roles of no function of the inputs are not warned about", async () => {
+    const agg = await readUsage([TRAIL], { workers: 1 });
+    const OTHER = `arn:aws:iam::${ACCT}:role/other-role`;
+    const moved = { roles: [role], functions: [fn("us-east-1"), { ...fn("us-west-2"), roleArn: OTHER }] };
+    const labelling = startLabelling(agg, moved, { asOf: "2026-09-01T00:00:00Z" });
+    const section = labelling.finish();
+    expect(section.principals.filter((p) => p.sessionName === NAME).map((p) => [p.sessionKind, p.functionArn]).sort()).toEqual([["function", fnArn("us-east-1")], ["other", null], ["other", null]]);
+    const warning = labelling.warnings.find((w) => w.code === "issued-to-function-not-in-inputs")?.message ?? "";
+    expect(warning).toContain(`${fnArn("us-west-2")} (session ${NAME}, 2 calls; the inputs' function of that ARN runs with ${OTHER})`);
+    expect(warning).toContain(`${fnArn("eu-west-1")} (session ${NAME}, 1 call)`);
+    // No function of the inputs runs with the role: its sessions are nobody's, and nothing is said.
+    const none = startLabelling(agg, { roles: [role], functions: [] }, { asOf: "2026-09-01T00:00:00Z" });
+    none.finish();
+    expect(none.warnings.filter((w) => w.code === "issued-to-function-not-in-inputs")).toEqual([]);
   });
 
   it("reads the function only from a Lambda issuer, and an inScopeOf that is not an object as none", () => {
