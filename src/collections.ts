@@ -27,6 +27,11 @@ export function appendAll<T>(list: T[], items: Iterable<T>): void {
   for (const item of items) list.push(item);
 }
 
+/** The distinct strings of both lists, sorted (a record's list of names that several inputs add to). */
+export function sortedUnion(a: readonly string[] | undefined, b: readonly string[]): string[] {
+  return [...new Set([...(a ?? []), ...b])].sort();
+}
+
 /** Items by key (a null key: left out), each list in the items' order. */
 export function groupBy<T>(items: readonly T[], key: (t: T) => string | null): Map<string, T[]> {
   const out = new Map<string, T[]>();

@@ -10,6 +10,7 @@ import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { isVersionQualifier } from "../sources/arns.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
+import { sortedUnion } from "../collections.js";
 import { mappingOf, mskAccessSentence, mskAccessUnknown } from "./kafka-access.js";
 import { namedInText } from "../deployment-account.js";
 
@@ -276,7 +277,7 @@ export function applyPatches(
       policies.set(fn.arn, [...(policies.get(fn.arn) ?? []), { document: p.resourcePolicy, qualifier, sources: p.resourcePolicyStatementSources ?? null, part: p.resourcePolicyPart === true }]);
     }
     // A Config rule of another file (a template that names a deployed function's ARN) is as much the function's.
-    if (p.configRules) fn.configRules = addConfigRules(fn.configRules, p.configRules);
+    if (p.configRules) fn.configRules = sortedUnion(fn.configRules, p.configRules);
     if (p.functionUrl) urls.set(fn.arn, [...(urls.get(fn.arn) ?? []), p.functionUrl]);
     if (p.tags) fn.tags = Object.fromEntries(Object.entries({ ...p.tags, ...fn.tags }).sort(([a], [b]) => compareStrings(a, b)));
     if (p.destinations) {
@@ -297,11 +298,6 @@ export function applyPatches(
   }
   // Every function, not only those with URL files: a template can declare two URLs of one qualifier.
   for (const fn of functions.values()) fn.functionUrls = functionUrlsOf([...fn.functionUrls, ...(urls.get(fn.arn) ?? [])]);
-}
-
-/** The union of two lists of Config rule names, sorted (LambdaFunction.configRules). */
-export function addConfigRules(a: readonly string[] | undefined, b: readonly string[]): string[] {
-  return [...new Set([...(a ?? []), ...b])].sort(compareStrings);
 }
 
 function mergeTriggers(a: Trigger[], b: Trigger[]): Trigger[] {

@@ -12,6 +12,7 @@ import { childPath } from "./located.js";
 import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
 import { printable } from "../../printable.js";
+import { sortedUnion } from "../../collections.js";
 import { isVpcAccessType } from "../lambda-event-source-mappings.js";
 import { warnConditionalTarget } from "./conditional-targets.js";
 
@@ -314,9 +315,8 @@ export function readConfigRule(reader: TemplateReader, id: string, r: SamResourc
   if (!isRecord(source) || reader.resolver.resolve(source.Owner) !== "CUSTOM_LAMBDA" || source.SourceIdentifier === undefined) return;
   const name = reader.propString(r, "ConfigRuleName") ?? id;
   const t = target(reader, source.SourceIdentifier, r);
-  const add = (rules: string[] | undefined): string[] => [...new Set([...(rules ?? []), name])].sort();
-  if (t.local) t.local.fn.configRules = add(t.local.fn.configRules);
-  else if (t.patch) t.patch.patch.configRules = add(t.patch.patch.configRules);
+  if (t.local) t.local.fn.configRules = sortedUnion(t.local.fn.configRules, [name]);
+  else if (t.patch) t.patch.patch.configRules = sortedUnion(t.patch.patch.configRules, [name]);
 }
 
 export function readEventSourceMapping(reader: TemplateReader, id: string, r: SamResource): void {

@@ -10,7 +10,7 @@ import { lambdaModuleOfFunction, withTerraformModule } from "./lambda-module.js"
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
-import { own } from "../../collections.js";
+import { own, sortedUnion } from "../../collections.js";
 import { isVpcAccessType } from "../lambda-event-source-mappings.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
@@ -245,11 +245,10 @@ export function readConfigRule(p: PlanReader, r: TfResource): void {
     else if (evaluated !== undefined && splitFunctionArn(evaluated) !== null) t = byConfig;
   }
   if (!t) return;
-  const add = (rules: string[] | undefined): string[] => [...new Set([...(rules ?? []), name])].sort();
-  if (t.fn) t.fn.fn.configRules = add(t.fn.fn.configRules);
+  if (t.fn) t.fn.fn.configRules = sortedUnion(t.fn.fn.configRules, [name]);
   else {
     const patch = patchFor(p, { ...t, qualifier: null }, r);
-    patch.patch.configRules = add(patch.patch.configRules);
+    patch.patch.configRules = sortedUnion(patch.patch.configRules, [name]);
   }
 }
 
