@@ -9,14 +9,16 @@
 #   policies, create policy versions, change a trust policy, mint access keys or passwords, add
 #   users to groups; assume any role, or assume a more privileged role (administrator, or with
 #   escalation paths of its own) whose trust policy lets it in (its ARN, its function's session,
-#   its account, or everyone); or replace another function's code or layers. Each step is
+#   its account, or everyone), directly or through a chain of at most five roles each of which
+#   may assume the next (role chaining); or replace another function's code or layers. Each step is
 #   decided by the IAM engine on its target with the context it implies
 #   (iam:PassedToService for PassRole; the target's trust policy for AssumeRole, which must name
 #   the caller or delegate to its account), so a resource constraint that excludes every target, a
 #   condition that fails, a Deny or a permissions boundary removes the path, while a NotAction
-#   grant or a wildcard that still reaches a target keeps it. Severity critical (the role can
-#   become administrator); high when the path depends on conditions the inputs do not settle
-#   (a trust policy's sts:ExternalId or aws:MultiFactorAuthPresent).
+#   grant or a wildcard that still reaches a target keeps it; in a chain every hop is decided so,
+#   with the policies of the role that makes it. Severity critical (the role can become
+#   administrator); high when the path depends on conditions the inputs do not settle (a trust
+#   policy's sts:ExternalId or aws:MultiFactorAuthPresent, at any hop of a chain).
 #   Runs on execution roles by default; with `--scope account` (config `scope: account`) on every
 #   role and IAM user.
 # related_resources:
@@ -96,7 +98,7 @@ describe(_, p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), c
 
 # Assuming a more privileged role: which role, what of its trust policy lets the principal in and
 # why it is more privileged, as the analysis says it (`<name> can assume <reasons>`:
-# assumeRolePath in src/analysis/escalation.ts), without the principal's name.
+# AssumeRoleChains.pathOf in src/analysis/escalation.ts), without the principal's name.
 describe(entity, p) := sprintf("%s (%s on %s): %s", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2)), trim_prefix(p.why, sprintf("%s can assume ", [entity.name]))]) if p.id == "sts-assume-role"
 
 # The targets as the message shows them, in the order of those names (then the listed resource)

@@ -116,3 +116,35 @@ test_assume_role_under_a_trust_condition_is_high if {
 	f.severity == "high"
 	endswith(f.message, "(only under conditions the inputs do not settle)")
 }
+
+# A chain of roles (role chaining: src/analysis/escalation.ts, AssumeRoleChains): the message says
+# the role assumed first (the resource, the one the role's own policies or its trust let it assume),
+# each further role with what of its trust lets the one before in, why the last is more privileged,
+# and the chain.
+test_assume_role_chain_says_the_chain_and_why_the_last_is_privileged if {
+	why := "app can assume b, which trusts app by its ARN and can assume admin, which trusts b by its ARN and is administrator (AdministratorAccess allows every action on every resource) (chain app → b → admin)"
+	p := object.union(path("sts-assume-role", false), {
+		"title": "Assume a more privileged role",
+		"actions": ["sts:AssumeRole"],
+		"resources": ["arn:aws:iam::123456789012:role/b"],
+		"why": why,
+	})
+	some f in privilege_escalation.findings with input as {"roles": [role(true, [p])], "principals": []}
+	f.severity == "critical"
+	f.message == "Role app has 1 privilege-escalation path: Assume a more privileged role (sts:AssumeRole on arn:aws:iam::123456789012:role/b): b, which trusts app by its ARN and can assume admin, which trusts b by its ARN and is administrator (AdministratorAccess allows every action on every resource) (chain app → b → admin)"
+	f.evidence.paths[0].why == why
+	f.evidence.paths[0].resources == ["arn:aws:iam::123456789012:role/b"]
+}
+
+test_assume_role_chain_of_an_iam_user_under_a_trust_condition_is_high if {
+	p := object.union(path("sts-assume-role", true), {
+		"title": "Assume a more privileged role",
+		"actions": ["sts:AssumeRole"],
+		"resources": ["arn:aws:iam::123456789012:role/b"],
+		"why": "dev can assume b, which trusts dev by its ARN and can assume admin, which trusts the account 123456789012 and is administrator (AdministratorAccess allows every action on every resource) (chain dev → b → admin) (only under conditions the inputs do not settle)",
+	})
+	some f in privilege_escalation.findings with input as {"roles": [], "principals": [user([p])]}
+		with data.leastrole.config.scope as "account"
+	f.severity == "high"
+	f.message == "User dev has 1 privilege-escalation path: Assume a more privileged role (sts:AssumeRole on arn:aws:iam::123456789012:role/b): b, which trusts dev by its ARN and can assume admin, which trusts the account 123456789012 and is administrator (AdministratorAccess allows every action on every resource) (chain dev → b → admin) (only under conditions the inputs do not settle)"
+}

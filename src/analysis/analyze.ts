@@ -12,7 +12,7 @@ import { evaluateRequirements, unneededCapabilities } from "./function-requireme
 import { analyzeTrust } from "./trust.js";
 import { layerPolicyGrants, publicUrlGrants, resourcePolicyGrants } from "./resource-policy.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
-import { administratorPolicy, ASSUME_ROLE_METHOD, assumeRolePath, ESCALATION_METHODS, escalationPaths, indexTargets, type RolePrivilege } from "./escalation.js";
+import { administratorPolicy, ASSUME_ROLE_METHOD, AssumeRoleChains, ESCALATION_METHODS, escalationPaths, indexTargets, type RolePrivilege } from "./escalation.js";
 import type { BlockedEscalation, EscalationPath } from "../model/analysis.js";
 import { buildReaderIndex } from "./readers.js";
 import { scopeSuggestions } from "./scope.js";
@@ -130,8 +130,10 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     return { role, identity: policies.identity, analysis };
   });
 
-  // Second pass: the roles each principal may assume that are more privileged (sts-assume-role),
-  // judged by the first pass's paths, so that no path depends on another's second pass (A → B → A).
+  // Second pass: the roles each principal may assume that are more privileged (sts-assume-role):
+  // privileged themselves by the first pass's paths, or by a chain of roles to assume that ends at
+  // one (AssumeRoleChains: decided to a fixpoint before any path is added, so no path depends on
+  // the order of the roles, and A → B → A adds nothing).
   const firstPass = new Map(roles.map(({ role, analysis }) => [role.arn, analysis.escalationPaths]));
   const privileges = new Map<string, RolePrivilege>();
   const privilegeOf = (r: Role): RolePrivilege => {
@@ -139,8 +141,8 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     if (hit === undefined) privileges.set(r.arn, (hit = { administrator: administratorPolicy(policiesFor(r)), paths: firstPass.get(r.arn) ?? [] }));
     return hit;
   };
-  // Every role's second pass is decided before any is added: a role's privilege is its first pass.
-  const assumed = roles.map(({ role }) => assumeRolePath(role, policiesFor(role), targets, document.roles, privilegeOf));
+  const chains = new AssumeRoleChains(targets, document.roles, policiesFor, privilegeOf);
+  const assumed = roles.map(({ role }) => chains.pathOf(role, policiesFor(role)));
   roles.forEach(({ analysis }, i) => withAssumePath(analysis, assumed[i]!));
 
   const principals: Principal[] = document.principals.map((p) => {
@@ -148,7 +150,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     const policies = policiesFor(p);
     const esc = escalationPaths(p, policies, targets);
     const analysis: PrincipalAnalysis = { incomplete: policies.incomplete, escalationPaths: esc.paths, blockedEscalations: esc.blocked };
-    withAssumePath(analysis, assumeRolePath(p, policies, targets, document.roles, privilegeOf));
+    withAssumePath(analysis, chains.pathOf(p, policies));
     return { ...p, analysis };
   });
 

@@ -850,124 +850,252 @@ function sessionArns(self: Role | Principal): string[] {
 }
 
 /**
- * `sts-assume-role`: the roles of the document that the principal may assume, as the IAM engine
- * decides sts:AssumeRole on each with the role's trust policy as resource policy (the caller's
- * identity policies and boundary, their Deny statements and conditions; the trust policy's
- * principals, conditions and Deny statements; same or other account), and that are more privileged
- * (RolePrivilege). Candidates come from the trust index: roles whose trust names the principal, one
- * of its sessions, `*`, or (when some Allow statement of the principal names sts:AssumeRole, without
- * which a delegation to the account lets it in nowhere) its account. A principal that is
- * administrator itself has no role more privileged to assume. Uses the first pass's paths only, so
- * A → B → A adds nothing and the result does not depend on the order of the roles.
+ * The most roles a chain assumes one after the other (A → R1 → … → R5, R5 more privileged): STS
+ * lets a role session assume another role ("role chaining", IAM User Guide; the chained session
+ * lasts at most an hour, which does not stop an escalation), so a role B with no path of its own
+ * that may assume an administrator role C makes every role that may assume B able to become
+ * administrator too. The bound keeps the walk and the message short; longer chains are not reported
+ * (docs/rules/LR014-privilege-escalation.md).
  */
-export function assumeRolePath(
-  self: Role | Principal,
-  policies: PrincipalPolicies,
-  targets: EscalationTargets,
-  roles: readonly Role[],
-  privilegeOf: (role: Role) => RolePrivilege,
-): { path: EscalationPath | null; blocked: BlockedEscalation | null } {
-  const none = { path: null, blocked: null };
-  const index = trustIndex(targets, roles);
-  const sessions = sessionArns(self);
-  const grantsAssume = policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")));
-  // Candidate → the principals to evaluate it as (the role itself, or the session its trust names),
-  // each with what of the trust policy names it (said in `why`), in the order proposed.
-  const candidates = new Map<string, { role: Role; as: { principal: string; basis: string }[] }>();
-  const propose = (key: string, principal: string, basis: string) => {
-    for (const r of index.get(key) ?? []) {
-      if (r.arn === self.arn) continue;
-      const c = candidates.get(r.arn);
-      if (c === undefined) candidates.set(r.arn, { role: r, as: [{ principal, basis }] });
-      else if (!c.as.some((x) => x.principal === principal)) c.as.push({ principal, basis });
-    }
-  };
-  propose(self.arn, self.arn, `which trusts ${self.name} by its ARN`);
-  for (const s of sessions) propose(s, s, `which trusts ${self.name}'s session ${s.slice(s.lastIndexOf("/") + 1)}`);
-  // Everyone before the account: a role trusting both lets the principal in without its own grant.
-  propose("*", self.arn, 'which trusts everyone (Principal "*")');
-  const delegated = isPlaceholderAccount(self.accountId) ? "which trusts the deployment account" : `which trusts the account ${self.accountId}`;
-  if (grantsAssume) propose(`account:${self.accountId}`, self.arn, delegated);
-  if (candidates.size === 0) return none;
-  if (administratorPolicy(policies) !== null) return none;
+export const MAX_ASSUMED_ROLES = 5;
 
-  interface Reached {
-    role: Role;
-    conditional: boolean;
-    reason: string;
-    refs: StatementRef[];
+/** One sts:AssumeRole call as the IAM engine decides it: the caller's policies, the role's trust policy. */
+type Hop =
+  | { allowed: true; conditional: boolean; basis: string; refs: StatementRef[] }
+  | { allowed: false; denial: string | null };
+
+/**
+ * Why a role is more privileged: itself (`chain` empty: it is administrator or has escalation
+ * paths of its own, RolePrivilege), or by the roles it may assume one after the other (`chain`:
+ * each with what of its trust policy lets the previous one in), the last privileged itself. Made
+ * once and never changed, so a caller's chain is the one it was decided with.
+ */
+interface Reach {
+  conditional: boolean;
+  chain: readonly { role: Role; basis: string }[];
+  /** What makes the chain's last role (or the role itself) more privileged: `is administrator (…)` / `has … of its own (…)`. */
+  own: string;
+}
+
+/**
+ * `sts-assume-role` for every role and IAM user of a document, its chains decided to a fixpoint over
+ * the trust index: first the roles privileged themselves (administrator or with first-pass paths),
+ * then, round after round (at most MAX_ASSUMED_ROLES - 1), the roles that may assume one reached in
+ * the round before. Each round is decided from the one before (not from the roles seen so far in
+ * it), so the result does not depend on the order of the roles; a role is reached again only by a
+ * better chain (unconditional where it had a conditional one), so the rounds stop; a chain through
+ * the caller itself (A → B → A, a role trusting itself) is not one. Only the edges the trust index
+ * proposes are looked at, and each is decided once (the engine's calls), so the cost is the
+ * candidates', not every pair of roles.
+ */
+export class AssumeRoleChains {
+  private readonly reach = new Map<string, Reach>();
+  private readonly hops = new Map<string, Hop>();
+
+  constructor(
+    private readonly targets: EscalationTargets,
+    private readonly roles: readonly Role[],
+    policiesFor: (p: Role | Principal) => PrincipalPolicies,
+    privilegeOf: (role: Role) => RolePrivilege,
+  ) {
+    let frontier = new Set<string>();
+    for (const r of roles) {
+      const p = privilegeOf(r);
+      if (p.administrator === null && p.paths.length === 0) continue;
+      this.reach.set(r.arn, { conditional: p.administrator === null && p.paths.every((x) => x.conditional), chain: [], own: ownPrivilege(p) });
+      frontier.add(r.arn);
+    }
+    // The callers that may start a chain, with their candidates (the trust index's proposals), once.
+    const callers: { role: Role; policies: PrincipalPolicies; candidates: AssumeCandidates }[] = [];
+    for (const r of [...roles].sort((a, b) => byString(a.arn, b.arn))) {
+      const policies = policiesFor(r);
+      const candidates = this.candidatesOf(r, policies);
+      if (candidates.size > 0 && administratorPolicy(policies) === null) callers.push({ role: r, policies, candidates });
+    }
+    for (let round = 1; round < MAX_ASSUMED_ROLES && frontier.size > 0; round++) {
+      const next = new Map<string, Reach>();
+      for (const { role, policies, candidates } of callers) {
+        const had = this.reach.get(role.arn);
+        if (had !== undefined && !had.conditional) continue;
+        let best: Reach | undefined;
+        for (const [arn, c] of candidates) {
+          if (!frontier.has(arn)) continue;
+          const via = this.reach.get(arn)!;
+          if (via.chain.some((x) => x.role.arn === role.arn)) continue;
+          const hop = this.hop(role, policies, c);
+          if (!hop.allowed) continue;
+          const r: Reach = { conditional: hop.conditional || via.conditional, chain: [{ role: c.role, basis: hop.basis }, ...via.chain], own: via.own };
+          if (best === undefined || better(r, best)) best = r;
+        }
+        if (best !== undefined && (had === undefined || better(best, had))) next.set(role.arn, best);
+      }
+      for (const [arn, r] of next) this.reach.set(arn, r);
+      frontier = new Set(next.keys());
+    }
   }
-  const reached: Reached[] = [];
-  let denial = "";
-  // The Allow statements that may grant sts:AssumeRole, for a cheap look before the engine: a role
-  // that only delegates to the account (most trust policies of an account that assumes roles) is
-  // out of reach unless one of them names it (10,000 roles each allowed one of 50 such roles: 500,000
-  // evaluations without this).
+
+  /**
+   * The principal's `sts-assume-role` path: the roles of the document it may assume that are more
+   * privileged (themselves or by a chain of at most MAX_ASSUMED_ROLES roles, none of them the
+   * principal), as the IAM engine decides sts:AssumeRole on each with the role's trust policy as
+   * resource policy (the caller's identity policies and boundary, their Deny statements and
+   * conditions; the trust policy's principals, conditions and Deny statements; same or other
+   * account), and each further hop with that role's policies. A principal that is administrator
+   * itself has no role more privileged to assume.
+   */
+  pathOf(self: Role | Principal, policies: PrincipalPolicies): { path: EscalationPath | null; blocked: BlockedEscalation | null } {
+    const none = { path: null, blocked: null };
+    const candidates = this.candidatesOf(self, policies);
+    if (candidates.size === 0) return none;
+    if (administratorPolicy(policies) !== null) return none;
+    interface Reached {
+      role: Role;
+      conditional: boolean;
+      reason: string;
+      refs: StatementRef[];
+    }
+    const reached: Reached[] = [];
+    let denial = "";
+    for (const arn of [...candidates.keys()].sort(byString)) {
+      const c = candidates.get(arn)!;
+      const via = this.reach.get(arn);
+      if (via === undefined || via.chain.some((x) => x.role.arn === self.arn)) continue;
+      const hop = this.hop(self, policies, c);
+      if (!hop.allowed) {
+        if (denial === "" && hop.denial !== null) denial = hop.denial;
+        continue;
+      }
+      // `<role>, <basis> and [can assume <role>, <basis> and …] <why the last is more privileged>`.
+      const steps = [{ role: c.role, basis: hop.basis }, ...via.chain].map((x) => `${nameOf(x.role)}, ${x.basis} and `).join("can assume ");
+      const chain = via.chain.length > 0 ? ` (chain ${[self, c.role, ...via.chain.map((x) => x.role)].map(nameOf).join(" → ")})` : "";
+      reached.push({ role: c.role, conditional: hop.conditional || via.conditional, reason: `${steps}${via.own}${chain}`, refs: hop.refs });
+    }
+    if (reached.length === 0) return { path: null, blocked: denial === "" ? null : { id: ASSUME_ROLE_METHOD.id, action: "sts:AssumeRole", reason: denial } };
+    const conditional = reached.every((x) => x.conditional);
+    const resources = reached.map((x) => x.role.arn).slice(0, 20);
+    let names: { [resource: string]: string } | undefined;
+    for (const x of reached.slice(0, 20)) {
+      const n = shownName(x.role);
+      if (n !== undefined) (names ??= {})[x.role.arn] = n;
+    }
+    const reasons = reached.slice(0, 3).map((x) => x.reason);
+    const more = reached.length > 3 ? `; and ${reached.length - 3} more` : "";
+    return {
+      path: {
+        id: ASSUME_ROLE_METHOD.id,
+        title: ASSUME_ROLE_METHOD.title,
+        actions: ["sts:AssumeRole"],
+        resources,
+        ...(names ? { resourceDisplayNames: names } : {}),
+        statements: pointers(reached.flatMap((x) => x.refs)),
+        conditional,
+        // `<name> can assume <reasons>`: LR014's message says the reasons (privilege_escalation.rego).
+        why: `${self.name} can assume ${reasons.join("; ")}${more}${conditional ? " (only under conditions the inputs do not settle)" : ""}`,
+      },
+      blocked: null,
+    };
+  }
+
+  /**
+   * The roles the principal's trust-index keys propose (by ARN), each with the principals to
+   * evaluate it as (the role itself, or the session its trust names) and what of the trust policy
+   * names it (said in `why`), in the order proposed: roles whose trust names the principal, one of
+   * its sessions, `*`, or (when some Allow statement of the principal names sts:AssumeRole, without
+   * which a delegation to the account lets it in nowhere) its account. Never the principal itself.
+   */
+  private candidatesOf(self: Role | Principal, policies: PrincipalPolicies): AssumeCandidates {
+    const index = trustIndex(this.targets, this.roles);
+    const grantsAssume = policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")));
+    const candidates: AssumeCandidates = new Map();
+    const propose = (key: string, principal: string, basis: string) => {
+      for (const r of index.get(key) ?? []) {
+        if (r.arn === self.arn) continue;
+        const c = candidates.get(r.arn);
+        if (c === undefined) candidates.set(r.arn, { role: r, as: [{ principal, basis, delegated: key.startsWith("account:") }] });
+        else if (!c.as.some((x) => x.principal === principal)) c.as.push({ principal, basis, delegated: key.startsWith("account:") });
+      }
+    };
+    propose(self.arn, self.arn, `which trusts ${self.name} by its ARN`);
+    for (const s of sessionArns(self)) propose(s, s, `which trusts ${self.name}'s session ${s.slice(s.lastIndexOf("/") + 1)}`);
+    // Everyone before the account: a role trusting both lets the principal in without its own grant.
+    propose("*", self.arn, 'which trusts everyone (Principal "*")');
+    const delegated = isPlaceholderAccount(self.accountId) ? "which trusts the deployment account" : `which trusts the account ${self.accountId}`;
+    if (grantsAssume) propose(`account:${self.accountId}`, self.arn, delegated);
+    return candidates;
+  }
+
+  /** sts:AssumeRole by `self` on a candidate, decided once per pair (a chain's hops are shared by its callers). */
+  private hop(self: Role | Principal, policies: PrincipalPolicies, c: AssumeCandidate): Hop {
+    const key = `${self.arn} ${c.role.arn}`;
+    let hit = this.hops.get(key);
+    if (hit === undefined) this.hops.set(key, (hit = decideHop(policies, c)));
+    return hit;
+  }
+}
+
+type AssumeCandidate = { role: Role; as: { principal: string; basis: string; delegated: boolean }[] };
+type AssumeCandidates = Map<string, AssumeCandidate>;
+
+/** Shorter said first: unconditional before conditional, then fewer roles to assume, then by the chain's ARNs. */
+function better(a: Reach, b: Reach): boolean {
+  if (a.conditional !== b.conditional) return !a.conditional;
+  if (a.chain.length !== b.chain.length) return a.chain.length < b.chain.length;
+  const ka = a.chain.map((x) => x.role.arn).join(" ");
+  const kb = b.chain.map((x) => x.role.arn).join(" ");
+  return ka < kb;
+}
+
+const nameOf = (e: Role | Principal) => e.displayName ?? e.name;
+
+/** Why a role privileged itself is more privileged, as `why` says it. */
+function ownPrivilege(privilege: RolePrivilege): string {
+  if (privilege.administrator !== null) return `is administrator (${privilege.administrator} allows every action on every resource)`;
+  const n = privilege.paths.length;
+  const shown = privilege.paths
+    .slice(0, 2)
+    .map((p) => p.title)
+    .join("; ");
+  return `has ${n === 1 ? "a privilege-escalation path" : "privilege-escalation paths"} of its own (${shown}${n > 2 ? `; and ${n - 2} more` : ""})`;
+}
+
+/**
+ * sts:AssumeRole by a principal on a candidate role, as each principal the trust names it as (the
+ * first allowed wins): the engine with the caller's identity policies and boundary and the role's
+ * trust policy. A delegation to the account is looked at only when an Allow statement of the caller
+ * may name the role (a cheap look before the engine: a role that only delegates to the account, as
+ * most trust policies of an account that assumes roles, is out of reach unless one of them names
+ * it; 10,000 roles each allowed one of 50 such roles: 500,000 evaluations without this).
+ */
+function decideHop(policies: PrincipalPolicies, c: AssumeCandidate): Hop {
+  const role = c.role;
   const assumeGrants = policies.identity.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")));
   const mayBeGranted = (arn: string) =>
     assumeGrants.some((st) =>
       st.Resource !== undefined ? st.Resource.some((x) => x.includes("${") || arnMatches(x, arn)) : st.NotResource === undefined || st.NotResource.some((x) => x.includes("${")) || !st.NotResource.some((x) => arnMatches(x, arn)),
     );
-  for (const arn of [...candidates.keys()].sort(byString)) {
-    const { role, as } = candidates.get(arn)!;
-    const privilege = privilegeOf(role);
-    if (privilege.administrator === null && privilege.paths.length === 0) continue;
-    for (const { principal, basis } of as) {
-      if (basis === delegated && !mayBeGranted(role.arn)) continue;
-      const r = evaluateRequest({
-        identityPolicies: policies.identity,
-        permissionsBoundary: policies.boundary,
-        resourcePolicy: role.trustPolicy ? { id: `trust:${role.arn}`, document: trustOf(role) ?? role.trustPolicy } : null,
-        request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
-      });
-      if (r.decision !== "allowed" && r.decision !== "conditional") {
-        if (denial === "") denial = `${role.name}: ${r.explanation.summary}`;
-        continue;
-      }
-      const name = role.displayName ?? role.name;
-      const reason =
-        privilege.administrator !== null
-          ? `${name}, ${basis} and is administrator (${privilege.administrator} allows every action on every resource)`
-          : `${name}, ${basis} and has ${privilege.paths.length === 1 ? "a privilege-escalation path" : "privilege-escalation paths"} of its own (${privilege.paths
-              .slice(0, 2)
-              .map((p) => p.title)
-              .join("; ")}${privilege.paths.length > 2 ? `; and ${privilege.paths.length - 2} more` : ""})`;
-      const conditional = r.decision === "conditional" || (privilege.administrator === null && privilege.paths.every((p) => p.conditional));
-      // Only the caller's own statements point at what to change in its policies (those that allow
-      // the call, as the engine decides them without the trust policy); the trust policy's part is
-      // said in `why` (it belongs to the other role). None when the trust alone lets it in.
-      const own = evaluateRequest({
-        identityPolicies: policies.identity,
-        permissionsBoundary: policies.boundary,
-        request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
-      });
-      const refs = own.decision === "allowed" || own.decision === "conditional" ? own.explanation.statements.filter((s) => s.effect === "Allow") : [];
-      reached.push({ role, conditional, reason, refs });
-      break;
+  let denial: string | null = null;
+  for (const { principal, basis, delegated } of c.as) {
+    if (delegated && !mayBeGranted(role.arn)) continue;
+    const r = evaluateRequest({
+      identityPolicies: policies.identity,
+      permissionsBoundary: policies.boundary,
+      resourcePolicy: role.trustPolicy ? { id: `trust:${role.arn}`, document: trustOf(role) ?? role.trustPolicy } : null,
+      request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
+    });
+    if (r.decision !== "allowed" && r.decision !== "conditional") {
+      denial ??= `${role.name}: ${r.explanation.summary}`;
+      continue;
     }
+    // Only the caller's own statements point at what to change in its policies (those that allow
+    // the call, as the engine decides them without the trust policy); the trust policy's part is
+    // said in `why` (it belongs to the other role). None when the trust alone lets it in.
+    const own = evaluateRequest({
+      identityPolicies: policies.identity,
+      permissionsBoundary: policies.boundary,
+      request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
+    });
+    const refs = own.decision === "allowed" || own.decision === "conditional" ? own.explanation.statements.filter((s) => s.effect === "Allow") : [];
+    return { allowed: true, conditional: r.decision === "conditional", basis, refs };
   }
-  if (reached.length === 0) return { path: null, blocked: denial === "" ? null : { id: ASSUME_ROLE_METHOD.id, action: "sts:AssumeRole", reason: denial } };
-  const conditional = reached.every((x) => x.conditional);
-  const resources = reached.map((x) => x.role.arn).slice(0, 20);
-  let names: { [resource: string]: string } | undefined;
-  for (const x of reached.slice(0, 20)) {
-    const n = shownName(x.role);
-    if (n !== undefined) (names ??= {})[x.role.arn] = n;
-  }
-  const reasons = reached.slice(0, 3).map((x) => x.reason);
-  const more = reached.length > 3 ? `; and ${reached.length - 3} more` : "";
-  return {
-    path: {
-      id: ASSUME_ROLE_METHOD.id,
-      title: ASSUME_ROLE_METHOD.title,
-      actions: ["sts:AssumeRole"],
-      resources,
-      ...(names ? { resourceDisplayNames: names } : {}),
-      statements: pointers(reached.flatMap((x) => x.refs)),
-      conditional,
-      // `<name> can assume <reasons>`: LR014's message says the reasons (privilege_escalation.rego).
-      why: `${self.name} can assume ${reasons.join("; ")}${more}${conditional ? " (only under conditions the inputs do not settle)" : ""}`,
-    },
-    blocked: null,
-  };
+  return { allowed: false, denial };
 }

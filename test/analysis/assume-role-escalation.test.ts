@@ -13,7 +13,7 @@ import { evaluateRequest } from "../../src/iam/index.js";
 import { analyzeDocument } from "../../src/analysis/index.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import type { PolicyDocument, PolicyStatement, Role } from "../../src/model/document.js";
-import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, policy, role, roleArn } from "../fixtures/rules/builders.js";
+import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, policy, role, roleArn, user } from "../fixtures/rules/builders.js";
 
 const catalog = loadActionCatalogSync();
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -213,5 +213,165 @@ describe("sts-assume-role: the candidates looked up are exactly the roles the en
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/**
+ * Role chaining: a role's session may call sts:AssumeRole again ("Role chaining", IAM User Guide:
+ * the chained session lasts at most an hour, which does not stop an escalation), so A, allowed to
+ * assume B, which may assume the administrator role C, can become administrator though B has no path
+ * of its own. Each hop is decided by the IAM engine as a single hop is (the hop's caller's identity
+ * policies and boundary, the next role's trust policy).
+ */
+describe("sts-assume-role: chains of roles (role chaining)", () => {
+  const ADMIN_WHY = "is administrator (AdministratorAccess allows every action on every resource)";
+  /** A role trusting `caller` by its ARN (no grant of the caller's needed within the account). */
+  const trusting = (caller: string) => trust({ AWS: [roleArn(caller)] });
+  /** A chain r0 → r1 → … → r(n): each trusts the one before by its ARN; the last is administrator. */
+  function chain(n: number, options: { last?: Partial<Parameters<typeof role>[1]>; hop?: (i: number) => Partial<Parameters<typeof role>[1]> } = {}): Role[] {
+    return Array.from({ length: n + 1 }, (_, i) =>
+      role(`r${i}`, {
+        ...(i > 0 ? { trust: trusting(`r${i - 1}`) } : {}),
+        ...(i === n ? { managed: [ADMIN], ...options.last } : {}),
+        ...(options.hop?.(i) ?? {}),
+      }),
+    );
+  }
+  const analysed = (roles: Role[], extra: { policies?: ReturnType<typeof customerManaged>[] } = {}) =>
+    analyzeDocument(documentOf({ roles, functions: [fn("orders", "r0")], policies: [awsManaged("AdministratorAccess"), ...(extra.policies ?? [])] }), catalog);
+  const pathOf = (doc: ReturnType<typeof analysed>, name: string) => doc.roles.find((r) => r.name === name)!.analysis!.escalationPaths.find((p) => p.id === "sts-assume-role");
+
+  it("A → B → C, C administrator, B with no path but assuming C: A is reported, with the chain and why C is privileged", () => {
+    const doc = analysed(chain(2));
+    const a = pathOf(doc, "r0");
+    expect(a?.resources).toEqual([roleArn("r1")]);
+    expect(a?.conditional).toBe(false);
+    // A's own statements: none (r1's trust names r0, which lets it in without a grant).
+    expect(a?.statements).toEqual([]);
+    expect(a?.why).toBe(`r0 can assume r1, which trusts r0 by its ARN and can assume r2, which trusts r1 by its ARN and ${ADMIN_WHY} (chain r0 → r1 → r2)`);
+    // B's own single hop, as before.
+    expect(pathOf(doc, "r1")?.why).toBe(`r1 can assume r2, which trusts r1 by its ARN and ${ADMIN_WHY}`);
+    expect(pathOf(doc, "r2")).toBeUndefined();
+  });
+
+  it("the hop's grants are the caller's own: A's statement on B, B's on C (trusts delegating to the account)", () => {
+    const roles = [
+      role("r0", { inline: { assume: assumeOn(roleArn("r1")) } }),
+      role("r1", { trust: ROOT, inline: { assume: assumeOn(roleArn("r2")) } }),
+      role("r2", { trust: ROOT, managed: [ADMIN] }),
+    ];
+    const a = pathOf(analysed(roles), "r0");
+    expect(a?.resources).toEqual([roleArn("r1")]);
+    expect(a?.statements).toEqual([{ policy: "inline:assume", sid: null, index: 0 }]);
+    expect(a?.why).toBe(`r0 can assume r1, which trusts the account ${ACCOUNT} and can assume r2, which trusts the account ${ACCOUNT} and ${ADMIN_WHY} (chain r0 → r1 → r2)`);
+    // Without r1's own grant on r2 the account's delegation does not let r1 in: no chain.
+    roles[1] = role("r1", { trust: ROOT });
+    expect(pathOf(analysed(roles), "r0")).toBeUndefined();
+  });
+
+  it("a chain ending in a role with an escalation path of its own (not administrator)", () => {
+    const doc = analysed(chain(2, { last: { managed: [], inline: { iam: ESCALATING } } }));
+    expect(pathOf(doc, "r0")?.why).toBe("r0 can assume r1, which trusts r0 by its ARN and can assume r2, which trusts r1 by its ARN and has a privilege-escalation path of its own (Inline policy on a role) (chain r0 → r1 → r2)");
+  });
+
+  // The bound: at most five roles assumed one after the other (docs/rules/LR014-privilege-escalation.md).
+  for (const [n, reported] of [
+    [3, true],
+    [5, true],
+    [6, false],
+  ] as const) {
+    it(`a chain of ${n} roles to assume: ${reported ? "reported" : "beyond the bound of 5, not reported"} for its first role`, () => {
+      const doc = analysed(chain(n));
+      const a = pathOf(doc, "r0");
+      if (!reported) return expect(a).toBeUndefined();
+      expect(a?.resources).toEqual([roleArn("r1")]);
+      expect(a?.why).toMatch(new RegExp(`\\(chain ${Array.from({ length: n + 1 }, (_, i) => `r${i}`).join(" → ")}\\)$`));
+      // Every role of the chain but the last is reported, each with the rest of the chain.
+      for (let i = 1; i < n; i++) expect(pathOf(doc, `r${i}`)?.resources).toEqual([roleArn(`r${i + 1}`)]);
+    });
+  }
+
+  it("the result does not depend on the order of the roles in the document", () => {
+    const roles = chain(3);
+    // documentOf sorts the roles by ARN: the document's order is set after it.
+    const whys = (rs: Role[]) => {
+      const d = documentOf({ roles, functions: [fn("orders", "r0")], policies: [awsManaged("AdministratorAccess")] });
+      const doc = analyzeDocument({ ...d, roles: rs.map((r) => d.roles.find((x) => x.arn === r.arn)!) }, catalog);
+      return roles.map((r) => pathOf(doc, r.name)?.why ?? null);
+    };
+    const expected = whys(roles);
+    expect(expected.filter((w) => w !== null)).toHaveLength(3);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(roles, { minLength: roles.length, maxLength: roles.length }), (rs) => {
+        expect(whys(rs)).toEqual(expected);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it("cycles: A → B → A with neither privileged is nothing; A trusting itself, A → B → A → … → C is reported once, by the shortest chain", () => {
+    const a = role("r0", { trust: policy({ Effect: "Allow", Principal: { AWS: [roleArn("r0"), roleArn("r1")] }, Action: ["sts:AssumeRole"] }) });
+    const b = role("r1", { trust: trusting("r0") });
+    const none = analysed([a, b]);
+    expect(pathOf(none, "r0")).toBeUndefined();
+    expect(pathOf(none, "r1")).toBeUndefined();
+    const c = role("r2", { trust: trusting("r1"), managed: [ADMIN] });
+    const doc = analysed([a, b, c]);
+    expect(pathOf(doc, "r0")?.why).toBe(`r0 can assume r1, which trusts r0 by its ARN and can assume r2, which trusts r1 by its ARN and ${ADMIN_WHY} (chain r0 → r1 → r2)`);
+    // r1 may assume r0 (r0 trusts it), but r0's only way up is through r1: not a path of r1's.
+    expect(pathOf(doc, "r1")?.resources).toEqual([roleArn("r2")]);
+  });
+
+  it("a hop under a trust condition the inputs cannot settle (sts:ExternalId, aws:MultiFactorAuthPresent) makes the chain high, as a single hop", () => {
+    const conditions: NonNullable<PolicyStatement["Condition"]>[] = [{ StringEquals: { "sts:ExternalId": ["Unique ID Assigned by Example Corp"] } }, { Bool: { "aws:MultiFactorAuthPresent": ["true"] } }];
+    for (const condition of conditions) {
+      const conditional = trust({ AWS: [roleArn("r1")] }, { Condition: condition });
+      const doc = analysed(chain(2, { last: { trust: conditional } }));
+      const a = pathOf(doc, "r0");
+      expect(a?.conditional).toBe(true);
+      expect(a?.why).toMatch(/\(chain r0 → r1 → r2\) \(only under conditions the inputs do not settle\)$/);
+      // The first hop under the condition: the same.
+      const first = analysed(chain(2, { hop: (i) => (i === 1 ? { trust: trust({ AWS: [roleArn("r0")] }, { Condition: condition }) } : {}) }));
+      expect(pathOf(first, "r0")?.conditional).toBe(true);
+    }
+  });
+
+  it("an unconditional chain is preferred to a conditional one", () => {
+    // r0 may assume r1 (conditional trust) and r3 (unconditional); both reach the administrator r2.
+    const roles = [
+      role("r0"),
+      role("r1", { trust: trust({ AWS: [roleArn("r0")] }, { Condition: { Bool: { "aws:MultiFactorAuthPresent": ["true"] } } }) }),
+      role("r2", { trust: trust({ AWS: [roleArn("r1"), roleArn("r3")] }), managed: [ADMIN] }),
+      role("r3", { trust: trusting("r0") }),
+    ];
+    const a = pathOf(analysed(roles), "r0");
+    expect(a?.resources).toEqual([roleArn("r1"), roleArn("r3")]);
+    expect(a?.conditional).toBe(false);
+  });
+
+  it("a Deny of sts:AssumeRole anywhere in the chain breaks it (identity policy or boundary of a role in the middle, or of the first)", () => {
+    const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/s3-only`;
+    const s3Only = customerManaged("s3-only", policy(allow(["s3:GetObject"])));
+    const denyAssume = policy(deny(["sts:AssumeRole"], ["*"]));
+    const cases: { name: string; hop: (i: number) => Partial<Parameters<typeof role>[1]> }[] = [
+      { name: "a Deny in the middle role's identity policy", hop: (i) => (i === 2 ? { inline: { deny: denyAssume } } : {}) },
+      { name: "a boundary on the middle role that does not allow sts:AssumeRole", hop: (i) => (i === 2 ? { boundary: boundaryArn } : {}) },
+      { name: "a Deny in the first role's identity policy", hop: (i) => (i === 0 ? { inline: { deny: denyAssume } } : {}) },
+    ];
+    expect(pathOf(analysed(chain(3), { policies: [s3Only] }), "r0")?.resources).toEqual([roleArn("r1")]);
+    for (const c of cases) {
+      const doc = analysed(chain(3, { hop: c.hop }), { policies: [s3Only] });
+      expect(pathOf(doc, "r0"), c.name).toBeUndefined();
+    }
+    // A Deny in the last hop's trust policy.
+    const t = policy({ Effect: "Allow", Principal: { AWS: [roleArn("r1")] }, Action: ["sts:AssumeRole"] }, { Effect: "Deny", Principal: { AWS: [roleArn("r1")] }, Action: ["sts:AssumeRole"] });
+    expect(pathOf(analysed(chain(2, { last: { trust: t } })), "r0")).toBeUndefined();
+  });
+
+  it("an IAM user (account scope) is reported for a chain too", () => {
+    const roles = [role("r1", { trust: trust({ AWS: [`arn:aws:iam::${ACCOUNT}:user/dev`] }) }), role("r2", { trust: trusting("r1"), managed: [ADMIN] })];
+    const doc = analyzeDocument(documentOf({ roles, principals: [user("dev")], policies: [awsManaged("AdministratorAccess")] }), catalog);
+    const p = doc.principals.find((x) => x.name === "dev")!.analysis!.escalationPaths.find((x) => x.id === "sts-assume-role");
+    expect(p?.why).toBe(`dev can assume r1, which trusts dev by its ARN and can assume r2, which trusts r1 by its ARN and ${ADMIN_WHY} (chain dev → r1 → r2)`);
   });
 });

@@ -5,7 +5,8 @@
  * role", naming the role and why. Variants of the same export (each change said below) check the
  * AWS rules: a trust policy naming the account root needs the caller's own sts:AssumeRole grant, one
  * naming the role does not; an explicit Deny, a less privileged target or a trust that does not
- * name it removes the path; an sts:ExternalId condition makes it high.
+ * name it removes the path; an sts:ExternalId condition makes it high. And a chain of three roles
+ * (level1 → level3 → bad_role, role chaining) is reported on level1.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -115,5 +116,55 @@ describe("LR014 sts-assume-role on an IAM export", () => {
     });
     expect(f?.severity).toBe("high");
     expect(f?.evidence.paths[0]?.conditional).toBe(true);
+  });
+});
+
+/**
+ * A chain of three roles in the same export: level1 (Lambda) may assume level3 (the ECS task role,
+ * which only lists buckets) because level3's trust names it, and level3 may assume bad_role because
+ * bad_role's trust names level3 (in place of everyone): role chaining, so level1 can become
+ * administrator through level3, which has no path of its own.
+ */
+describe("LR014 sts-assume-role through a chain of roles on an IAM export", () => {
+  const LEVEL3 = "arn:aws:iam::123456789012:role/level3";
+  const chain = (ad: any, trustOfBad: object = { Principal: { AWS: LEVEL3 } }) => {
+    role(ad, "level3").AssumeRolePolicyDocument.Statement.push({ Effect: "Allow", Principal: { AWS: LEVEL1 }, Action: "sts:AssumeRole" });
+    role(ad, "bad_role").AssumeRolePolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...trustOfBad }] };
+  };
+
+  it("level1 → level3 → bad_role: critical on level1, naming level3 (what it assumes), the chain and why bad_role is privileged", () => {
+    // Without the chain (bad_role trusting level3 only, level3 not trusting level1): nothing on level1.
+    expect(lr014((ad) => (role(ad, "bad_role").AssumeRolePolicyDocument.Statement[0].Principal = { AWS: LEVEL3 }))).toBeUndefined();
+    const f = lr014((ad) => chain(ad));
+    expect(f?.severity).toBe("critical");
+    expect(f?.message).toBe(
+      "Role level1 has 1 privilege-escalation path: Assume a more privileged role (sts:AssumeRole on arn:aws:iam::123456789012:role/level3): level3, which trusts level1 by its ARN and can assume bad_role, which trusts level3 by its ARN and is administrator (inline policy dostuff allows every action on every resource) (chain level1 → level3 → bad_role)",
+    );
+    expect(f?.evidence.paths.map((p) => [p.id, p.resources, p.statements, p.conditional])).toEqual([["sts-assume-role", [LEVEL3], [], false]]);
+  });
+
+  it("bad_role trusting the account: level3's own sts:AssumeRole grant is needed for the second hop", () => {
+    const account = { Principal: { AWS: "arn:aws:iam::123456789012:root" } };
+    expect(lr014((ad) => chain(ad, account))).toBeUndefined();
+    const f = lr014((ad) => {
+      chain(ad, account);
+      role(ad, "level3").RolePolicyList[0].PolicyDocument.Statement.push({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::123456789012:role/bad_role" });
+    });
+    expect(f?.message).toContain("level3, which trusts level1 by its ARN and can assume bad_role, which trusts the account 123456789012 and is administrator");
+  });
+
+  it("a Deny of sts:AssumeRole in level3's policy breaks the chain", () => {
+    expect(
+      lr014((ad) => {
+        chain(ad);
+        role(ad, "level3").RolePolicyList[0].PolicyDocument.Statement.push({ Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" });
+      }),
+    ).toBeUndefined();
+  });
+
+  it("an sts:ExternalId condition in bad_role's trust makes the chain high", () => {
+    const f = lr014((ad) => chain(ad, { Principal: { AWS: LEVEL3 }, Condition: { StringEquals: { "sts:ExternalId": "Unique ID Assigned by Example Corp" } } }));
+    expect(f?.severity).toBe("high");
+    expect(f?.message).toMatch(/\(chain level1 → level3 → bad_role\) \(only under conditions the inputs do not settle\)$/);
   });
 });
