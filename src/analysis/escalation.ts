@@ -891,6 +891,8 @@ interface Reach {
 export class AssumeRoleChains {
   private readonly reach = new Map<string, Reach>();
   private readonly hops = new Map<string, Hop>();
+  /** How many pairs went to the IAM engine (each at most once): the cost, for tests. */
+  decided = 0;
 
   constructor(
     private readonly targets: EscalationTargets,
@@ -905,18 +907,17 @@ export class AssumeRoleChains {
       this.reach.set(r.arn, { conditional: p.administrator === null && p.paths.every((x) => x.conditional), chain: [], own: ownPrivilege(p) });
       frontier.add(r.arn);
     }
-    // The callers that may start a chain, with their candidates (the trust index's proposals), once.
-    const callers: { role: Role; policies: PrincipalPolicies; candidates: AssumeCandidates }[] = [];
-    for (const r of [...roles].sort((a, b) => byString(a.arn, b.arn))) {
-      const policies = policiesFor(r);
-      const candidates = this.candidatesOf(r, policies);
-      if (candidates.size > 0 && administratorPolicy(policies) === null) callers.push({ role: r, policies, candidates });
-    }
+    // The roles that may make a hop (an administrator has nothing to gain). Their candidates are
+    // looked up again each round rather than kept: at 10,000 roles each allowed to assume 50 roles
+    // that trust the account, keeping them would hold 500,000 entries for the whole analysis.
+    const callers = roles.filter((r) => privilegeOf(r).administrator === null);
     for (let round = 1; round < MAX_ASSUMED_ROLES && frontier.size > 0; round++) {
       const next = new Map<string, Reach>();
-      for (const { role, policies, candidates } of callers) {
+      for (const role of callers) {
         const had = this.reach.get(role.arn);
         if (had !== undefined && !had.conditional) continue;
+        const policies = policiesFor(role);
+        const candidates = this.candidatesOf(role, policies);
         let best: Reach | undefined;
         for (const [arn, c] of candidates) {
           if (!frontier.has(arn)) continue;
@@ -1028,7 +1029,14 @@ export class AssumeRoleChains {
   private hop(self: Role | Principal, policies: PrincipalPolicies, c: AssumeCandidate): Hop {
     const key = `${self.arn} ${c.role.arn}`;
     let hit = this.hops.get(key);
-    if (hit === undefined) this.hops.set(key, (hit = decideHop(policies, c)));
+    if (hit === undefined) {
+      hit = decideHop(policies, c);
+      // Not kept when the cheap look alone ruled it out (no engine call; looked at again at most
+      // twice more): the account's delegations no grant names are most of the pairs proposed.
+      if (hit === NOT_GRANTED) return hit;
+      this.hops.set(key, hit);
+      this.decided++;
+    }
     return hit;
   }
 }
@@ -1066,6 +1074,8 @@ function ownPrivilege(privilege: RolePrivilege): string {
  * most trust policies of an account that assumes roles, is out of reach unless one of them names
  * it; 10,000 roles each allowed one of 50 such roles: 500,000 evaluations without this).
  */
+const NOT_GRANTED: Hop = { allowed: false, denial: null };
+
 function decideHop(policies: PrincipalPolicies, c: AssumeCandidate): Hop {
   const role = c.role;
   const assumeGrants = policies.identity.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")));
@@ -1074,8 +1084,10 @@ function decideHop(policies: PrincipalPolicies, c: AssumeCandidate): Hop {
       st.Resource !== undefined ? st.Resource.some((x) => x.includes("${") || arnMatches(x, arn)) : st.NotResource === undefined || st.NotResource.some((x) => x.includes("${")) || !st.NotResource.some((x) => arnMatches(x, arn)),
     );
   let denial: string | null = null;
+  let evaluated = false;
   for (const { principal, basis, delegated } of c.as) {
     if (delegated && !mayBeGranted(role.arn)) continue;
+    evaluated = true;
     const r = evaluateRequest({
       identityPolicies: policies.identity,
       permissionsBoundary: policies.boundary,
@@ -1097,5 +1109,5 @@ function decideHop(policies: PrincipalPolicies, c: AssumeCandidate): Hop {
     const refs = own.decision === "allowed" || own.decision === "conditional" ? own.explanation.statements.filter((s) => s.effect === "Allow") : [];
     return { allowed: true, conditional: r.decision === "conditional", basis, refs };
   }
-  return { allowed: false, denial };
+  return evaluated ? { allowed: false, denial } : NOT_GRANTED;
 }

@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 import { principalContext } from "../../src/analysis/context.js";
 import { evaluateRequest } from "../../src/iam/index.js";
 import { analyzeDocument } from "../../src/analysis/index.js";
+import { administratorPolicy, AssumeRoleChains, indexTargets, MAX_ASSUMED_ROLES } from "../../src/analysis/escalation.js";
+import { policiesOf } from "../../src/analysis/policies.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import type { PolicyDocument, PolicyStatement, Role } from "../../src/model/document.js";
 import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, policy, role, roleArn, user } from "../fixtures/rules/builders.js";
@@ -373,5 +375,44 @@ describe("sts-assume-role: chains of roles (role chaining)", () => {
     const doc = analyzeDocument(documentOf({ roles, principals: [user("dev")], policies: [awsManaged("AdministratorAccess")] }), catalog);
     const p = doc.principals.find((x) => x.name === "dev")!.analysis!.escalationPaths.find((x) => x.id === "sts-assume-role");
     expect(p?.why).toBe(`dev can assume r1, which trusts dev by its ARN and can assume r2, which trusts r1 by its ARN and ${ADMIN_WHY} (chain dev → r1 → r2)`);
+  });
+});
+
+describe("sts-assume-role chains: the cost is the candidates the trust index proposes, not every pair of roles", () => {
+  const N = 10_000;
+  /** The chains of a document of N roles, the roles privileged themselves being the administrators. */
+  function chainsOf(roles: Role[]) {
+    const doc = documentOf({ roles, policies: [awsManaged("AdministratorAccess")] });
+    const policiesFor = (p: Parameters<typeof policiesOf>[0]) => policiesOf(p, doc);
+    const chains = new AssumeRoleChains(indexTargets(doc), doc.roles, policiesFor, (r) => ({ administrator: administratorPolicy(policiesFor(r)), paths: [] }));
+    return { chains, policiesFor, byName: new Map(doc.roles.map((r) => [r.name, r])) };
+  }
+  const name = (i: number) => `r${String(i).padStart(5, "0")}`;
+
+  it("a line of 10,000 roles, each trusting the one before, the last administrator: 4 calls decided, the chain of five found", () => {
+    const roles = Array.from({ length: N }, (_, i) => role(name(i), { ...(i > 0 ? { trust: trust({ AWS: [roleArn(name(i - 1))] }) } : {}), ...(i === N - 1 ? { managed: [ADMIN] } : {}) }));
+    const { chains, policiesFor, byName } = chainsOf(roles);
+    expect(chains.decided).toBe(MAX_ASSUMED_ROLES - 1);
+    const first = byName.get(name(N - 1 - MAX_ASSUMED_ROLES))!;
+    expect(chains.pathOf(first, policiesFor(first)).path?.why).toMatch(new RegExp(`\\(chain ${Array.from({ length: MAX_ASSUMED_ROLES + 1 }, (_, i) => name(N - 1 - MAX_ASSUMED_ROLES + i)).join(" → ")}\\)$`));
+    const beyond = byName.get(name(N - 2 - MAX_ASSUMED_ROLES))!;
+    expect(chains.pathOf(beyond, policiesFor(beyond)).path).toBeNull();
+    expect(chains.decided).toBe(MAX_ASSUMED_ROLES);
+  });
+
+  it("10,000 roles and one administrator role trusting everyone: one call decided per role (the proposed pairs), none more in the later rounds", () => {
+    const roles = [role("admin", { trust: trust("*"), managed: [ADMIN] }), ...Array.from({ length: N - 1 }, (_, i) => role(name(i)))];
+    const { chains } = chainsOf(roles);
+    expect(chains.decided).toBe(N - 1);
+  });
+
+  it("10,000 roles each allowed to assume one of 50 administrator roles trusting the account: one call to the engine per role, not 50", () => {
+    const admins = Array.from({ length: 50 }, (_, i) => role(`adm-${String(i).padStart(2, "0")}`, { trust: ROOT, managed: [ADMIN] }));
+    const roles = [...admins, ...Array.from({ length: N }, (_, i) => role(name(i), { inline: { assume: assumeOn(roleArn(`adm-${String(i % 50).padStart(2, "0")}`)) } }))];
+    const { chains, policiesFor, byName } = chainsOf(roles);
+    expect(chains.decided).toBe(N);
+    const r = byName.get(name(7))!;
+    expect(chains.pathOf(r, policiesFor(r)).path?.resources).toEqual([roleArn("adm-07")]);
+    expect(chains.decided).toBe(N);
   });
 });
