@@ -338,17 +338,29 @@ describe("sts-assume-role: chains of roles (role chaining)", () => {
     }
   });
 
-  it("an unconditional chain is preferred to a conditional one", () => {
-    // r0 may assume r1 (conditional trust) and r3 (unconditional); both reach the administrator r2.
+  it("an unconditional chain is preferred to a shorter conditional one, and the caller's chain follows the better one", () => {
+    // b reaches the administrator c under an MFA condition (one hop) and the administrator e
+    // without one through d (two hops): r0, allowed to assume b, is critical through b → d → e.
+    const mfa = { Bool: { "aws:MultiFactorAuthPresent": ["true"] } };
     const roles = [
       role("r0"),
-      role("r1", { trust: trust({ AWS: [roleArn("r0")] }, { Condition: { Bool: { "aws:MultiFactorAuthPresent": ["true"] } } }) }),
-      role("r2", { trust: trust({ AWS: [roleArn("r1"), roleArn("r3")] }), managed: [ADMIN] }),
-      role("r3", { trust: trusting("r0") }),
+      role("b", { trust: trusting("r0") }),
+      role("c", { trust: trust({ AWS: [roleArn("b")] }, { Condition: mfa }), managed: [ADMIN] }),
+      role("d", { trust: trusting("b") }),
+      role("e", { trust: trusting("d"), managed: [ADMIN] }),
     ];
-    const a = pathOf(analysed(roles), "r0");
-    expect(a?.resources).toEqual([roleArn("r1"), roleArn("r3")]);
+    const doc = analysed(roles);
+    const a = pathOf(doc, "r0");
     expect(a?.conditional).toBe(false);
+    expect(a?.resources).toEqual([roleArn("b")]);
+    expect(a?.why).toBe(`r0 can assume b, which trusts r0 by its ARN and can assume d, which trusts b by its ARN and can assume e, which trusts d by its ARN and ${ADMIN_WHY} (chain r0 → b → d → e)`);
+    // b itself lists both (c conditional, d not): critical.
+    expect(pathOf(doc, "b")?.resources).toEqual([roleArn("c"), roleArn("d")]);
+    expect(pathOf(doc, "b")?.conditional).toBe(false);
+    // Without d's way, r0's chain is the conditional one: high.
+    const conditional = pathOf(analysed(roles.slice(0, 3)), "r0");
+    expect(conditional?.conditional).toBe(true);
+    expect(conditional?.why).toMatch(/\(chain r0 → b → c\) \(only under conditions the inputs do not settle\)$/);
   });
 
   it("a Deny of sts:AssumeRole anywhere in the chain breaks it (identity policy or boundary of a role in the middle, or of the first)", () => {
