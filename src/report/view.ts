@@ -8,6 +8,7 @@
 import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, LambdaFunction, LambdaServiceUse, Role } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
+import { makesPartial } from "../model/warning-label.js";
 import type { AuditReport } from "./json.js";
 import { constructName } from "../normalize/display-names.js";
 
@@ -370,17 +371,52 @@ export function sharedRoleCount(document: Partial<CanonicalDocument>, fnsOfRole:
   return n;
 }
 
-/** The document's warnings and the usage coverage reasons that make the data partial. */
+/**
+ * Why the audit is partial, one line each naming the file (and the path inside it) and what is
+ * missing, from every place that makes it partial: the warnings that do (model/warning-label.ts
+ * makesPartial: every place in the readers and the normaliser that makes the inputs partial says
+ * so with one), a source read only in part whose reader said why in no such warning, and the usage
+ * coverage's reasons. Empty when the audit is not partial, and only when it is not. Why not every
+ * warning, as before: a note of the inputs that made nothing partial (cloudmapper's demo export's
+ * `account ID "aws"` users) was listed as a reason beside the real one, and a report the normaliser
+ * had made partial without a warning of that severity (an execution role missing from the IAM
+ * export) could list none. The table, Markdown and HTML reports and the JSON report's
+ * `summary.partialReasons` all list these.
+ */
 export function partialDataReasons(document: Partial<CanonicalDocument>): string[] {
+  const coverage = document.usage?.coverage;
+  if (document.meta?.partial !== true && coverage?.partial !== true) return [];
   const reasons: string[] = [];
+  const explained = new Set<string>();
   // Errors (unreadable input) before warnings, so the five lines a terminal shows are the worst.
-  const warnings = [...(document.meta?.warnings ?? [])].sort((a, b) => Number(a.severity !== "error") - Number(b.severity !== "error"));
+  const warnings = (document.meta?.warnings ?? []).filter(makesPartial).sort((a, b) => Number(a.severity !== "error") - Number(b.severity !== "error"));
   for (const w of warnings) {
-    if (w.severity === "info") continue;
     reasons.push([w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message);
+    if (w.file !== undefined) explained.add(w.file);
   }
-  for (const r of document.usage?.coverage?.partialReasons ?? []) reasons.push(`usage: ${r}`);
-  return reasons;
+  for (const source of document.meta?.sources ?? []) {
+    if (source.partial !== true || explained.has(source.path)) continue;
+    explained.add(source.path);
+    // Its reader judged it partial on what it read (a plan's policy known only after apply leaves
+    // its role's grant unknown): its warnings, in the warnings sections, say the rest.
+    const told = (document.meta?.warnings ?? []).some((w) => w.file === source.path && w.severity !== "info");
+    reasons.push(`${source.path}: read only in part${incompleteIn(document, source.path)}${told ? " (see the file's warnings)" : ""}`);
+  }
+  for (const r of coverage?.partialReasons ?? []) reasons.push(`usage: ${r}`);
+  // Not expected: every place that makes the document partial says why (above). Said rather than an
+  // empty list under a "partial" banner, which would hide that a reason went unsaid.
+  if (reasons.length === 0) reasons.push("the inputs were read only in part, and no input says why");
+  return [...new Set(reasons)];
+}
+
+/** The roles and principals of a file whose policies are not all known (their facts incomplete), for a partial source. */
+function incompleteIn(document: Partial<CanonicalDocument>, file: string): string {
+  const names = [...(document.roles ?? []), ...(document.principals ?? [])]
+    .filter((p) => p.facts?.incomplete === true && p.source?.file === file)
+    .map((p) => p.displayName ?? p.name)
+    .sort();
+  if (names.length === 0) return "";
+  return `: what ${names.length === 1 ? names[0] : `${names.length} principals (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`} ${names.length === 1 ? "is" : "are"} granted is not all known`;
 }
 
 /**
