@@ -17,11 +17,21 @@ export const READER_DEFECT = "reader-defect";
  * that could not be read, which is a warning when met in a folder walk (the command exits 0,
  * README's exit codes) but whose content is missing all the same; a `leastrole collect` collection
  * that did not complete (its failed calls' files are missing); and the normaliser's own cases, a
- * function whose execution role is not in the inputs (or is no role ARN: normalize.ts) and a
+ * function whose execution role is not in the inputs (or is no role ARN: normalize.ts), said by
+ * the normaliser or, for a role its reader could not know, by that reader (a template's function
+ * without Role, a plan's role known only after apply: normalize.ts explainedReference), and a
  * managed policy a role or principal uses that neither the inputs nor the shipped data hold
  * (policies.ts, which warns exactly when a principal uses it).
  */
-const PARTIAL_CODES: ReadonlySet<string> = new Set(["unreadable-file", "collection-partial", "role-not-in-inputs", "execution-role-not-a-role-arn", "unresolved-managed-policy"]);
+const PARTIAL_CODES: ReadonlySet<string> = new Set([
+  "unreadable-file",
+  "collection-partial",
+  "role-not-in-inputs",
+  "execution-role-not-a-role-arn",
+  "cloudformation-missing-role",
+  "terraform-unknown-role",
+  "unresolved-managed-policy",
+]);
 
 /**
  * The warnings that make a template's fragment partial (cloudformation/read-template.ts): a SAM
@@ -44,11 +54,9 @@ export function templateWarningMakesPartial(w: Pick<Warning, "code">): boolean {
  * The warnings that make a Terraform plan's fragment partial (terraform/read-plan.ts): a role the
  * plan only names, a policy value read as its reference alone, and, as warnings (an info of the
  * same code is a note), a deferred change, an unknown format version, resources the plan does not
- * plan, a plan that says it is not complete. `terraform-unknown-role` (an execution role known only
- * after apply) leaves the function without a role: the normaliser makes the inputs partial for it,
- * and says nothing more, since this warning said it (normalize.ts explainedReference).
+ * plan, a plan that says it is not complete.
  */
-const PLAN_PARTIAL_CODES: ReadonlySet<string> = new Set(["terraform-external-role", "terraform-reference-alone", "terraform-unknown-role"]);
+const PLAN_PARTIAL_CODES: ReadonlySet<string> = new Set(["terraform-external-role", "terraform-reference-alone"]);
 const PLAN_PARTIAL_WARNING_CODES: ReadonlySet<string> = new Set(["terraform-deferred-change", "terraform-plan-format-unknown", "terraform-unplanned-resource", "terraform-plan-incomplete"]);
 
 export function planWarningMakesPartial(w: Pick<Warning, "code" | "severity">): boolean {
@@ -62,6 +70,9 @@ export function planWarningMakesPartial(w: Pick<Warning, "code" | "severity">): 
  * is made of them, and of nothing else.
  */
 export function makesPartial(w: Pick<Warning, "code" | "severity">): boolean {
+  // A CloudTrail digest file named for the logs is an error for its exit code (2) only: it holds
+  // no events, so nothing is missing (build-document.ts markNamedDigests).
+  if (w.code === "cloudtrail-digest-skipped") return false;
   return w.severity === "error" || PARTIAL_CODES.has(w.code) || templateWarningMakesPartial(w) || planWarningMakesPartial(w);
 }
 

@@ -391,32 +391,55 @@ export function partialDataReasons(document: Partial<CanonicalDocument>): string
   // Errors (unreadable input) before warnings, so the five lines a terminal shows are the worst.
   const warnings = (document.meta?.warnings ?? []).filter(makesPartial).sort((a, b) => Number(a.severity !== "error") - Number(b.severity !== "error"));
   for (const w of warnings) {
-    reasons.push([w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message);
+    reasons.push(warningReason(w));
     if (w.file !== undefined) explained.add(w.file);
   }
   for (const source of document.meta?.sources ?? []) {
     if (source.partial !== true || explained.has(source.path)) continue;
     explained.add(source.path);
-    // Its reader judged it partial on what it read (a plan's policy known only after apply leaves
-    // its role's grant unknown): its warnings, in the warnings sections, say the rest.
-    const told = (document.meta?.warnings ?? []).some((w) => w.file === source.path && w.severity !== "info");
-    reasons.push(`${source.path}: read only in part${incompleteIn(document, source.path)}${told ? " (see the file's warnings)" : ""}`);
+    reasons.push(...partialSourceReasons(document, source.path));
   }
-  for (const r of coverage?.partialReasons ?? []) reasons.push(`usage: ${r}`);
+  // A usage file that could not be read is said twice, as the file's warning and as the coverage's
+  // reason (usage/read-usage.ts): once here.
+  for (const r of coverage?.partialReasons ?? []) if (!reasons.includes(r)) reasons.push(`usage: ${r}`);
   // Not expected: every place that makes the document partial says why (above). Said rather than an
   // empty list under a "partial" banner, which would hide that a reason went unsaid.
   if (reasons.length === 0) reasons.push("the inputs were read only in part, and no input says why");
   return [...new Set(reasons)];
 }
 
-/** The roles and principals of a file whose policies are not all known (their facts incomplete), for a partial source. */
-function incompleteIn(document: Partial<CanonicalDocument>, file: string): string {
-  const names = [...(document.roles ?? []), ...(document.principals ?? [])]
+/**
+ * Why a source its reader flagged partial is, when none of its warnings makes the inputs partial
+ * by itself: the reader judged it on what it read, a role or principal whose policies it could not
+ * all read (a plan's `assume_role_policy` known only after apply: cloudgoat's lambda_privesc plan).
+ * The file's warnings about such a principal (by its name in the file, as the plan reader's begin
+ * `aws_iam_role.x.assume_role_policy …`) say what is missing; a principal none names is said to be
+ * read in part; a file with neither, that it was.
+ */
+function partialSourceReasons(document: Partial<CanonicalDocument>, file: string): string[] {
+  const incomplete = [...(document.roles ?? []), ...(document.principals ?? [])]
     .filter((p) => p.facts?.incomplete === true && p.source?.file === file)
     .map((p) => p.displayName ?? p.name)
     .sort();
-  if (names.length === 0) return "";
-  return `: what ${names.length === 1 ? names[0] : `${names.length} principals (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`} ${names.length === 1 ? "is" : "are"} granted is not all known`;
+  const warnings = (document.meta?.warnings ?? []).filter((w) => w.file === file && w.severity !== "info");
+  const reasons: string[] = [];
+  const unsaid: string[] = [];
+  for (const name of incomplete) {
+    const about = warnings.filter((w) => [".", ":", " "].some((sep) => w.message.startsWith(name + sep)));
+    if (about.length === 0) unsaid.push(name);
+    for (const w of about) reasons.push(warningReason(w));
+  }
+  if (unsaid.length > 0) {
+    const whom = unsaid.length === 1 ? unsaid[0] : `${unsaid.length} principals (${unsaid.slice(0, 3).join(", ")}${unsaid.length > 3 ? ", …" : ""})`;
+    reasons.push(`${file}: read only in part: what ${whom} ${unsaid.length === 1 ? "is" : "are"} granted is not all known${warnings.length > 0 ? " (see the file's warnings)" : ""}`);
+  }
+  if (reasons.length === 0) reasons.push(`${file}: read only in part${warnings.length > 0 ? " (see the file's warnings)" : ""}`);
+  return reasons;
+}
+
+/** A warning as the reasons list it: file, path inside it, message. */
+function warningReason(w: { file?: string; path?: string; message: string }): string {
+  return [w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message;
 }
 
 /**

@@ -6,11 +6,13 @@
  * and a document a reader had flagged partial without a warning listed no reason at all.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/audit-document.js";
+import { buildDocument } from "../../src/audit/build-document.js";
 import { makesPartial } from "../../src/model/warning-label.js";
 import type { Warning, WarningSeverity } from "../../src/model/document.js";
 import { renderHtml, renderMarkdown, renderTable } from "../../src/report/index.js";
@@ -116,6 +118,47 @@ describe("a reader's partial flag without a warning", () => {
     iam.incompletePrincipals = [roleArn(spec, 0)];
     const doc = normalizeFragments(fragments).document;
     expect(partialDataReasons(doc)).toEqual([`${iam.source.path}: read only in part: what worker is granted is not all known`]);
+  });
+});
+
+describe("a CloudTrail file met in a folder that cannot be read (a symbolic link to itself)", () => {
+  it("is one reason, the file's, not its warning and the usage coverage's same words again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-partial-loop-"));
+    try {
+      cpSync(FIXTURE, join(dir, "account"), { recursive: true });
+      const day = join(dir, "AWSLogs/123456789012/CloudTrail/us-east-1/2019/04/30");
+      mkdirSync(day, { recursive: true });
+      const loop = join(day, "123456789012_CloudTrail_us-east-1_20190430T0000Z_loop.json.gz");
+      symlinkSync(loop, loop);
+      const doc = await buildDocument([dir], { workers: 1 });
+      expect(doc.meta.partial).toBe(true);
+      expect(doc.usage.coverage.partial).toBe(true);
+      const reasons = partialDataReasons(doc);
+      expect(reasons.filter((r) => r.includes(loop)).length).toBe(1);
+      expect(reasons.some((r) => r.startsWith(`${loop}: `))).toBe(true);
+      // The function's missing role is the other reason; the account-ID warnings are none.
+      expect(reasons.length).toBe(2);
+      expect(reasons.some((r) => r.includes("account ID"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// cloudgoat's lambda_privesc plan (the corpus's terraform-plans, see its SOURCE.md): its reader flags
+// it partial for a role whose trust policy is known only after apply, in a warning of its own code
+// (terraform-unknown-policy, which alone makes nothing partial: an unattached policy's would not).
+const CLOUDGOAT = "/work/shared/corpus/terraform-plans/cloudgoat-lambda_privesc.plan.json";
+
+describe.skipIf(!existsSync(CLOUDGOAT))("a plan its reader flagged partial (cloudgoat lambda_privesc)", () => {
+  it("gives the warning about the role read in part, not a bare flag", async () => {
+    const doc = (await normalize([CLOUDGOAT])).document;
+    expect(doc.meta.partial).toBe(true);
+    expect(doc.meta.sources.filter((s) => s.partial).map((s) => s.path)).toEqual([CLOUDGOAT]);
+    expect(doc.meta.warnings.some(makesPartial)).toBe(false);
+    const about = doc.meta.warnings.filter((w) => w.code === "terraform-unknown-policy");
+    expect(about.length).toBe(1);
+    expect(partialDataReasons(doc)).toEqual([`${CLOUDGOAT}: ${about[0]!.path}: ${about[0]!.message}`]);
   });
 });
 
