@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { analyzeIdentities, startCompletion, type AnalysisCompletion, type AnalysisDraft } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Role, Warning } from "../model/document.js";
+import { makesPartial } from "../model/warning-label.js";
 import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
 import { tfConfigBeside, type ConfigBeside } from "../sources/terraform/config-files.js";
@@ -578,6 +579,11 @@ async function buildFrom(
     document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     clock("usage", t);
   }
+  // A warning added after the normaliser that makes the inputs partial (a usage reader's error, a
+  // digest named for the logs: markNamedDigests) makes the document partial, as the normaliser's
+  // do. The reports give exactly these warnings as the reasons the audit is partial (report/view.ts
+  // partialDataReasons); before, such a warning could stand beside a report that was not partial.
+  if (document.meta.warnings.some(makesPartial)) document.meta.partial = true;
 
   t = startStage();
   const pending = pendingOf(document, startCompletion(draft ?? analyzeIdentities(document, undefined, analyzeOptions), document), labelling);

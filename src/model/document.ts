@@ -134,8 +134,9 @@ export interface Warning {
   code: string;
   /**
    * `error`: part of the inputs is missing or could not be read, which makes the document partial
-   * (`meta.partial`); `warning`: worth knowing, the document whole (but for `unreadable-file` and
-   * `collection-partial`, which make it partial too); `info`: a note. Not how the command ends: the
+   * (`meta.partial`); `warning`: worth knowing, the document whole (but for the codes said where
+   * the inputs are made partial, which make it partial too: makesPartial, model/warning-label.ts);
+   * `info`: a note. Not how the command ends: the
    * CLI prints every input warning as `leastrole: warning:` and exits 0 for it, unless it is about a
    * file named on the command line that cannot be read (`leastrole: error:`, exit code 2).
    */

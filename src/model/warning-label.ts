@@ -12,13 +12,68 @@ import type { Warning } from "./document.js";
 export const READER_DEFECT = "reader-defect";
 
 /**
- * A warning that leaves the inputs partial: an error, or a file or folder that could not be read,
- * which is a warning when met in a folder walk (the command exits 0, README's exit codes) but whose
- * content is missing all the same, or a `leastrole collect` collection that did not complete (its
- * failed calls' files are missing; a warning too, since every file given was read).
+ * Warnings (not errors) said exactly where the inputs are made partial, so that the reports can say
+ * why they are (report/view.ts partialDataReasons) without a field of their own: a file or folder
+ * that could not be read, which is a warning when met in a folder walk (the command exits 0,
+ * README's exit codes) but whose content is missing all the same; a `leastrole collect` collection
+ * that did not complete (its failed calls' files are missing); and the normaliser's own cases, a
+ * function whose execution role is not in the inputs (or is no role ARN: normalize.ts), said by
+ * the normaliser or, for a role its reader could not know, by that reader (a template's function
+ * without Role, a plan's role known only after apply: normalize.ts explainedReference), and a
+ * managed policy a role or principal uses that neither the inputs nor the shipped data hold
+ * (policies.ts, which warns exactly when a principal uses it).
+ */
+const PARTIAL_CODES: ReadonlySet<string> = new Set([
+  "unreadable-file",
+  "collection-partial",
+  "role-not-in-inputs",
+  "execution-role-not-a-role-arn",
+  "cloudformation-missing-role",
+  "terraform-unknown-role",
+  "unresolved-managed-policy",
+]);
+
+/**
+ * The warnings that make a template's fragment partial (cloudformation/read-template.ts): a SAM
+ * feature not expanded (but `sam-policies-ignored`, which SAM ignores too), a nested stack, a
+ * reference to nothing, a transform or intrinsic not evaluated, a target decided by a condition.
+ */
+const TEMPLATE_PARTIAL_CODES: ReadonlySet<string> = new Set([
+  "cloudformation-nested-stack",
+  "cloudformation-undefined-reference",
+  "cloudformation-transform",
+  "cloudformation-unsupported-intrinsic",
+  "cloudformation-conditional-target",
+]);
+
+export function templateWarningMakesPartial(w: Pick<Warning, "code">): boolean {
+  return (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || TEMPLATE_PARTIAL_CODES.has(w.code);
+}
+
+/**
+ * The warnings that make a Terraform plan's fragment partial (terraform/read-plan.ts): a role the
+ * plan only names, a policy value read as its reference alone, and, as warnings (an info of the
+ * same code is a note), a deferred change, an unknown format version, resources the plan does not
+ * plan, a plan that says it is not complete.
+ */
+const PLAN_PARTIAL_CODES: ReadonlySet<string> = new Set(["terraform-external-role", "terraform-reference-alone"]);
+const PLAN_PARTIAL_WARNING_CODES: ReadonlySet<string> = new Set(["terraform-deferred-change", "terraform-plan-format-unknown", "terraform-unplanned-resource", "terraform-plan-incomplete"]);
+
+export function planWarningMakesPartial(w: Pick<Warning, "code" | "severity">): boolean {
+  return PLAN_PARTIAL_CODES.has(w.code) || (PLAN_PARTIAL_WARNING_CODES.has(w.code) && w.severity === "warning");
+}
+
+/**
+ * A warning that leaves the inputs partial: an error, or one of the warnings said where the inputs
+ * are made partial (above). Every place that makes a document partial leaves one of these, a
+ * partial source (meta.sources[].partial) or a usage coverage reason: the reports' list of reasons
+ * is made of them, and of nothing else.
  */
 export function makesPartial(w: Pick<Warning, "code" | "severity">): boolean {
-  return w.severity === "error" || w.code === "unreadable-file" || w.code === "collection-partial";
+  // A CloudTrail digest file named for the logs is an error for its exit code (2) only: it holds
+  // no events, so nothing is missing (build-document.ts markNamedDigests).
+  if (w.code === "cloudtrail-digest-skipped") return false;
+  return w.severity === "error" || PARTIAL_CODES.has(w.code) || templateWarningMakesPartial(w) || planWarningMakesPartial(w);
 }
 
 /**

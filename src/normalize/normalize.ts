@@ -467,7 +467,11 @@ function undefinedInTemplate(roleArn: string, file: string | undefined, warnings
 
 function explainedReference(roleArn: string, file: string | undefined, warnings: readonly Warning[]): boolean {
   const refs = [...roleArn.matchAll(/\$\{[^}]+\}/g)].map((m) => m[0]);
-  return refs.length > 0 && warnings.some((w) => w.file === file && w.code !== "role-not-in-inputs" && refs.some((r) => w.message.includes(r)));
+  // Only a warning that makes the inputs partial (terraform-unknown-role, cloudformation-missing-role:
+  // model/warning-label.ts) explains it: the reports
+  // give such warnings as the reasons the audit is partial, and another (a note that merely names
+  // the reference) would leave the partial audit without one.
+  return refs.length > 0 && warnings.some((w) => w.file === file && w.code !== "role-not-in-inputs" && makesPartial(w) && refs.some((r) => w.message.includes(r)));
 }
 
 function isRoleArnOrReference(arn: string): boolean {

@@ -7,7 +7,10 @@
  * `summary.failedPacks`: the packs whose findings are missing, which made the CLI exit 2 while a
  * program reading the report (or the SDK's AuditReport) saw what looked like a clean audit. 1.3
  * added the resource type `layer` (a Lambda layer version, LR022): a program that switches on
- * `finding.resource.type` must know a fifth value.
+ * `finding.resource.type` must know a fifth value. 1.4 added `summary.partialReasons`: why the
+ * audit is partial, one line each naming the file and what is missing (report/view.ts
+ * partialDataReasons, the list the table, Markdown and HTML reports show), where a program reading
+ * the report had `partial: true` and every warning, whether it made the audit partial or not.
  * Keys are written in a fixed order and evidence objects with sorted keys, so that the same
  * audit gives the same bytes.
  */
@@ -15,11 +18,11 @@
 import type { EvaluationResult } from "../evaluate/evaluator.js";
 import { failedPacks, type Diagnostic } from "../evaluate/findings.js";
 import { writeJson } from "../normalize/write-json.js";
-import { sortKeysDeep } from "./view.js";
+import { partialDataReasons, sortKeysDeep } from "./view.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 
-export const REPORT_SCHEMA_VERSION = "1.3";
+export const REPORT_SCHEMA_VERSION = "1.4";
 
 export interface AuditSummary {
   functions: number;
@@ -29,6 +32,13 @@ export interface AuditSummary {
   bySeverity: { [severity: string]: number };
   /** The inputs were incomplete (unreadable files, unresolved policies, partial usage). */
   partial: boolean;
+  /**
+   * Why the audit is partial, one line each naming the file (and the path inside it) and what is
+   * missing: the warnings that made it partial, sources read only in part, the usage coverage's
+   * reasons (report/view.ts partialDataReasons). Empty exactly when `partial` is false; warnings
+   * that made nothing partial are not in it (they are in `warnings`). Added in report schema 1.4.
+   */
+  partialReasons: string[];
   /**
    * Rule packs that failed (aborted, returned something that is not a set of findings, or
    * findings that break the contract): their findings are missing, so the report is incomplete
@@ -62,6 +72,7 @@ export function summarise(document: Partial<CanonicalDocument>, findings: Findin
     suppressed,
     bySeverity,
     partial: document.meta?.partial === true || document.usage?.coverage?.partial === true,
+    partialReasons: partialDataReasons(document),
     failedPacks: failedPacks(diagnostics),
   };
 }

@@ -8,6 +8,7 @@
 import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, LambdaFunction, LambdaServiceUse, Role } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
+import { makesPartial } from "../model/warning-label.js";
 import type { AuditReport } from "./json.js";
 import { constructName } from "../normalize/display-names.js";
 
@@ -370,17 +371,75 @@ export function sharedRoleCount(document: Partial<CanonicalDocument>, fnsOfRole:
   return n;
 }
 
-/** The document's warnings and the usage coverage reasons that make the data partial. */
+/**
+ * Why the audit is partial, one line each naming the file (and the path inside it) and what is
+ * missing, from every place that makes it partial: the warnings that do (model/warning-label.ts
+ * makesPartial: every place in the readers and the normaliser that makes the inputs partial says
+ * so with one), a source read only in part whose reader said why in no such warning, and the usage
+ * coverage's reasons. Empty when the audit is not partial, and only when it is not. Why not every
+ * warning, as before: a note of the inputs that made nothing partial (cloudmapper's demo export's
+ * `account ID "aws"` users) was listed as a reason beside the real one, and a report the normaliser
+ * had made partial without a warning of that severity (an execution role missing from the IAM
+ * export) could list none. The table, Markdown and HTML reports and the JSON report's
+ * `summary.partialReasons` all list these.
+ */
 export function partialDataReasons(document: Partial<CanonicalDocument>): string[] {
+  const coverage = document.usage?.coverage;
+  if (document.meta?.partial !== true && coverage?.partial !== true) return [];
   const reasons: string[] = [];
+  const explained = new Set<string>();
   // Errors (unreadable input) before warnings, so the five lines a terminal shows are the worst.
-  const warnings = [...(document.meta?.warnings ?? [])].sort((a, b) => Number(a.severity !== "error") - Number(b.severity !== "error"));
+  const warnings = (document.meta?.warnings ?? []).filter(makesPartial).sort((a, b) => Number(a.severity !== "error") - Number(b.severity !== "error"));
   for (const w of warnings) {
-    if (w.severity === "info") continue;
-    reasons.push([w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message);
+    reasons.push(warningReason(w));
+    if (w.file !== undefined) explained.add(w.file);
   }
-  for (const r of document.usage?.coverage?.partialReasons ?? []) reasons.push(`usage: ${r}`);
+  for (const source of document.meta?.sources ?? []) {
+    if (source.partial !== true || explained.has(source.path)) continue;
+    explained.add(source.path);
+    reasons.push(...partialSourceReasons(document, source.path));
+  }
+  // A usage file that could not be read is said twice, as the file's warning and as the coverage's
+  // reason (usage/read-usage.ts): once here.
+  for (const r of coverage?.partialReasons ?? []) if (!reasons.includes(r)) reasons.push(`usage: ${r}`);
+  // Not expected: every place that makes the document partial says why (above). Said rather than an
+  // empty list under a "partial" banner, which would hide that a reason went unsaid.
+  if (reasons.length === 0) reasons.push("the inputs were read only in part, and no input says why");
+  return [...new Set(reasons)];
+}
+
+/**
+ * Why a source its reader flagged partial is, when none of its warnings makes the inputs partial
+ * by itself: the reader judged it on what it read, a role or principal whose policies it could not
+ * all read (a plan's `assume_role_policy` known only after apply: cloudgoat's lambda_privesc plan).
+ * The file's warnings about such a principal (by its name in the file, as the plan reader's begin
+ * `aws_iam_role.x.assume_role_policy …`) say what is missing; a principal none names is said to be
+ * read in part; a file with neither, that it was.
+ */
+function partialSourceReasons(document: Partial<CanonicalDocument>, file: string): string[] {
+  const incomplete = [...(document.roles ?? []), ...(document.principals ?? [])]
+    .filter((p) => p.facts?.incomplete === true && p.source?.file === file)
+    .map((p) => p.displayName ?? p.name)
+    .sort();
+  const warnings = (document.meta?.warnings ?? []).filter((w) => w.file === file && w.severity !== "info");
+  const reasons: string[] = [];
+  const unsaid: string[] = [];
+  for (const name of incomplete) {
+    const about = warnings.filter((w) => [".", ":", " "].some((sep) => w.message.startsWith(name + sep)));
+    if (about.length === 0) unsaid.push(name);
+    for (const w of about) reasons.push(warningReason(w));
+  }
+  if (unsaid.length > 0) {
+    const whom = unsaid.length === 1 ? unsaid[0] : `${unsaid.length} principals (${unsaid.slice(0, 3).join(", ")}${unsaid.length > 3 ? ", …" : ""})`;
+    reasons.push(`${file}: read only in part: what ${whom} ${unsaid.length === 1 ? "is" : "are"} granted is not all known${warnings.length > 0 ? " (see the file's warnings)" : ""}`);
+  }
+  if (reasons.length === 0) reasons.push(`${file}: read only in part${warnings.length > 0 ? " (see the file's warnings)" : ""}`);
   return reasons;
+}
+
+/** A warning as the reasons list it: file, path inside it, message. */
+function warningReason(w: { file?: string; path?: string; message: string }): string {
+  return [w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message;
 }
 
 /**

@@ -31,7 +31,7 @@ describe("leastrole CLI", () => {
     const r = run(["audit", docPath, "--format", "json"]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { schemaVersion: string; tool: Record<string, string>; summary: { findings: number }; findings: Array<Record<string, unknown>> };
-    expect(out.schemaVersion).toBe("1.3");
+    expect(out.schemaVersion).toBe("1.4");
     expect(Object.keys(out.tool)).toEqual(["name", "version", "rulesVersion", "iamDataVersion"]);
     expect(out.summary.findings).toBe(out.findings.length);
     expect(Object.keys(out.findings[0]!)).toEqual(["ruleId", "name", "severity", "resource", "message", "evidence", "remediation", "fingerprint", "suppressed", "location"]);

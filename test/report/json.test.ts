@@ -40,7 +40,7 @@ function report(evidences: Array<{ [key: string]: unknown }>): AuditReport {
     suppressed: null,
     location: null,
   }));
-  return { schemaVersion: "1.2", tool: { name: "leastrole", version: "0", rulesVersion: "x", iamDataVersion: "y" }, summary: { functions: 0, roles: 0, findings: findings.length, suppressed: 0, bySeverity: {}, partial: false, failedPacks: [] }, findings, diagnostics: [], warnings: [] };
+  return { schemaVersion: "1.2", tool: { name: "leastrole", version: "0", rulesVersion: "x", iamDataVersion: "y" }, summary: { functions: 0, roles: 0, findings: findings.length, suppressed: 0, bySeverity: {}, partial: false, partialReasons: [], failedPacks: [] }, findings, diagnostics: [], warnings: [] };
 }
 
 describe("the JSON report's evidence", () => {

@@ -118,6 +118,8 @@ describe("renderTable", () => {
     const empty = { ...sc.report, findings: [], summary: { ...sc.report.summary, findings: 0, suppressed: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, partial: true } };
     const doc = structuredClone(sc.document);
     doc.meta.warnings.push({ code: "unreadable-file", severity: "warning", message: "truncated JSON", file: "lambda/functions.json" });
+    // As the normaliser leaves a document with such a warning: partial.
+    doc.meta.partial = true;
     const out = renderTable(empty, doc, { color: false });
     expect(out).toContain("Findings: none");
     expect(out).toContain("No findings.");

@@ -42,7 +42,7 @@ import { linkedValue, readAlias, readConfigRule, readEventInvokeConfig, readEven
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 import { metadataSuppressions } from "./metadata-suppressions.js";
 import { childPathOf, isFile, localTemplateLocation } from "./local-nested-stacks.js";
-import { CONDITIONAL_TARGET } from "./conditional-targets.js";
+import { templateWarningMakesPartial } from "../../model/warning-label.js";
 
 export interface CloudFormationReadOptions {
   accountId?: string;
@@ -628,7 +628,8 @@ export class TemplateReader {
     const suppressions = metadataSuppressions(this, fragment);
     if (suppressions.length > 0) fragment.suppressions = suppressions;
     // A nested stack not read holds functions and roles of its own: what is read is not all there is.
-    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack" || w.code === "cloudformation-undefined-reference" || w.code === "cloudformation-transform" || w.code === "cloudformation-unsupported-intrinsic" || w.code === CONDITIONAL_TARGET);
+    // Which warnings these are is said once, in model/warning-label.ts: the reports list them as the reasons.
+    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some(templateWarningMakesPartial);
     fragment.warnings = sortWarnings(this.warnings);
     fragment.statementLocations = this.statementLocations.sort(
       (a, b) => a.ownerArn.localeCompare(b.ownerArn) || a.policy.localeCompare(b.policy) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,

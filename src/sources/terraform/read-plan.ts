@@ -9,6 +9,7 @@
  */
 
 import { attachStatementSources } from "../cloudformation/statement-sources.js";
+import { planWarningMakesPartial } from "../../model/warning-label.js";
 import { isPlainTemplate, planValueReferences } from "./value-references.js";
 import { PolicyParseError } from "../../errors.js";
 import { isRegionCode, parsePolicyDocument } from "../../iam/index.js";
@@ -306,7 +307,8 @@ export class PlanReader {
     fragment.partial =
       ix.errored ||
       fragment.incompletePrincipals.length > 0 ||
-      this.warnings.some((w) => w.code === "terraform-external-role" || w.code === REFERENCE_ALONE || ((w.code === "terraform-deferred-change" || w.code === "terraform-plan-format-unknown" || w.code === "terraform-unplanned-resource" || w.code === "terraform-plan-incomplete") && w.severity === "warning"));
+      // Which warnings these are is said once, in model/warning-label.ts: the reports list them as the reasons.
+      this.warnings.some(planWarningMakesPartial);
     fragment.warnings = sortWarnings(this.warnings);
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
