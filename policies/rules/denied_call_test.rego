@@ -100,3 +100,49 @@ test_two_principals_of_one_function_are_one_finding if {
 	f.message == "Function api made 6 denied calls: kms:Decrypt (5), sqs:SendMessage (1)"
 	count(f.evidence.denied) == 3
 }
+
+# Lambda's own sessions on the role (awslambda_…) whose records name the function are folded into
+# the function's principal as `awslambda_*` (src/usage/attribution.ts). Their refused kms:Decrypt
+# on a function whose environment uses the AWS managed key aws/lambda (no KMSKeyArn) is Lambda
+# decrypting the environment, through the grant Lambda makes for the role, not through the role's
+# policies: the finding says what lifts it (Lambda guide, "Securing environment variables"; AWS
+# re:Post "lambda-kmsaccessdeniedexception-errors": the grant is reset by updating the function's
+# configuration), not to grant the action.
+lambda_session(actions) := object.union(session("function", fn_arn, actions), {"sessionName": "awslambda_*", "invokedBy": "lambda.amazonaws.com"})
+
+key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+test_lambda_own_environment_decrypt_under_the_aws_managed_key if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": null, "environmentVariableNames": ["TABLE"]}],
+		"usage": {"present": true, "principals": [lambda_session([decrypt])]},
+	}
+	some f in fs
+	f.message == "Function api made 2 denied calls: kms:Decrypt (2; Lambda's own, decrypting the environment variables with the AWS managed key aws/lambda)"
+	some d in f.evidence.denied
+	d.action == "kms:Decrypt"
+	d.lambdaEnvironmentKey == "Lambda decrypts the environment variables under the AWS managed key aws/lambda through a grant it creates for the execution role when the function's configuration is saved, not through the role's policies: granting kms:Decrypt in the role does not lift this. Update the function's configuration (set its execution role to another and back) so that Lambda creates the grant again: it no longer holds when the role was deleted and re-created with the same name."
+}
+
+test_the_function_code_decrypt_is_not_said_to_be_lambdas if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": null, "environmentVariableNames": ["TABLE"]}],
+		"usage": {"present": true, "principals": [session("function", fn_arn, [decrypt])]},
+	}
+	some f in fs
+	f.message == "Function api made 2 denied calls: kms:Decrypt (2)"
+	some d in f.evidence.denied
+	not "lambdaEnvironmentKey" in object.keys(d)
+}
+
+test_lambda_own_decrypt_with_a_customer_managed_environment_key_is_the_roles if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": key, "environmentVariableNames": ["TABLE"]}],
+		"usage": {"present": true, "principals": [lambda_session([decrypt])]},
+	}
+	some f in fs
+	f.message == "Function api made 2 denied calls: kms:Decrypt (2)"
+}
