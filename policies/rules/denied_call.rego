@@ -74,7 +74,7 @@ principal_key(p) := sprintf("session:%s", [function_name(p)]) if not is_string(o
 
 # An action's refusals as the message says them (counted_text); when every one of them is Lambda's
 # own decryption of the environment under aws/lambda (lambda_environment_decrypt), saying so: the
-# fix is not in the role's policies.
+# fix is not in the role's policies (the entry's lambdaEnvironmentKey says what it is).
 action_text(name, same_pairs) := sprintf("%s; %s", [counted_text([pair[1] | some pair in same_pairs]), "Lambda's own, decrypting the environment variables with the AWS managed key aws/lambda"]) if {
 	every pair in same_pairs {
 		lambda_environment_decrypt(pair[0], pair[1])
@@ -85,14 +85,14 @@ action_text(name, same_pairs) := sprintf("%s; %s", [counted_text([pair[1] | some
 # function's principal as `awslambda_*`, src/usage/attribution.ts), of a function with environment
 # variables and no KMSKeyArn: Lambda decrypting the environment with the AWS managed key aws/lambda
 # ("By default, Lambda uses an AWS managed key … Lambda creates the AWS managed key in your account
-# and manages the permissions to it for you": Lambda developer guide, "Securing environment
-# variables"). Lambda uses it through a grant for the execution role, which no longer holds once the
-# role is deleted and re-created with the same name; it is made again by updating the function's
-# configuration (AWS re:Post knowledge center, "lambda-kmsaccessdeniedexception-errors": set the
-# role to a temporary value and back). Before, LR009 said to grant the action in the role, which
-# changes nothing. With a customer managed key (KMSKeyArn) the execution role does need kms:Decrypt
-# on it (LR010's environment-kms requirement), and nothing is added; nor for the function code's
-# own sessions, whose Decrypt the role's policies do govern.
+# and manages permissions to it for you": Lambda developer guide, "Securing environment
+# variables"). Lambda lets the execution role use it by the role's unique ID, not through the
+# role's policies, which no longer holds once the role was deleted and re-created with the same
+# name; setting the function's role to another and back makes Lambda do it again (AWS re:Post
+# knowledge center, "lambda-kmsaccessdeniedexception-errors"). Before, LR009's advice was to grant
+# the action in the role, which changes nothing. With a customer managed key (KMSKeyArn) the
+# execution role does need kms:Decrypt on it (LR010's environment-kms requirement), and nothing is
+# added.
 lambda_environment_decrypt(p, a) if {
 	a.action == "kms:Decrypt"
 	p.sessionName == "awslambda_*"
@@ -102,11 +102,30 @@ lambda_environment_decrypt(p, a) if {
 }
 
 environment_key_note(p, a) := {"lambdaEnvironmentKey": concat(" ", [
-	"Lambda decrypts the environment variables under the AWS managed key aws/lambda through a grant it creates for the execution role when the function's configuration is saved, not through the role's policies: granting kms:Decrypt in the role does not lift this.",
-	"Update the function's configuration (set its execution role to another and back) so that Lambda creates the grant again: it no longer holds when the role was deleted and re-created with the same name.",
+	"Lambda decrypts the environment variables under the AWS managed key aws/lambda with the execution role, which Lambda itself lets use the key (by the role's unique ID), not the role's policies: granting kms:Decrypt in the role does not lift this.",
+	"Update the function's configuration (set its execution role to another and back) so that Lambda lets the role use the key again: it no longer can once the role was deleted and re-created with the same name.",
 ])} if {
 	lambda_environment_decrypt(p, a)
+} else := {"lambdaEnvironmentKey": concat(" ", [
+	"If these were Lambda decrypting the function's environment variables, which are under the AWS managed key aws/lambda (no KMSKeyArn), the role's policies do not govern them: Lambda itself lets the execution role use that key (by the role's unique ID), and granting kms:Decrypt in the role does not lift the refusal; update the function's configuration (set its execution role to another and back) so that Lambda does again.",
+	"If they were the code's own, grant kms:Decrypt on the key (the records do not say which: leastrole does not read their encryption context).",
+])} if {
+	possible_environment_decrypt(p, a)
 } else := {}
+
+# The same refusal in the function's own session (named after the function): Lambda decrypts the
+# environment with the execution role (AWS Support, quoted in luxifr.github.io's "AWS Lambda
+# invocation error decrypting environment", 2023: "whenever Lambda tries to decrypt environment
+# variables using the function execution role with different Principal ID, KMS service denies the
+# request"), and so may the code; the records leastrole reads do not tell them apart (their
+# encryption context would): both fixes are said.
+possible_environment_decrypt(p, a) if {
+	a.action == "kms:Decrypt"
+	p.sessionName != "awslambda_*"
+	fn := functions.by_arn[p.functionArn]
+	object.get(fn, "kmsKeyArn", null) == null
+	count(object.get(fn, "environmentVariableNames", [])) > 0
+}
 
 # An action's refusals, as count_and_reasons says them; an action refused in several of the
 # function's sessions is said once, with their calls and reasons together.

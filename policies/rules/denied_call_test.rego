@@ -104,10 +104,11 @@ test_two_principals_of_one_function_are_one_finding if {
 # Lambda's own sessions on the role (awslambda_…) whose records name the function are folded into
 # the function's principal as `awslambda_*` (src/usage/attribution.ts). Their refused kms:Decrypt
 # on a function whose environment uses the AWS managed key aws/lambda (no KMSKeyArn) is Lambda
-# decrypting the environment, through the grant Lambda makes for the role, not through the role's
-# policies: the finding says what lifts it (Lambda guide, "Securing environment variables"; AWS
-# re:Post "lambda-kmsaccessdeniedexception-errors": the grant is reset by updating the function's
-# configuration), not to grant the action.
+# decrypting the environment, with the role Lambda lets use the key by its unique ID, not through
+# the role's policies: the finding says what lifts it (Lambda guide, "Securing environment
+# variables"; AWS re:Post "lambda-kmsaccessdeniedexception-errors": the role set to another and
+# back), not to grant the action. In the function's own session Lambda or the code may have made
+# it: both fixes are said.
 lambda_session(actions) := object.union(session("function", fn_arn, actions), {"sessionName": "awslambda_*", "invokedBy": "lambda.amazonaws.com"})
 
 key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -122,10 +123,10 @@ test_lambda_own_environment_decrypt_under_the_aws_managed_key if {
 	f.message == "Function api made 2 denied calls: kms:Decrypt (2; Lambda's own, decrypting the environment variables with the AWS managed key aws/lambda)"
 	some d in f.evidence.denied
 	d.action == "kms:Decrypt"
-	d.lambdaEnvironmentKey == "Lambda decrypts the environment variables under the AWS managed key aws/lambda through a grant it creates for the execution role when the function's configuration is saved, not through the role's policies: granting kms:Decrypt in the role does not lift this. Update the function's configuration (set its execution role to another and back) so that Lambda creates the grant again: it no longer holds when the role was deleted and re-created with the same name."
+	d.lambdaEnvironmentKey == "Lambda decrypts the environment variables under the AWS managed key aws/lambda with the execution role, which Lambda itself lets use the key (by the role's unique ID), not the role's policies: granting kms:Decrypt in the role does not lift this. Update the function's configuration (set its execution role to another and back) so that Lambda lets the role use the key again: it no longer can once the role was deleted and re-created with the same name."
 }
 
-test_the_function_code_decrypt_is_not_said_to_be_lambdas if {
+test_in_the_function_session_both_fixes_are_said if {
 	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
 	fs := denied_call.findings with input as {
 		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": null, "environmentVariableNames": ["TABLE"]}],
@@ -133,6 +134,17 @@ test_the_function_code_decrypt_is_not_said_to_be_lambdas if {
 	}
 	some f in fs
 	f.message == "Function api made 2 denied calls: kms:Decrypt (2)"
+	some d in f.evidence.denied
+	d.lambdaEnvironmentKey == "If these were Lambda decrypting the function's environment variables, which are under the AWS managed key aws/lambda (no KMSKeyArn), the role's policies do not govern them: Lambda itself lets the execution role use that key (by the role's unique ID), and granting kms:Decrypt in the role does not lift the refusal; update the function's configuration (set its execution role to another and back) so that Lambda does again. If they were the code's own, grant kms:Decrypt on the key (the records do not say which: leastrole does not read their encryption context)."
+}
+
+test_no_environment_note_without_environment_variables if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": null, "environmentVariableNames": []}],
+		"usage": {"present": true, "principals": [session("function", fn_arn, [decrypt])]},
+	}
+	some f in fs
 	some d in f.evidence.denied
 	not "lambdaEnvironmentKey" in object.keys(d)
 }

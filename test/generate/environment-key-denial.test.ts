@@ -1,11 +1,12 @@
 /**
- * A refused kms:Decrypt in Lambda's own sessions on the role that name the function (`awslambda_*`,
- * src/usage/attribution.ts) of a function whose environment uses the AWS managed key aws/lambda (no
- * KMSKeyArn) is Lambda decrypting the environment through the grant it makes for the role, not
- * through the role's policies (Lambda developer guide, "Securing environment variables"; AWS
- * re:Post "lambda-kmsaccessdeniedexception-errors"). Before, `generate` said "If the function needs
- * it, add a kept exception", which grants the action in the role and lifts nothing. The function
- * code's own refused Decrypt keeps the advice (LR009 says the same: policies/rules/denied_call.rego).
+ * A refused kms:Decrypt of a function with environment variables and no KMSKeyArn (under the AWS
+ * managed key aws/lambda), which Lambda lets the execution role use by its unique ID, not through
+ * the role's policies (Lambda developer guide, "Securing environment variables"; AWS re:Post
+ * "lambda-kmsaccessdeniedexception-errors"). Refused in Lambda's own sessions that name the
+ * function (`awslambda_*`, src/usage/attribution.ts) it is Lambda's: before, `generate` said "If
+ * the function needs it, add a kept exception", which grants the action in the role and lifts
+ * nothing. In the function's own session Lambda or the code may have made it: both fixes are said.
+ * LR009 says the same (policies/rules/denied_call.rego).
  */
 import { describe, expect, it } from "vitest";
 import { generatePolicy } from "../../src/generate/index.js";
@@ -29,13 +30,21 @@ describe("a refused kms:Decrypt of the environment under aws/lambda", () => {
     const message = denial("awslambda_*", null);
     expect(message).toBe(
       `kms:Decrypt: all 2 calls were denied (AccessDenied) on ${KEY}; not granted. ` +
-        "Lambda decrypts the environment variables under the AWS managed key aws/lambda through a grant it creates for the execution role when the function's configuration is saved, not through the role's policies: granting kms:Decrypt in the role does not lift this. " +
-        "Update the function's configuration (set its execution role to another and back) so that Lambda creates the grant again: it no longer holds when the role was deleted and re-created with the same name.",
+        "Lambda decrypts the environment variables under the AWS managed key aws/lambda with the execution role, which Lambda itself lets use the key (by the role's unique ID), not the role's policies: granting kms:Decrypt in the role does not lift this. " +
+        "Update the function's configuration (set its execution role to another and back) so that Lambda lets the role use the key again: it no longer can once the role was deleted and re-created with the same name.",
     );
   });
 
-  it("in the function code's session, or with a customer managed key: the usual advice", () => {
-    expect(denial("api", null)).toMatch(/If the function needs it, add a kept exception\.$/);
-    expect(denial("awslambda_*", KEY)).toMatch(/If the function needs it, add a kept exception\.$/);
+  it("in the function's own session, which Lambda or the code may have made: both fixes", () => {
+    expect(denial("api", null)).toBe(
+      `kms:Decrypt: all 2 calls were denied (AccessDenied) on ${KEY}; not granted. If the function's code needs it, add a kept exception. ` +
+        "If these were Lambda decrypting the function's environment variables, which are under the AWS managed key aws/lambda (no KMSKeyArn), the role's policies do not govern them: Lambda itself lets the execution role use that key (by the role's unique ID), and granting kms:Decrypt in the role does not lift the refusal; update the function's configuration (set its execution role to another and back) so that Lambda does again. " +
+        "If they were the code's own, grant kms:Decrypt on the key (the records do not say which: leastrole does not read their encryption context).",
+    );
+  });
+
+  it("with a customer managed key of the function's own: the usual advice (the role must grant kms:Decrypt on it)", () => {
+    expect(denial("awslambda_*", KEY)).toMatch(/; not granted\. If the function needs it, add a kept exception\.$/);
+    expect(denial("api", KEY)).toMatch(/; not granted\. If the function needs it, add a kept exception\.$/);
   });
 });
