@@ -28,10 +28,11 @@ findings := [finding |
 	some positions in denied_principals
 	ordered := sort(positions)
 	p := input.usage.principals[ordered[0]]
-	denied := [a | some i in ordered; some a in input.usage.principals[i].actions; a.deniedCount > 0]
+	pairs := [[input.usage.principals[i], a] | some i in ordered; some a in input.usage.principals[i].actions; a.deniedCount > 0]
+	denied := [pair[1] | some pair in pairs]
 	resource := resource_of(p)
 	total := sum([a.deniedCount | some a in denied])
-	summary := sort([sprintf("%s (%s)", [name, counted_text([a | some a in denied; a.action == name])]) | some name in {a.action | some a in denied}])
+	summary := sort([sprintf("%s (%s)", [name, action_text(name, [pair | some pair in pairs; pair[1].action == name])]) | some name in {a.action | some a in denied}])
 	finding := {
 		"resource": resource,
 		"detail": detail(p),
@@ -40,12 +41,16 @@ findings := [finding |
 			"roleArn": p.roleArn,
 			"denied": [object.union(
 				object.union(
-					{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen},
-					denied_only(a),
+					object.union(
+						{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen},
+						denied_only(a),
+					),
+					denied_by(a),
 				),
-				denied_by(a),
+				environment_key_note(pair[0], a),
 			) |
-				some a in denied
+				some pair in pairs
+				a := pair[1]
 			],
 		},
 	}
@@ -66,6 +71,61 @@ denied_principals[key] contains i if {
 principal_key(p) := p.functionArn if is_string(object.get(p, "functionArn", null))
 
 principal_key(p) := sprintf("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))
+
+# An action's refusals as the message says them (counted_text); when every one of them is Lambda's
+# own decryption of the environment under aws/lambda (lambda_environment_decrypt), saying so: the
+# fix is not in the role's policies (the entry's lambdaEnvironmentKey says what it is).
+action_text(name, same_pairs) := sprintf("%s; %s", [counted_text([pair[1] | some pair in same_pairs]), "Lambda's own, decrypting the environment variables with the AWS managed key aws/lambda"]) if {
+	every pair in same_pairs {
+		lambda_environment_decrypt(pair[0], pair[1])
+	}
+} else := counted_text([pair[1] | some pair in same_pairs])
+
+# A refused kms:Decrypt in Lambda's own sessions on the role that name the function (folded into the
+# function's principal as `awslambda_*`, src/usage/attribution.ts), of a function with environment
+# variables and no KMSKeyArn: Lambda decrypting the environment with the AWS managed key aws/lambda
+# ("By default, Lambda uses an AWS managed key … Lambda creates the AWS managed key in your account
+# and manages permissions to it for you": Lambda developer guide, "Securing environment
+# variables"). Lambda lets the execution role use it by the role's unique ID, not through the
+# role's policies, which no longer holds once the role was deleted and re-created with the same
+# name; setting the function's role to another and back makes Lambda do it again (AWS re:Post
+# knowledge center, "lambda-kmsaccessdeniedexception-errors"). Before, LR009's advice was to grant
+# the action in the role, which changes nothing. With a customer managed key (KMSKeyArn) the
+# execution role does need kms:Decrypt on it (LR010's environment-kms requirement), and nothing is
+# added.
+lambda_environment_decrypt(p, a) if {
+	a.action == "kms:Decrypt"
+	p.sessionName == "awslambda_*"
+	fn := functions.by_arn[p.functionArn]
+	object.get(fn, "kmsKeyArn", null) == null
+	count(object.get(fn, "environmentVariableNames", [])) > 0
+}
+
+environment_key_note(p, a) := {"lambdaEnvironmentKey": concat(" ", [
+	"Lambda decrypts the environment variables under the AWS managed key aws/lambda with the execution role, which Lambda itself lets use the key (by the role's unique ID), not the role's policies: granting kms:Decrypt in the role does not lift this.",
+	"Update the function's configuration (set its execution role to another and back) so that Lambda lets the role use the key again: it no longer can once the role was deleted and re-created with the same name.",
+])} if {
+	lambda_environment_decrypt(p, a)
+} else := {"lambdaEnvironmentKey": concat(" ", [
+	"If these were Lambda decrypting the function's environment variables, which are under the AWS managed key aws/lambda (no KMSKeyArn), the role's policies do not govern them: Lambda itself lets the execution role use that key (by the role's unique ID), and granting kms:Decrypt in the role does not lift the refusal; update the function's configuration (set its execution role to another and back) so that Lambda does again.",
+	"If they were the code's own, grant kms:Decrypt on the key (the records do not say which: leastrole does not read their encryption context).",
+])} if {
+	possible_environment_decrypt(p, a)
+} else := {}
+
+# The same refusal in the function's own session (named after the function): Lambda decrypts the
+# environment with the execution role (AWS Support, quoted in luxifr.github.io's "AWS Lambda
+# invocation error decrypting environment", 2023: "whenever Lambda tries to decrypt environment
+# variables using the function execution role with different Principal ID, KMS service denies the
+# request"), and so may the code; the records leastrole reads do not tell them apart (their
+# encryption context would): both fixes are said.
+possible_environment_decrypt(p, a) if {
+	a.action == "kms:Decrypt"
+	p.sessionName != "awslambda_*"
+	fn := functions.by_arn[p.functionArn]
+	object.get(fn, "kmsKeyArn", null) == null
+	count(object.get(fn, "environmentVariableNames", [])) > 0
+}
 
 # An action's refusals, as count_and_reasons says them; an action refused in several of the
 # function's sessions is said once, with their calls and reasons together.

@@ -100,3 +100,61 @@ test_two_principals_of_one_function_are_one_finding if {
 	f.message == "Function api made 6 denied calls: kms:Decrypt (5), sqs:SendMessage (1)"
 	count(f.evidence.denied) == 3
 }
+
+# Lambda's own sessions on the role (awslambda_…) whose records name the function are folded into
+# the function's principal as `awslambda_*` (src/usage/attribution.ts). Their refused kms:Decrypt
+# on a function whose environment uses the AWS managed key aws/lambda (no KMSKeyArn) is Lambda
+# decrypting the environment, with the role Lambda lets use the key by its unique ID, not through
+# the role's policies: the finding says what lifts it (Lambda guide, "Securing environment
+# variables"; AWS re:Post "lambda-kmsaccessdeniedexception-errors": the role set to another and
+# back), not to grant the action. In the function's own session Lambda or the code may have made
+# it: both fixes are said.
+lambda_session(actions) := object.union(session("function", fn_arn, actions), {"sessionName": "awslambda_*", "invokedBy": "lambda.amazonaws.com"})
+
+key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+test_lambda_own_environment_decrypt_under_the_aws_managed_key if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": null, "environmentVariableNames": ["TABLE"]}],
+		"usage": {"present": true, "principals": [lambda_session([decrypt])]},
+	}
+	some f in fs
+	f.message == "Function api made 2 denied calls: kms:Decrypt (2; Lambda's own, decrypting the environment variables with the AWS managed key aws/lambda)"
+	some d in f.evidence.denied
+	d.action == "kms:Decrypt"
+	d.lambdaEnvironmentKey == "Lambda decrypts the environment variables under the AWS managed key aws/lambda with the execution role, which Lambda itself lets use the key (by the role's unique ID), not the role's policies: granting kms:Decrypt in the role does not lift this. Update the function's configuration (set its execution role to another and back) so that Lambda lets the role use the key again: it no longer can once the role was deleted and re-created with the same name."
+}
+
+test_in_the_function_session_both_fixes_are_said if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": null, "environmentVariableNames": ["TABLE"]}],
+		"usage": {"present": true, "principals": [session("function", fn_arn, [decrypt])]},
+	}
+	some f in fs
+	f.message == "Function api made 2 denied calls: kms:Decrypt (2)"
+	some d in f.evidence.denied
+	d.lambdaEnvironmentKey == "If these were Lambda decrypting the function's environment variables, which are under the AWS managed key aws/lambda (no KMSKeyArn), the role's policies do not govern them: Lambda itself lets the execution role use that key (by the role's unique ID), and granting kms:Decrypt in the role does not lift the refusal; update the function's configuration (set its execution role to another and back) so that Lambda does again. If they were the code's own, grant kms:Decrypt on the key (the records do not say which: leastrole does not read their encryption context)."
+}
+
+test_no_environment_note_without_environment_variables if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": null, "environmentVariableNames": []}],
+		"usage": {"present": true, "principals": [session("function", fn_arn, [decrypt])]},
+	}
+	some f in fs
+	some d in f.evidence.denied
+	not "lambdaEnvironmentKey" in object.keys(d)
+}
+
+test_lambda_own_decrypt_with_a_customer_managed_environment_key_is_the_roles if {
+	decrypt := object.union(action("kms:Decrypt", 2, 2), {"resources": [key]})
+	fs := denied_call.findings with input as {
+		"functions": [{"arn": fn_arn, "name": "api", "kmsKeyArn": key, "environmentVariableNames": ["TABLE"]}],
+		"usage": {"present": true, "principals": [lambda_session([decrypt])]},
+	}
+	some f in fs
+	f.message == "Function api made 2 denied calls: kms:Decrypt (2)"
+}

@@ -14,6 +14,7 @@ import type { ClientPool } from "./clients.js";
 import { collectAccessAdvisor } from "./collect-access-advisor.js";
 import { collectAccessAnalyzer } from "./collect-access-analyzer.js";
 import { collectConfigAggregator } from "./collect-config-aggregator.js";
+import { collectConfigRules } from "./collect-config-rules.js";
 import { collectLookup, collectS3Logs } from "./collect-cloudtrail.js";
 import { collectAthena, collectLake } from "./collect-query.js";
 import { collectEventDataStore, collectTrailSelectors } from "./collect-trails.js";
@@ -464,6 +465,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       for (const region of regions) {
         run.phase(`Lambda in ${region}`);
         await collectLambda(run, region, o.concurrency);
+        run.phase(`AWS Config rules in ${region}`);
+        await collectConfigRules(run, region);
         if (o.accessAnalyzer) {
           run.phase(`Access Analyzer in ${region}`);
           await collectAccessAnalyzer(run, region, o.concurrency);

@@ -58,8 +58,11 @@ import {
   type StartQueryCommandOutput,
 } from "@aws-sdk/client-cloudtrail";
 import {
+  DescribeConfigRulesCommand,
   DescribeConfigurationAggregatorsCommand,
   SelectAggregateResourceConfigCommand,
+  type DescribeConfigRulesCommandInput,
+  type DescribeConfigRulesCommandOutput,
   type DescribeConfigurationAggregatorsCommandInput,
   type DescribeConfigurationAggregatorsCommandOutput,
   type SelectAggregateResourceConfigCommandInput,
@@ -157,6 +160,7 @@ export interface OperationTypes {
   "cloudtrail:GetEventDataStore": [GetEventDataStoreCommandInput, GetEventDataStoreCommandOutput];
   "cloudtrail:DescribeTrails": [DescribeTrailsCommandInput, DescribeTrailsCommandOutput];
   "cloudtrail:GetEventSelectors": [GetEventSelectorsCommandInput, GetEventSelectorsCommandOutput];
+  "config:DescribeConfigRules": [DescribeConfigRulesCommandInput, DescribeConfigRulesCommandOutput];
   "config:DescribeConfigurationAggregators": [DescribeConfigurationAggregatorsCommandInput, DescribeConfigurationAggregatorsCommandOutput];
   "config:SelectAggregateResourceConfig": [SelectAggregateResourceConfigCommandInput, SelectAggregateResourceConfigCommandOutput];
 }
@@ -202,6 +206,7 @@ export const COMMANDS: Readonly<Record<OperationKey, AnyCommandConstructor>> = O
   "cloudtrail:GetEventDataStore": GetEventDataStoreCommand,
   "cloudtrail:DescribeTrails": DescribeTrailsCommand,
   "cloudtrail:GetEventSelectors": GetEventSelectorsCommand,
+  "config:DescribeConfigRules": DescribeConfigRulesCommand,
   "config:DescribeConfigurationAggregators": DescribeConfigurationAggregatorsCommand,
   "config:SelectAggregateResourceConfig": SelectAggregateResourceConfigCommand,
 });

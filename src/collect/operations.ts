@@ -335,6 +335,16 @@ const list: CollectOperation[] = [
   },
   {
     service: "config",
+    operation: "DescribeConfigRules",
+    iamAction: "config:DescribeConfigRules",
+    feature: "inventory",
+    access: "read",
+    note:
+      "Per region, the AWS Config rules: a CUSTOM_LAMBDA rule names the function Config invokes, which reports its results with config:PutEvaluations with its execution role (LR010). " +
+      "A region where AWS Config is not used answers an empty list.",
+  },
+  {
+    service: "config",
     operation: "DescribeConfigurationAggregators",
     iamAction: "config:DescribeConfigurationAggregators",
     feature: "config-aggregator",
@@ -394,6 +404,7 @@ export type OperationKey =
   | "cloudtrail:GetEventDataStore"
   | "cloudtrail:DescribeTrails"
   | "cloudtrail:GetEventSelectors"
+  | "config:DescribeConfigRules"
   | "config:DescribeConfigurationAggregators"
   | "config:SelectAggregateResourceConfig";
 

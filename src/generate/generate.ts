@@ -14,6 +14,7 @@
 import { replacedPolicyResource, separatePoliciesOf, separatePoliciesWarning } from "./separate-policies.js";
 import { destinationPermission } from "../analysis/index.js";
 import { KAFKA_DESTINATION_PREFIX, mskAccessSentence, mskAccessUnknown } from "../normalize/kafka-access.js";
+import { environmentKeyAdvice } from "./environment-key.js";
 import { LeastroleError } from "../errors.js";
 import { plural } from "../printable.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
@@ -873,7 +874,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   // Users, groups and roles called by name: their ARNs, where the inputs hold them (iam-names.ts).
   const iamNames = iamNameIndex(document);
   const { inWindow, before } = splitBeforeWindow(resolveIamNames(mergeActionUsage(sessions.flatMap((s) => s.actions)), iamNames), document.usage.window);
-  const observed = observedGrants(inWindow, catalog, placeOf(fn, sessions), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);
+  const observed = observedGrants(inWindow, catalog, placeOf(fn, sessions), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD, environmentKeyAdvice(fn, sessions));
   warnings.push(...observed.warnings);
   const required = requiredGrants(fn, catalog, warnings);
   const current = currentPolicies(document, fn.roleArn);

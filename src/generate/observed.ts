@@ -192,6 +192,8 @@ function literalHead(arn: string): string {
 }
 
 
+const NO_ADVICE: ReadonlyMap<string, string> = new Map();
+
 export interface ObservedResult {
   grants: Grant[];
   warnings: GenerationWarning[];
@@ -200,7 +202,11 @@ export interface ObservedResult {
 }
 
 /** Grants for the observed usage of one function (already merged per action). */
-export function observedGrants(actions: readonly ActionUsage[], catalog: ActionCatalog, place: Place, prefixThreshold = DEFAULT_PREFIX_THRESHOLD): ObservedResult {
+/**
+ * `deniedAdvice`: for an action whose every call was denied, what lifts the refusal when it is not
+ * a grant in the role (environment-key.ts), in place of the kept-exception advice.
+ */
+export function observedGrants(actions: readonly ActionUsage[], catalog: ActionCatalog, place: Place, prefixThreshold = DEFAULT_PREFIX_THRESHOLD, deniedAdvice: ReadonlyMap<string, string> = NO_ADVICE): ObservedResult {
   const grants: Grant[] = [];
   const warnings: GenerationWarning[] = [];
   let successfulCalls = 0;
@@ -211,7 +217,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       warnings.push({
         code: "denied-calls-not-granted",
         action: usage.action,
-        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (${deniedCodes(usage)}${refusedBy(usage)})${deniedOn(usage)}; not granted.${notInTheRole(usage)} If the function needs it, add a kept exception.`,
+        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (${deniedCodes(usage)}${refusedBy(usage)})${deniedOn(usage)}; not granted.${notInTheRole(usage)} ${deniedAdvice.get(usage.action) ?? "If the function needs it, add a kept exception."}`,
       });
       continue;
     }

@@ -99,7 +99,6 @@ export function kafkaIamGrants(t: Trigger): KafkaIamGrant[] {
   return out;
 }
 
-/** One sentence on what the role needs if the cluster uses IAM access control. */
 /**
  * The mapping as a warning names it: by its UUID when it has one (an account's); a template's or
  * plan's has none before it is deployed, and "(no UUID)" read as if something were missing.
@@ -108,12 +107,20 @@ export function mappingOf(t: Trigger): string {
   return t.uuid === null ? "its event source mapping" : `event source mapping ${t.uuid}`;
 }
 
+/**
+ * One sentence on what the role needs if the cluster uses IAM access control. The cluster is
+ * outside the inputs, so whether it is serverless is not known either: the Amazon MSK developer
+ * guide ("Semantics of IAM authorization policy actions") lists
+ * kafka-cluster:DescribeClusterDynamicConfiguration as not applicable to serverless clusters,
+ * while the Lambda guide lists it for IAM authentication. Before, it was said to be needed
+ * whatever the cluster.
+ */
 export function mskAccessSentence(u: MskAccessUnknown): string {
   const destination =
     u.destination === null ? "" : `, and kafka-cluster:DescribeTopic and kafka-cluster:WriteData on ${u.destinationTopicArn ?? `the topic ${u.destination.slice(KAFKA_DESTINATION_PREFIX.length)}`} for its on-failure destination ${u.destination}`;
   return (
     `reads Amazon MSK cluster ${u.source ?? "(source unknown)"} without a SASL/SCRAM or mTLS secret, so with IAM access control or unauthenticated, which the inputs do not say; ` +
-    `with IAM access control the execution role also needs kafka-cluster:Connect and kafka-cluster:DescribeClusterDynamicConfiguration on the cluster, ` +
+    `with IAM access control the execution role also needs kafka-cluster:Connect on the cluster (and kafka-cluster:DescribeClusterDynamicConfiguration on it if it is a provisioned cluster: MSK Serverless does not apply that action), ` +
     `kafka-cluster:DescribeTopic and kafka-cluster:ReadData on its topics, kafka-cluster:DescribeGroup and kafka-cluster:AlterGroup on its consumer group${destination}`
   );
 }

@@ -201,6 +201,28 @@ export interface ManagementCounts {
 /** The event source of AWS KMS: a trail can leave its management events out (trail-gaps.ts). */
 const KMS_SOURCE = "kms.amazonaws.com";
 
+/**
+ * What CloudTrail writes in place of a request value it will not log ("HIDDEN_DUE_TO_SECURITY_REASONS":
+ * a Voice ID domain's `name`, a Bedrock guardrail's `name`, passwords, card numbers). A record whose
+ * hidden values leastrole does not read is counted as any other; one whose resource leastrole
+ * derives from a hidden value would be counted on a resource that does not exist
+ * (`parameter/HIDDEN_DUE_TO_SECURITY_REASONS`): it is skipped instead, with the reason, so that the
+ * coverage's skipped records (and the partial usage they make) say it. Before, it was counted as
+ * read, on that resource.
+ */
+const HIDDEN_VALUE = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+/** Whether a resource the call is counted on (or its copy's source) was derived from a hidden value. */
+function namesHiddenResource(resources: readonly string[], copy: CopySource | null): boolean {
+  for (const r of resources) if (r.includes(HIDDEN_VALUE)) return true;
+  if (copy !== null) for (const r of copy.resources) if (r.includes(HIDDEN_VALUE)) return true;
+  return false;
+}
+
+function hiddenResourceReason(eventSource: string, eventName: string): string {
+  return `${eventSource} ${eventName}: the resource its requestParameters name is ${HIDDEN_VALUE} (CloudTrail did not log the value), so which resource the call was on is unknown`;
+}
+
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 /** CloudTrail writes `2023-07-10T11:54:48Z`; Lake and exports write other forms. → ISO, seconds. */
@@ -314,6 +336,11 @@ export class FileAccumulator {
       return;
     }
     this.records++;
+    this.noteSkipped(where, reason);
+  }
+
+  /** A record already counted as read (noteRecord) whose call cannot be counted: skipped, and reported as `skip` reports it. */
+  private noteSkipped(where: string | number, reason: string): void {
     this.skippedCount++;
     if (this.skippedCount <= this.maxRecordWarnings) {
       this.warnings.push({ code: "cloudtrail-record-skipped", severity: "warning", message: `record skipped: ${reason}`, file: this.path, path: typeof where === "number" ? `Records[${where}]` : where });
@@ -357,10 +384,14 @@ export class FileAccumulator {
     const refusedItem = refusal === null && ev.errorCode !== null ? refusedItemOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage) : null;
     // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts partiqlEventName),
     // a BatchGetSecretValue under what its request selects by (secret-batches.ts, `countedAs`).
-    const gi = this.noteCall(p, time, ev.eventSource, refusedItem?.eventName ?? partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.countedAs ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
     let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params, eventName: ev.eventName });
+    if (namesHiddenResource(resources, copy)) {
+      this.noteSkipped(where, hiddenResourceReason(ev.eventSource, ev.eventName));
+      return;
+    }
+    const gi = this.noteCall(p, time, ev.eventSource, refusedItem?.eventName ?? partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.countedAs ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     if (ev.errorCode !== null) resources = refusedItem !== null && refusedItem.resource !== null ? [refusedItem.resource] : refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
     const split = ev.eventSource === KMS_SOURCE ? reEncryptSplit(ev.eventSource, ev.eventName, resources) : null;
     this.noteResources(gi, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
@@ -489,7 +520,6 @@ export class FileAccumulator {
     // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts
     // partiqlEventName), off the symbol fast path, which is keyed by the event name's symbol.
     const partiql = dynamodb && name === "ExecuteStatement" && (m[r + S_PAR_COUNT] as number) > 0 ? partiqlEventName(source, name, c.params(r).statement) : null;
-    const gi = partiql !== null ? this.noteCall(p, time, source, partiql, callCode, c.versioned(r), region) : this.noteCall(p, time, source, name, callCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
     const copy = source === S3_SOURCE && (name === "CopyObject" || name === "UploadPartCopy") ? copySourceOf(source, name, c.params(r), this.principalPartition[p] as string) : null;
@@ -512,6 +542,11 @@ export class FileAccumulator {
     } else {
       resources = NO_RESOURCES; // a call that names none (noteResources counts it unnamed)
     }
+    if (namesHiddenResource(resources, copy)) {
+      this.noteSkipped(index, hiddenResourceReason(source, name));
+      return;
+    }
+    const gi = partiql !== null ? this.noteCall(p, time, source, partiql, callCode, c.versioned(r), region) : this.noteCall(p, time, source, name, callCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     if (errorCode !== null) resources = refusedCallResources(source, resources, errorCode, refusal, errorMessage);
     const split = source === KMS_SOURCE ? reEncryptSplit(source, name, resources) : null;
     this.noteResources(gi, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);

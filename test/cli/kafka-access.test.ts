@@ -110,7 +110,7 @@ function run(...args: string[]): string {
 
 const expected =
   `event source mapping 1b2c3d4e-5f60-4718-9a0b-1c2d3e4f5a61 reads Amazon MSK cluster ${cluster} without a SASL/SCRAM or mTLS secret, so with IAM access control or unauthenticated, which the inputs do not say; ` +
-  "with IAM access control the execution role also needs kafka-cluster:Connect and kafka-cluster:DescribeClusterDynamicConfiguration on the cluster, kafka-cluster:DescribeTopic and kafka-cluster:ReadData on its topics, " +
+  "with IAM access control the execution role also needs kafka-cluster:Connect on the cluster (and kafka-cluster:DescribeClusterDynamicConfiguration on it if it is a provisioned cluster: MSK Serverless does not apply that action), kafka-cluster:DescribeTopic and kafka-cluster:ReadData on its topics, " +
   `kafka-cluster:DescribeGroup and kafka-cluster:AlterGroup on its consumer group, and kafka-cluster:DescribeTopic and kafka-cluster:WriteData on arn:aws:kafka:us-east-1:${A}:topic/orders/7a3f1c2e-0b1d-4e5f-8a9b-0c1d2e3f4a5b-2/orders-failed for its on-failure destination kafka://orders-failed`;
 
 describe("Kafka event source mappings: what the cluster's authentication leaves undecided is said", () => {

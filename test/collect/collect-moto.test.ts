@@ -76,6 +76,8 @@ describe("collect from moto", () => {
     const s3 = `cloudtrail/s3/${TRAIL_BUCKET}`;
     expect(filesUnder(out)).toEqual(
       [
+        "config/eu-west-1/describe-config-rules.json",
+        "config/us-east-1/describe-config-rules.json",
         "iam/get-account-authorization-details.json",
         "lambda/eu-west-1/list-event-source-mappings.json",
         "lambda/eu-west-1/list-functions.json",

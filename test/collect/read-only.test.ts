@@ -49,6 +49,7 @@ const EXPECTED = [
   "cloudtrail:GetQueryResults",
   "cloudtrail:LookupEvents",
   "cloudtrail:StartQuery",
+  "config:DescribeConfigRules",
   "config:DescribeConfigurationAggregators",
   "config:SelectAggregateResourceConfig",
   "iam:GenerateServiceLastAccessedDetails",

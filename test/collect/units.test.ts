@@ -304,6 +304,7 @@ describe("the generated policy", () => {
     expect(p.Statement.map((s) => s.Sid)).toEqual(["LeastroleCollectInventory", "LeastroleCollectCloudTrailLookup"]);
     expect(p.Statement[1]?.Action).toEqual(["cloudtrail:LookupEvents"]);
     expect(collectPolicy({ features: [] }).Statement[0]?.Action).toEqual([
+      "config:DescribeConfigRules",
       "iam:GetAccountAuthorizationDetails",
       "lambda:GetFunctionEventInvokeConfig",
       "lambda:GetFunctionUrlConfig",
