@@ -28,8 +28,11 @@ findings := [finding |
 ]
 
 _collection(fs) := fs if is_array(fs)
+
 else := fs if is_set(fs)
+
 else := [{"leastrole:invalid_findings": type_name(fs)}]
 
 _stamped(raw, name) := object.union(raw, {"rule": name}) if is_object(raw)
+
 else := {"rule": name, "leastrole:invalid_finding": raw}

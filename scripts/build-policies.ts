@@ -1,7 +1,7 @@
 /**
  * Builds the built-in rule pack: compiles policies/ to policies/build/leastrole.wasm with the
  * pinned OPA and writes the rule catalog (policies/build/catalog.json) from the rules' METADATA.
- * With --test, also runs `opa test` with coverage and fails under 90%.
+ * With --test, also checks the layout (`opa fmt --list --fail`) and runs `opa test` with coverage and fails under 90%.
  *
  *   npm run build:policies            (npx tsx scripts/build-policies.ts)
  *   npm run test:rego                 (… --test)
@@ -38,6 +38,12 @@ function build(): void {
 }
 
 function test(): void {
+  // The rules are read by people more than by OPA: one layout (opa fmt's), checked like the tests.
+  const fmt = spawnSync(opa, ["fmt", "--list", "--fail", policies], { encoding: "utf8" });
+  if (fmt.status !== 0) {
+    process.stderr.write(`error: not formatted as opa fmt writes them (run \`npm run opa -- fmt -w policies\`):\n${fmt.stdout}${fmt.stderr}`);
+    process.exit(1);
+  }
   const args = ["test", "--ignore", "capabilities.json", "--ignore", "build", policies];
   const run = spawnSync(opa, args, { stdio: "inherit" });
   if (run.status !== 0) process.exit(run.status ?? 1);

@@ -33,11 +33,13 @@ statement_id(policy, index) := sprintf("%s#%d", [policy, index])
 # wording of every rule that fires on such a role (LR001, LR002, LR003, LR008, LR015, LR017).
 # `policy`: the grant's policy (an AwsCustomResource's own policy names that construct).
 cdk_handler_advice(role, policy) := cdk_advice(role.cdkHandler, object.get(role.cdkHandler, ["awsCustomResources", policy], ""), "this grant", "the one that adds this statement") if role.cdkHandler
+
 else := ""
 
 # The same for a finding on all the role's grants at once (LR008's unused actions of its function),
 # which may come from several AwsCustomResources' policies.
 cdk_handler_grants_advice(role) := cdk_advice(role.cdkHandler, "", "these grants", "the ones that add these grants") if role.cdkHandler
+
 else := ""
 
 # LR008 on the function of a CDK handler: it runs only when CloudFormation creates, updates or
@@ -45,9 +47,13 @@ else := ""
 # a deployment shows none of its calls, and what is "unused" may be its delete or update call. A
 # SingletonFunction may be the app's and run on its traffic: the grants' advice only.
 cdk_handler_usage_note(role) := cdk_handler_grants_advice(role) if role.cdkHandler.kind == "singleton-function"
+
 else := sprintf(". The CDK's %s %s runs only when CloudFormation creates, updates or deletes its custom resources, so a window without such a deployment does not show its calls%s", [
 	cdk_handler_name[role.cdkHandler.kind], role.cdkHandler.construct, cdk_handler_grants_advice(role),
-]) if role.cdkHandler
+]) if {
+	role.cdkHandler
+}
+
 else := ""
 
 # LR001 on a CDK handler's role: the CDK makes one per stack for every construct that needs the
@@ -55,6 +61,7 @@ else := ""
 cdk_shared_role_advice(role) := sprintf(". The CDK makes this role for its %s %s, one per stack, and every construct that needs the handler shares it by design: it is not the app's to split%s", [
 	cdk_handler_name[role.cdkHandler.kind], role.cdkHandler.construct, cdk_handler_grants_advice(role),
 ]) if role.cdkHandler
+
 else := ""
 
 cdk_handler_name := {

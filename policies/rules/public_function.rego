@@ -181,7 +181,7 @@ principal_ids(p, _) := [] if not is_object(p)
 # `p`: the principals the statement grants (after the policy's Deny statements). `g`: the statement's facts (functions[].analysis.resourcePolicyGrants, src/analysis/resource-policy.ts):
 # what it allows (`access`), whether a condition pins the caller (`pinned`, the rule LR011 uses
 # too) and, when pinned only to other accounts, those (`otherAccounts`).
-issues(p, fn, g) := (({issue |
+issues(p, fn, g) := ((({issue |
 	wildcard_principal(p)
 	not g.pinned
 	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb_of(g)])}
@@ -189,7 +189,7 @@ issues(p, fn, g) := (({issue |
 	some svc in principal_ids(p, "Service")
 	not g.pinned
 	issue := {"kind": sprintf("service:%s", [svc]), "severity": outside_severity[g.access], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb_of(g)])}
-} | {issue |
+}) | {issue |
 	# Principal "*" held to the organisation (or an account) by a Deny that exempts AWS services
 	# (`servicesUnpinned`): the services it exempts may still call for any account's resources.
 	wildcard_principal(p)

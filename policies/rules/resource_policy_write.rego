@@ -131,7 +131,7 @@ bucket_writes := {"s3:PutBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPublicAc
 
 object_writes := {"s3:PutObjectAcl", "s3:PutObjectVersionAcl"}
 
-can_name(action, r) if not action in (bucket_writes | object_writes | {"s3:PutAccessPointPolicy", "dynamodb:PutResourcePolicy"})
+can_name(action, r) if not action in ((bucket_writes | object_writes) | {"s3:PutAccessPointPolicy", "dynamodb:PutResourcePolicy"})
 
 # A table's or stream's ARN never holds `/index/` (table names cannot hold a `/`): a grant on the
 # indexes (`table/orders/index/*`, as read policies often add) writes no table's policy.

@@ -235,7 +235,7 @@ mapping_source(t) := t.eventSourceArn if {
 # disabled because it could not work. A value, so the evidence always has it.
 disabled_states := {"Disabled", "Disabling"}
 
-mapping_disabled(fn, purpose, subject) := true if {
+mapping_disabled(fn, purpose, subject) if {
 	ms := mappings(fn, purpose, subject)
 	count(ms) > 0
 	every t in ms {

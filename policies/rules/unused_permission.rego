@@ -88,4 +88,5 @@ window_days := 30 if not input.usage.window.days
 # The function of one of the CDK's own handlers runs only at deployments and its grants are the
 # CDK's: say so (policies/lib/analysis.rego). "" for any other role, or one the input does not have.
 cdk_note(arn) := analysis.cdk_handler_usage_note(analysis.roles_by_arn[arn]) if analysis.roles_by_arn[arn]
+
 else := ""
