@@ -893,6 +893,8 @@ export class AssumeRoleChains {
   private readonly hops = new Map<string, Hop>();
   /** How many pairs went to the IAM engine (each at most once): the cost, for tests. */
   decided = 0;
+  /** Whether some trust policy names an assumed-role session (else no caller's sessions are looked up). */
+  private readonly sessionKeys: boolean;
 
   constructor(
     private readonly targets: EscalationTargets,
@@ -900,8 +902,19 @@ export class AssumeRoleChains {
     policiesFor: (p: Role | Principal) => PrincipalPolicies,
     privilegeOf: (role: Role) => RolePrivilege,
   ) {
+    const index = trustIndex(targets, roles);
+    this.sessionKeys = false;
+    const named = new Set<Role>();
+    for (const [key, list] of index) {
+      if (key.includes(":assumed-role/")) this.sessionKeys = true;
+      for (const r of list) named.add(r);
+    }
+    // Only a role some trust policy names (an entry of the trust index) can be assumed, so only
+    // such roles' reach is ever read (as the next hop of a chain, or by pathOf): the walk is over
+    // them alone, not every role of the account (10,000 roles, few of them assumable by another).
+    const assumable = roles.filter((r) => named.has(r));
     let frontier = new Set<string>();
-    for (const r of roles) {
+    for (const r of assumable) {
       const p = privilegeOf(r);
       if (p.administrator === null && p.paths.length === 0) continue;
       this.reach.set(r.arn, { conditional: p.administrator === null && p.paths.every((x) => x.conditional), chain: [], own: ownPrivilege(p) });
@@ -910,7 +923,7 @@ export class AssumeRoleChains {
     // The roles that may make a hop (an administrator has nothing to gain). Their candidates are
     // looked up again each round rather than kept: at 10,000 roles each allowed to assume 50 roles
     // that trust the account, keeping them would hold 500,000 entries for the whole analysis.
-    const callers = roles.filter((r) => privilegeOf(r).administrator === null);
+    const callers = assumable.filter((r) => privilegeOf(r).administrator === null);
     for (let round = 1; round < MAX_ASSUMED_ROLES && frontier.size > 0; round++) {
       const next = new Map<string, Reach>();
       for (const role of callers) {
@@ -1006,22 +1019,31 @@ export class AssumeRoleChains {
    */
   private candidatesOf(self: Role | Principal, policies: PrincipalPolicies): AssumeCandidates {
     const index = trustIndex(this.targets, this.roles);
-    const grantsAssume = policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")));
     const candidates: AssumeCandidates = new Map();
-    const propose = (key: string, principal: string, basis: string) => {
-      for (const r of index.get(key) ?? []) {
+    // Looked up for every role and IAM user once per round and again for its path, and most are
+    // named by no trust policy: each key is tried before its `basis` text is made, the sessions'
+    // ARNs are made only when some trust policy names a session, and the caller's statements are
+    // searched for sts:AssumeRole only when a trust policy delegates to its account.
+    const propose = (key: string, principal: string, basis: () => string) => {
+      const roles = index.get(key);
+      if (roles === undefined) return;
+      let said: string | undefined;
+      for (const r of roles) {
         if (r.arn === self.arn) continue;
+        said ??= basis();
         const c = candidates.get(r.arn);
-        if (c === undefined) candidates.set(r.arn, { role: r, as: [{ principal, basis, delegated: key.startsWith("account:") }] });
-        else if (!c.as.some((x) => x.principal === principal)) c.as.push({ principal, basis, delegated: key.startsWith("account:") });
+        if (c === undefined) candidates.set(r.arn, { role: r, as: [{ principal, basis: said, delegated: key.startsWith("account:") }] });
+        else if (!c.as.some((x) => x.principal === principal)) c.as.push({ principal, basis: said, delegated: key.startsWith("account:") });
       }
     };
-    propose(self.arn, self.arn, `which trusts ${self.name} by its ARN`);
-    for (const s of sessionArns(self)) propose(s, s, `which trusts ${self.name}'s session ${s.slice(s.lastIndexOf("/") + 1)}`);
+    propose(self.arn, self.arn, () => `which trusts ${self.name} by its ARN`);
+    if (this.sessionKeys) for (const s of sessionArns(self)) propose(s, s, () => `which trusts ${self.name}'s session ${s.slice(s.lastIndexOf("/") + 1)}`);
     // Everyone before the account: a role trusting both lets the principal in without its own grant.
-    propose("*", self.arn, 'which trusts everyone (Principal "*")');
-    const delegated = isPlaceholderAccount(self.accountId) ? "which trusts the deployment account" : `which trusts the account ${self.accountId}`;
-    if (grantsAssume) propose(`account:${self.accountId}`, self.arn, delegated);
+    propose("*", self.arn, () => 'which trusts everyone (Principal "*")');
+    const account = `account:${self.accountId}`;
+    if (index.has(account) && policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")))) {
+      propose(account, self.arn, () => (isPlaceholderAccount(self.accountId) ? "which trusts the deployment account" : `which trusts the account ${self.accountId}`));
+    }
     return candidates;
   }
 
