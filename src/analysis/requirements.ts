@@ -226,9 +226,13 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
         break;
       case "kafka":
         // "You only need to add one of either kafka:DescribeCluster or kafka:DescribeClusterV2"
-        // (Lambda developer guide, MSK event source permissions); a serverless cluster needs V2,
-        // which the ARN does not tell: V2 is what `generate` writes.
-        add(MSK, source, { "kafka:DescribeClusterV2": ["kafka:DescribeCluster"] });
+        // (Lambda developer guide, MSK event source permissions), but "for serverless Amazon MSK
+        // clusters, you must use kafka:DescribeClusterV2". A cluster the inputs define says which
+        // it is (kafkaClusterType); a cluster ARN does not, so an account's mapping accepts either,
+        // as for a provisioned cluster (LR010's docs say so). V2 is what `generate` writes. Before,
+        // a serverless cluster's role with DescribeCluster alone passed while Lambda could not
+        // describe the cluster.
+        add(MSK, source, t.kafkaClusterType === "serverless" ? {} : { "kafka:DescribeClusterV2": ["kafka:DescribeCluster"] });
         add(POLLER_VPC_ACTIONS, "*");
         // With IAM access control (a cluster the inputs define says so) the poller also
         // authenticates to Kafka with the execution role: the cluster, topics and group it reads,

@@ -27,8 +27,8 @@ import type { AuditReport } from "../report/json.js";
 import { auditDocument, type AuditOptions } from "./audit-document.js";
 import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
 
-// 1.1: findings.raised and findings.lowered.
-export const DIFF_SCHEMA_VERSION = "1.1";
+// 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
+export const DIFF_SCHEMA_VERSION = "1.2";
 
 export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
@@ -72,6 +72,13 @@ export interface DiffSide {
   roles: number;
   findings: number;
   partial: boolean;
+  /**
+   * Why this side's inputs were incomplete, one line each naming its file: the side's audit
+   * report's `summary.partialReasons` (report/view.ts partialDataReasons); empty when not partial.
+   * Added in diff schema 1.2: before, a partial diff said only "see the warnings about the inputs",
+   * which neither the diff's JSON nor its comment held.
+   */
+  partialReasons: string[];
 }
 
 export interface DiffReport {
@@ -390,6 +397,7 @@ export function diffDocuments(
     roles: s.document.roles.length,
     findings: s.report.summary.findings,
     partial: s.report.summary.partial,
+    partialReasons: [...s.report.summary.partialReasons],
   });
   return {
     schemaVersion: DIFF_SCHEMA_VERSION,

@@ -203,8 +203,9 @@ export interface ObservedResult {
 
 /** Grants for the observed usage of one function (already merged per action). */
 /**
- * `deniedAdvice`: for an action whose every call was denied, what lifts the refusal when it is not
- * a grant in the role (environment-key.ts), in place of the kept-exception advice.
+ * `deniedAdvice`: for an action whose calls were denied (every call, or some on resources no allowed
+ * call used), what lifts the refusal when it is not a grant in the role (environment-key.ts), in
+ * place of the kept-exception advice.
  */
 export function observedGrants(actions: readonly ActionUsage[], catalog: ActionCatalog, place: Place, prefixThreshold = DEFAULT_PREFIX_THRESHOLD, deniedAdvice: ReadonlyMap<string, string> = NO_ADVICE): ObservedResult {
   const grants: Grant[] = [];
@@ -239,7 +240,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       });
       const rs = scoped.resources.length > 0 && !scoped.resourcesTruncated ? scoped.resources.map(observedResource) : ["*"];
       for (const r of rs) push(usage.action, r, "unknown-action");
-      deniedWarning(usage, denied, warnings);
+      deniedWarning(usage, denied, warnings, deniedAdvice);
       continue;
     }
     if (!info.supportsResourceLevelPermissions) {
@@ -250,7 +251,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
     // Only the resources the action is authorised against would have been granted (not the bucket
     // CloudTrail lists beside a denied object), unless none of them is of its type.
     const typed = denied.list.filter((r) => matchResourceType(info, r, catalog) !== null);
-    deniedWarning(usage, typed.length > 0 ? { ...denied, list: typed } : denied, warnings);
+    deniedWarning(usage, typed.length > 0 ? { ...denied, list: typed } : denied, warnings, deniedAdvice);
   }
   return { grants, warnings, successfulCalls, observedActions };
 }
@@ -337,7 +338,13 @@ function resourceList(list: readonly string[], beyondSample: boolean): string {
   return `${shown.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}${beyondSample ? " (and possibly others beyond the usage sample)" : ""}`;
 }
 
-function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: GenerationWarning[]): void {
+/**
+ * Some calls of the action allowed, others refused on resources no allowed call used. What lifts
+ * the refusal is the same as when every call was refused (`deniedAdvice`: a kms:Decrypt of the
+ * environment under aws/lambda, environment-key.ts): before, this warning still advised a kept
+ * exception there, which grants the action in the role and lifts nothing.
+ */
+function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: GenerationWarning[], deniedAdvice: ReadonlyMap<string, string>): void {
   if (denied.list.length === 0 && !denied.beyond) return;
   const which = denied.list.length === 0 ? "resources beyond the usage sample" : resourceList(denied.list, denied.more);
   warnings.push({
@@ -345,7 +352,7 @@ function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: Generat
     action: usage.action,
     message:
       `${usage.action}: ${usage.deniedCount === 1 ? "1 call was" : `${usage.deniedCount} calls were`} denied (${deniedCodes(usage)}${refusedBy(usage)}) on resources no successful call used: ${which}. ` +
-      `The grants come from the successful calls only, so these are not granted (unless a wider grant the rules make covers them).${notInTheRole(usage)} If the function needs them, add a kept exception.`,
+      `The grants come from the successful calls only, so these are not granted (unless a wider grant the rules make covers them).${notInTheRole(usage)} ${deniedAdvice.get(usage.action) ?? "If the function needs them, add a kept exception."}`,
   });
 }
 

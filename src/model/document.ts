@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.11";
+export const SCHEMA_VERSION = "1.12";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -704,6 +704,17 @@ export interface Trigger {
    * with both). Added in schema 1.10.
    */
   kafkaAccess?: "iam" | "unauthenticated";
+  /**
+   * Whether an Amazon MSK mapping's cluster is provisioned or serverless, when the inputs define
+   * the cluster: an `AWS::MSK::ServerlessCluster` (`aws_msk_serverless_cluster`) is "serverless",
+   * an `AWS::MSK::Cluster` (`aws_msk_cluster`) "provisioned". The two differ in what the execution
+   * role needs: a serverless cluster needs kafka:DescribeClusterV2 (the Lambda developer guide:
+   * kafka:DescribeCluster is not enough), and MSK Serverless does not apply
+   * kafka-cluster:DescribeClusterDynamicConfiguration (Amazon MSK developer guide). Absent when the
+   * inputs do not say it: a cluster ARN has the same shape for both, so an account's mapping
+   * never says it. Added in schema 1.12.
+   */
+  kafkaClusterType?: "provisioned" | "serverless";
   /**
    * The cluster's ARN with `*` for what is known only once it is made (its UUID), when
    * `eventSourceArn` is a reference to a cluster of the template or plan (`${Cluster}`):

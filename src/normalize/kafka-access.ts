@@ -33,6 +33,8 @@ export interface MskAccessUnknown {
   destination: string | null;
   /** That topic's ARN (`topic/<cluster name>/<cluster uuid>/<topic>`), when the cluster ARN gives it. */
   destinationTopicArn: string | null;
+  /** The cluster's kind when the inputs define it (an `AWS::MSK::Cluster` whose access mode they do not say). */
+  clusterType: "provisioned" | "serverless" | null;
 }
 
 /** The mapping's `kafka://<topic>` on-failure destination, or null. */
@@ -63,7 +65,7 @@ export function mskAccessUnknown(t: Trigger): MskAccessUnknown | null {
   if (t.kind !== "kafka" || t.secretArns.length > 0 || t.kafkaAccess !== undefined) return null;
   const dest = kafkaDestination(t);
   const topicArn = dest === null ? null : clusterResourceArn(t, "topic", dest.slice(KAFKA_DESTINATION_PREFIX.length));
-  return { source: t.eventSourceArn, destination: dest, destinationTopicArn: topicArn };
+  return { source: t.eventSourceArn, destination: dest, destinationTopicArn: topicArn, clusterType: t.kafkaClusterType ?? null };
 }
 
 /** What IAM access control needs of the execution role, on one resource. */
@@ -77,7 +79,9 @@ export interface KafkaIamGrant {
 /**
  * What an MSK mapping with IAM access control (`kafkaAccess: "iam"`, no secret) needs of the
  * execution role, as the Lambda developer guide lists it ("IAM authentication"): Connect and
- * DescribeClusterDynamicConfiguration on the cluster, DescribeTopic and ReadData on each topic,
+ * DescribeClusterDynamicConfiguration on the cluster (Connect alone on a serverless cluster: the
+ * Amazon MSK developer guide lists DescribeClusterDynamicConfiguration as not applicable to MSK
+ * Serverless, so requiring it failed a role that lacked nothing), DescribeTopic and ReadData on each topic,
  * DescribeGroup and AlterGroup on the consumer group, and DescribeTopic and WriteData on a `kafka://` on-failure
  * topic. A part not known before deployment is `*`: the cluster's UUID (kafkaClusterArn), the
  * group when the mapping names none (Lambda makes one), every topic when the input lists none.
@@ -85,7 +89,8 @@ export interface KafkaIamGrant {
  */
 export function kafkaIamGrants(t: Trigger): KafkaIamGrant[] {
   if (t.kind !== "kafka" || t.secretArns.length > 0 || t.kafkaAccess !== "iam" || t.eventSourceArn === null) return [];
-  const out: KafkaIamGrant[] = [{ actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"], resource: t.eventSourceArn }];
+  const clusterActions = t.kafkaClusterType === "serverless" ? ["kafka-cluster:Connect"] : ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"];
+  const out: KafkaIamGrant[] = [{ actions: clusterActions, resource: t.eventSourceArn }];
   const topics = t.topics !== undefined && t.topics.length > 0 ? t.topics : ["*"];
   for (const topic of topics) {
     const arn = clusterResourceArn(t, "topic", topic);
@@ -113,14 +118,19 @@ export function mappingOf(t: Trigger): string {
  * guide ("Semantics of IAM authorization policy actions") lists
  * kafka-cluster:DescribeClusterDynamicConfiguration as not applicable to serverless clusters,
  * while the Lambda guide lists it for IAM authentication. Before, it was said to be needed
- * whatever the cluster.
+ * whatever the cluster. A provisioned cluster of the inputs whose access mode they do not say
+ * (`kafkaClusterType`) needs it with IAM access control, said without the "if".
  */
 export function mskAccessSentence(u: MskAccessUnknown): string {
   const destination =
     u.destination === null ? "" : `, and kafka-cluster:DescribeTopic and kafka-cluster:WriteData on ${u.destinationTopicArn ?? `the topic ${u.destination.slice(KAFKA_DESTINATION_PREFIX.length)}`} for its on-failure destination ${u.destination}`;
+  const dynamicConfiguration =
+    u.clusterType === "provisioned"
+      ? "and kafka-cluster:DescribeClusterDynamicConfiguration on it: it is a provisioned cluster"
+      : "and kafka-cluster:DescribeClusterDynamicConfiguration on it if it is a provisioned cluster: MSK Serverless does not apply that action";
   return (
     `reads Amazon MSK cluster ${u.source ?? "(source unknown)"} without a SASL/SCRAM or mTLS secret, so with IAM access control or unauthenticated, which the inputs do not say; ` +
-    `with IAM access control the execution role also needs kafka-cluster:Connect on the cluster (and kafka-cluster:DescribeClusterDynamicConfiguration on it if it is a provisioned cluster: MSK Serverless does not apply that action), ` +
+    `with IAM access control the execution role also needs kafka-cluster:Connect on the cluster (${dynamicConfiguration}), ` +
     `kafka-cluster:DescribeTopic and kafka-cluster:ReadData on its topics, kafka-cluster:DescribeGroup and kafka-cluster:AlterGroup on its consumer group${destination}`
   );
 }

@@ -189,7 +189,9 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
   const out: string[] = [`leastrole diff: ${headline(report)}`];
   const side = (label: string, s: DiffReport["before"]): string =>
     `${label} ${s.inputs.join(", ")} (${plural(s.functions, "function")}, ${plural(s.roles, "role")}, ${plural(s.findings, "finding")}${s.partial ? ", incomplete inputs" : ""})`;
-  out.push(side("before:", report.before), side("after: ", report.after), "");
+  out.push(side("before:", report.before), side("after: ", report.after));
+  if (report.before.partial || report.after.partial) out.push(...partialLines(report, (label, r) => `  - ${label}: ${r}`, (label, n) => `  - ${label}: ... and ${n} more (see --format json)`));
+  out.push("");
   if (report.changes.length === 0) out.push("No permission changes.", "");
   for (const g of groups(report)) {
     const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? `  (functions: ${fnNames(g.head.functions, nameOf)})` : "";
@@ -297,6 +299,23 @@ function renderPart(part: Part): string[] {
 const JSON_HINT = "see the JSON output (`leastrole diff --format json`)";
 
 /**
+ * Why either side was partial, as the audit reports say it (each side's partialReasons, at most
+ * five each): a heading line, then one line per reason and side. Before, the diff said "see the
+ * warnings about the inputs", which none of its formats showed.
+ */
+function partialLines(report: DiffReport, line: (side: string, reason: string) => string, more: (side: string, n: number) => string): string[] {
+  const out = ["Some inputs were incomplete, so findings may be missing on either side:"];
+  for (const [label, s] of [["before", report.before], ["after", report.after]] as const) {
+    if (!s.partial) continue;
+    // Never empty for a partial side: partialDataReasons says so when no input says why.
+    const reasons = s.partialReasons;
+    for (const r of reasons.slice(0, 5)) out.push(line(label, r));
+    if (reasons.length > 5) out.push(more(label, reasons.length - 5));
+  }
+  return out;
+}
+
+/**
  * The pull-request comment. GitHub refuses a body over 65,536 characters, and the large change is
  * the one that most needs review, so when the whole report does not fit: a summary of the findings
  * per severity and rule and of the permission changes per kind comes first, then the budget is
@@ -315,7 +334,7 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
   const nameOf = namers.owner;
   const cut = limit !== null;
   const head: string[] = [`### leastrole: ${mdText(headline(report))}`, ""];
-  if (report.before.partial || report.after.partial) head.push("> Some inputs were incomplete, so findings may be missing on either side: see the warnings about the inputs.", "");
+  if (report.before.partial || report.after.partial) head.push(...partialLines(report, (label, r) => `> - ${label}: ${mdText(clip(r, 200))}`, (label, n) => `> - ${label}: … and ${n} more (${JSON_HINT})`).map((l, i) => (i === 0 ? `> ${l}` : l)), "");
 
   // ---- permission changes, one part per role / function / policy
   const groupParts: Part[] = groups(report).map((g, gi) => {

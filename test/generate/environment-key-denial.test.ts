@@ -48,3 +48,45 @@ describe("a refused kms:Decrypt of the environment under aws/lambda", () => {
     expect(denial("api", KEY)).toMatch(/; not granted\. If the function needs it, add a kept exception\.$/);
   });
 });
+
+/**
+ * Some kms:Decrypt calls allowed (the code's own key), others refused on a key no allowed call
+ * used: the denied-resources-not-granted warning. Before, it kept "If the function needs them, add
+ * a kept exception." for the refused environment key under aws/lambda, which the all-refused
+ * warning above no longer says.
+ */
+describe("a kms:Decrypt refused on one key and allowed on another (denied-resources-not-granted)", () => {
+  const CODE_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
+
+  function partialDenial(refusedIn: string, kmsKeyArn: string | null) {
+    const r = roleArn("api-role");
+    const fn = lambdaFunction("api", r, { environmentVariableNames: ["TABLE"], kmsKeyArn });
+    const allowed = action("kms:Decrypt", 3, [CODE_KEY]);
+    const refused = action("kms:Decrypt", 1, [KEY], { deniedCount: 1, errorCodes: { AccessDenied: 1 }, authorized: { resources: [], resourcesTruncated: false, resourcePrefix: null } });
+    const own = session(fn, refusedIn === "api" ? [{ ...allowed, count: 4, deniedCount: 1, errorCodes: { AccessDenied: 1 }, resources: [CODE_KEY, KEY], authorized: { resources: [CODE_KEY], resourcesTruncated: false, resourcePrefix: null } }] : [allowed]);
+    const principals = refusedIn === "api" ? [own] : [own, { ...session(fn, [refused]), sessionName: "awslambda_*", invokedBy: "lambda.amazonaws.com" }];
+    const g = generatePolicy(document([fn], [role(r, [fn.arn])], principals), fn.arn, {}, catalog);
+    const granted = g.policy.Statement.filter((st) => [st.Action ?? []].flat().includes("kms:Decrypt")).flatMap((st) => [st.Resource ?? []].flat());
+    // With a customer managed key the configuration requires kms:Decrypt on it (environment-kms).
+    expect(granted.sort()).toEqual(kmsKeyArn === null ? [CODE_KEY] : [CODE_KEY, kmsKeyArn].sort());
+    return g.warnings.find((w) => w.code === "denied-resources-not-granted" && w.action === "kms:Decrypt")?.message;
+  }
+
+  it("refused in Lambda's own sessions: what lifts it, not a kept exception", () => {
+    const message = partialDenial("awslambda_*", null);
+    expect(message).toContain(`denied (AccessDenied) on resources no successful call used: ${KEY}.`);
+    expect(message).toMatch(/Lambda decrypts the environment variables under the AWS managed key aws\/lambda with the execution role[^]*set its execution role to another and back/);
+    expect(message).not.toContain("add a kept exception");
+  });
+
+  it("refused in the function's own session: both fixes, as when every call was refused", () => {
+    const message = partialDenial("api", null);
+    expect(message).toContain(`on resources no successful call used: ${KEY}.`);
+    expect(message).toContain("If the function's code needs it, add a kept exception. If these were Lambda decrypting the function's environment variables");
+  });
+
+  it("with a customer managed key of the function's own: the usual advice", () => {
+    expect(partialDenial("awslambda_*", KEY)).toMatch(/If the function needs them, add a kept exception\.$/);
+  });
+});
+

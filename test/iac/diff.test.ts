@@ -176,7 +176,7 @@ describe("a finding whose severity changes", () => {
     expect(md).toContain("1 raised in severity");
     expect(md).toMatch(/#### Findings raised in severity\n\n\| Severity[^\n]*\n[^\n]*\n\| medium → \*\*high\*\* \| `LR001` \| `orders-role` \|/);
     const json = JSON.parse(renderPermissionDiffJson(fwd)) as { schemaVersion: string; findings: { raised: Array<{ before: string; after: string; finding: { ruleId: string; severity: string } }> } };
-    expect(json.schemaVersion).toBe("1.1");
+    expect(json.schemaVersion).toBe("1.2");
     expect(json.findings.raised.map((c) => [c.before, c.after, c.finding.ruleId, c.finding.severity])).toEqual([["medium", "high", "LR001", "high"]]);
   });
 });
@@ -189,14 +189,38 @@ describe("rendering", () => {
     expect(renderPermissionDiffMarkdown(suppressed)).toContain("### leastrole: 7 permission changes, 1 finding introduced \\(and 3 suppressed\\), 0 fixed");
   });
 
-  it("a side with partial inputs is said, without sending the reader to a command they did not run", async () => {
-    // Before: "see the `leastrole audit` warnings", from `leastrole diff` and the SDK alike.
-    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
-    const partial = { ...report, after: { ...report.after, partial: true } } as typeof report;
-    const md = renderPermissionDiffMarkdown(partial);
-    expect(md).toContain("> Some inputs were incomplete, so findings may be missing on either side: see the warnings about the inputs.");
-    expect(md).not.toContain("leastrole audit");
-    expect(renderPermissionDiffMarkdown(report)).not.toContain("Some inputs were incomplete");
+  it("a side with partial inputs is said with its reasons, as the audit's summary.partialReasons, in every format", async () => {
+    // Before: "see the warnings about the inputs", which no format of the diff showed, and the
+    // JSON (diff schema 1.1) had no reasons. The CloudMapper demo account's function list without
+    // the IAM export that holds its execution role: the after side is partial for that role.
+    const cloudmapper = new URL("../fixtures/cloudmapper-partial", import.meta.url).pathname;
+    const iam = `${cloudmapper}/iam-get-account-authorization-details.json`;
+    const functions = `${cloudmapper}/lambda-list-functions.json`;
+    const result = await diff([iam], [iam, functions]);
+    const { report } = result;
+    expect([report.before.partial, report.before.partialReasons]).toEqual([false, []]);
+    expect(report.after.partial).toBe(true);
+    expect(report.after.partialReasons).toEqual(result.after.report.summary.partialReasons);
+    expect(report.after.partialReasons).toHaveLength(1);
+    const reason = report.after.partialReasons[0]!;
+    expect(reason).toContain(functions);
+    expect(reason).toContain("role/service-role/invpclambda");
+
+    const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; before: { partialReasons: string[] }; after: { partialReasons: string[] } };
+    expect(json.schemaVersion).toBe("1.2");
+    expect([json.before.partialReasons, json.after.partialReasons]).toEqual([[], [reason]]);
+    const md = renderPermissionDiffMarkdown(report);
+    expect(md).toContain("> Some inputs were incomplete, so findings may be missing on either side:\n> - after: ");
+    expect(md).toContain("role/service-role/invpclambda");
+    expect(md).not.toContain("see the warnings about the inputs");
+    expect(md).not.toContain("> - before:");
+    const table = renderPermissionDiffTable(report, { width: 1000 });
+    expect(table).toContain(`  - after: ${reason}\n`);
+
+    const whole = (await diff([iam], [iam])).report;
+    expect([whole.after.partial, whole.after.partialReasons]).toEqual([false, []]);
+    expect(renderPermissionDiffMarkdown(whole)).not.toContain("Some inputs were incomplete");
+    expect(renderPermissionDiffTable(whole)).not.toContain("Some inputs were incomplete");
   });
 
   it("markdown fits a PR comment, escapes names, and says what was left out", async () => {
@@ -211,7 +235,7 @@ describe("rendering", () => {
     // Never every permission change left out for findings.
     expect(small).toContain("| ➕ | added ");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
-    expect(json.schemaVersion).toBe("1.1");
+    expect(json.schemaVersion).toBe("1.2");
     expect(json.changes).toHaveLength(7);
   });
 });

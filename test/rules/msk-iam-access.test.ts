@@ -89,11 +89,10 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
         MAPPING("!GetAtt Cluster.Arn", "      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: orders-consumer }\n      DestinationConfig: { OnFailure: { Destination: kafka://orders-failed } }\n"),
     );
     const t = document.functions[0]!.triggers[0]!;
-    expect([t.kafkaAccess, t.kafkaClusterArn, t.topics, t.consumerGroupId]).toEqual(["iam", "arn:aws:kafka:us-east-1:123456789012:cluster/orders/*", ["orders"], "orders-consumer"]);
+    expect([t.kafkaAccess, t.kafkaClusterType, t.kafkaClusterArn, t.topics, t.consumerGroupId]).toEqual(["iam", "serverless", "arn:aws:kafka:us-east-1:123456789012:cluster/orders/*", ["orders"], "orders-consumer"]);
     expect(kafkaCluster(document)).toEqual([
       "trigger ${Cluster.Arn} kafka-cluster:AlterGroup arn:aws:kafka:us-east-1:123456789012:group/orders/*/orders-consumer",
       "trigger ${Cluster.Arn} kafka-cluster:Connect ${Cluster.Arn}",
-      "trigger ${Cluster.Arn} kafka-cluster:DescribeClusterDynamicConfiguration ${Cluster.Arn}",
       "trigger ${Cluster.Arn} kafka-cluster:DescribeGroup arn:aws:kafka:us-east-1:123456789012:group/orders/*/orders-consumer",
       "trigger ${Cluster.Arn} kafka-cluster:DescribeTopic arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders",
       "trigger ${Cluster.Arn} kafka-cluster:ReadData arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders",
@@ -171,7 +170,6 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
     expect((missing[0]!.evidence as { missing: Array<{ action: string }> }).missing.map((m) => m.action).sort()).toEqual([
       "kafka-cluster:AlterGroup",
       "kafka-cluster:Connect",
-      "kafka-cluster:DescribeClusterDynamicConfiguration",
       "kafka-cluster:DescribeGroup",
       "kafka-cluster:DescribeTopic",
       "kafka-cluster:ReadData",
@@ -200,7 +198,7 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
       .sort();
     expect(grants).toEqual([
       "kafka-cluster:AlterGroup,kafka-cluster:DescribeGroup " + `${GROUP}/*`,
-      "kafka-cluster:Connect,kafka-cluster:DescribeClusterDynamicConfiguration ${Cluster}",
+      "kafka-cluster:Connect ${Cluster}",
       "kafka-cluster:DescribeTopic " + `${TOPIC}/orders,${TOPIC}/orders-failed`,
       "kafka-cluster:ReadData " + `${TOPIC}/orders`,
       "kafka-cluster:WriteData " + `${TOPIC}/orders-failed`,
@@ -247,11 +245,11 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
 
     it("a serverless cluster is IAM: the cluster, topic and group are required", () => {
       const { t, document, warnings } = triggerOf(plan({ type: "aws_msk_serverless_cluster", values: { cluster_name: "orders", client_authentication: [{ sasl: [{ iam: [{ enabled: true }] }] }] } }));
-      expect([t.kind, t.kafkaAccess, t.kafkaClusterArn, t.topics, t.consumerGroupId]).toEqual(["kafka", "iam", "arn:aws:kafka:us-east-1:123456789012:cluster/orders/*", ["orders"], "orders-consumer"]);
+      expect([t.kind, t.kafkaAccess, t.kafkaClusterType, t.kafkaClusterArn, t.topics, t.consumerGroupId]).toEqual(["kafka", "iam", "serverless", "arn:aws:kafka:us-east-1:123456789012:cluster/orders/*", ["orders"], "orders-consumer"]);
+      expect(requiredPermissions(document.functions[0]!).find((r) => r.action === "kafka:DescribeClusterV2")!.alternativeActions).toBeUndefined();
       expect(kafkaCluster(document).map((r) => r.split(" ").slice(2).join(" "))).toEqual([
         `kafka-cluster:AlterGroup ${GROUP}/orders-consumer`,
         `kafka-cluster:Connect ${t.eventSourceArn}`,
-        `kafka-cluster:DescribeClusterDynamicConfiguration ${t.eventSourceArn}`,
         `kafka-cluster:DescribeGroup ${GROUP}/orders-consumer`,
         `kafka-cluster:DescribeTopic ${TOPIC}/orders`,
         `kafka-cluster:ReadData ${TOPIC}/orders`,
@@ -261,7 +259,10 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
 
     it("a provisioned cluster: sasl.iam alone is IAM, unauthenticated alone is unauthenticated, both or a value known after apply stay unknown", () => {
       const provisioned = (auth: object, unknown?: object) => triggerOf(plan({ type: "aws_msk_cluster", values: { cluster_name: "orders", client_authentication: [auth] }, ...(unknown ? { unknown } : {}) }));
-      expect(provisioned({ sasl: [{ iam: true, scram: false }], tls: [], unauthenticated: false }).t.kafkaAccess).toBe("iam");
+      const iam = provisioned({ sasl: [{ iam: true, scram: false }], tls: [], unauthenticated: false });
+      expect([iam.t.kafkaAccess, iam.t.kafkaClusterType]).toEqual(["iam", "provisioned"]);
+      expect(kafkaCluster(iam.document)).toContain(`trigger ${iam.t.eventSourceArn} kafka-cluster:DescribeClusterDynamicConfiguration ${iam.t.eventSourceArn}`);
+      expect(requiredPermissions(iam.document.functions[0]!).find((r) => r.action === "kafka:DescribeClusterV2")!.alternativeActions).toEqual(["kafka:DescribeCluster"]);
       const open = provisioned({ sasl: [], tls: [], unauthenticated: true });
       expect(open.t.kafkaAccess).toBe("unauthenticated");
       expect(kafkaCluster(open.document)).toEqual([]);
@@ -270,5 +271,88 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
       expect(later.t.kafkaAccess).toBeUndefined();
       expect(later.warnings.filter((w) => w.code === "kafka-access-not-checked").length).toBe(1);
     });
+  });
+});
+
+/**
+ * Serverless or provisioned. The Lambda developer guide ("Configuring Lambda permissions for Amazon
+ * MSK event source mappings"): "You only need to add one of either kafka:DescribeCluster or
+ * kafka:DescribeClusterV2 … For serverless Amazon MSK clusters, you must use
+ * kafka:DescribeClusterV2"; the Amazon MSK developer guide ("Semantics of IAM authorization policy
+ * actions") lists kafka-cluster:DescribeClusterDynamicConfiguration as not applicable to serverless
+ * clusters. Only a template or plan that defines the cluster says which it is (the trigger's
+ * kafkaClusterType); a cluster ARN has the same shape for both. Before, a serverless cluster's role
+ * with kafka:DescribeCluster alone passed LR010 and DescribeClusterDynamicConfiguration was required
+ * of it and generated.
+ */
+describe("MSK serverless or provisioned: kafka:DescribeClusterV2 and DescribeClusterDynamicConfiguration", () => {
+  // The Lambda guide's MSK statement as many roles write it: kafka:DescribeCluster, not V2.
+  const DESCRIBE_CLUSTER_ONLY = `  ConsumerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }]
+      Policies:
+        - PolicyName: msk
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: [kafka:DescribeCluster, kafka:GetBootstrapBrokers, ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSubnets, ec2:DescribeVpcs]
+                Resource: '*'
+              - Effect: Allow
+                Action: [kafka-cluster:Connect, kafka-cluster:DescribeGroup, kafka-cluster:AlterGroup, kafka-cluster:DescribeTopic, kafka-cluster:ReadData]
+                Resource: '*'
+`;
+  const describeCluster = (doc: ReturnType<typeof read>["document"]) =>
+    requiredPermissions(doc.functions[0]!)
+      .filter((r) => r.action.startsWith("kafka:DescribeCluster"))
+      .map((r) => `${r.action} instead: ${(r.alternativeActions ?? []).join(",") || "none"}`);
+  const lr010Missing = (doc: ReturnType<typeof read>["document"]) => {
+    const { findings, diagnostics } = evaluateDocument(analyzeDocument(doc, catalog), [loadBuiltinPack()], { today: "2026-12-03" });
+    expect(diagnostics).toEqual([]);
+    return findings.filter((f) => f.ruleId === "LR010").flatMap((f) => (f.evidence as { missing: Array<{ action: string }> }).missing.map((m) => m.action)).sort();
+  };
+
+  it("a template's AWS::MSK::ServerlessCluster: DescribeClusterV2 with no alternative, no DescribeClusterDynamicConfiguration; LR010 reports a role with DescribeCluster alone", () => {
+    const { document } = read(SERVERLESS + CONSUMER + DESCRIBE_CLUSTER_ONLY + MAPPING("!GetAtt Cluster.Arn"));
+    expect(document.functions[0]!.triggers[0]!.kafkaClusterType).toBe("serverless");
+    expect(describeCluster(document)).toEqual(["kafka:DescribeClusterV2 instead: none"]);
+    expect(kafkaCluster(document).some((r) => r.includes("DescribeClusterDynamicConfiguration"))).toBe(false);
+    expect(lr010Missing(document)).toEqual(["kafka:DescribeClusterV2"]);
+  });
+
+  it("a template's AWS::MSK::Cluster: DescribeCluster accepted for DescribeClusterV2, DescribeClusterDynamicConfiguration required (IAM) and named without an 'if' (access unknown)", () => {
+    const iam = read(PROVISIONED("{ Sasl: { Iam: { Enabled: true } } }") + CONSUMER + DESCRIBE_CLUSTER_ONLY + MAPPING("!Ref Cluster"));
+    expect(iam.document.functions[0]!.triggers[0]!.kafkaClusterType).toBe("provisioned");
+    expect(describeCluster(iam.document)).toEqual(["kafka:DescribeClusterV2 instead: kafka:DescribeCluster"]);
+    expect(lr010Missing(iam.document)).toEqual(["kafka-cluster:DescribeClusterDynamicConfiguration"]);
+
+    const unknown = read(PROVISIONED("") + CONSUMER + DESCRIBE_CLUSTER_ONLY + MAPPING("!Ref Cluster"));
+    const [warning] = unknown.warnings.filter((w) => w.code === "kafka-access-not-checked");
+    expect(warning!.message).toContain("kafka-cluster:DescribeClusterDynamicConfiguration on it: it is a provisioned cluster");
+    expect(warning!.message).not.toContain("if it is a provisioned cluster");
+  });
+
+  it("a cluster outside the inputs (its ARN alone): kind unknown, DescribeCluster accepted as before", () => {
+    const arn = "arn:aws:kafka:us-east-1:123456789012:cluster/orders/7a3f1c2e-0b1d-4e5f-8a9b-0c1d2e3f4a5b-2";
+    const { document, warnings } = read(CONSUMER + DESCRIBE_CLUSTER_ONLY + MAPPING(arn));
+    expect(document.functions[0]!.triggers[0]!.kafkaClusterType).toBeUndefined();
+    expect(describeCluster(document)).toEqual(["kafka:DescribeClusterV2 instead: kafka:DescribeCluster"]);
+    expect(lr010Missing(document)).toEqual([]);
+    expect(warnings.find((w) => w.code === "kafka-access-not-checked")!.message).toContain("if it is a provisioned cluster");
+  });
+
+  it("generate writes no DescribeClusterDynamicConfiguration for a serverless cluster, and writes it for a provisioned one", () => {
+    const actions = (cluster: string) => {
+      const { document } = read(cluster + CONSUMER + ROLE("") + MAPPING("!Ref Cluster"));
+      return generatePolicy(document, "Consumer", {}, catalog).policy.Statement.flatMap((s) => [s.Action ?? []].flat()).filter((a) => a.startsWith("kafka"));
+    };
+    const serverless = actions(SERVERLESS);
+    expect(serverless).toContain("kafka:DescribeClusterV2");
+    expect(serverless).toContain("kafka-cluster:Connect");
+    expect(serverless).not.toContain("kafka-cluster:DescribeClusterDynamicConfiguration");
+    expect(actions(PROVISIONED("{ Sasl: { Iam: { Enabled: true } } }"))).toContain("kafka-cluster:DescribeClusterDynamicConfiguration");
   });
 });

@@ -402,6 +402,8 @@ function readMskCluster(reader: TemplateReader, cluster: SamResource, trigger: T
   const name = reader.resolver.resolve(cluster.Properties.ClusterName);
   const prefix = reader.resolver.resolve({ "Fn::Sub": "arn:${AWS::Partition}:kafka:${AWS::Region}:${AWS::AccountId}:cluster/" });
   if (typeof prefix === "string") trigger.kafkaClusterArn = `${prefix}${typeof name === "string" && name !== "" && !name.includes("/") ? name : "*"}/*`;
+  // Serverless or provisioned: what the role needs of the cluster differs (Trigger.kafkaClusterType).
+  trigger.kafkaClusterType = cluster.Type === "AWS::MSK::ServerlessCluster" ? "serverless" : "provisioned";
   if (cluster.Type === "AWS::MSK::ServerlessCluster") {
     trigger.kafkaAccess = "iam";
     return;

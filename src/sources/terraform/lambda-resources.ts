@@ -347,6 +347,8 @@ function readMskCluster(p: PlanReader, r: TfResource, trigger: Trigger, knownArn
     const name = p.knownString(cluster, "cluster_name");
     trigger.kafkaClusterArn = `arn:${partition}:kafka:${region}:${accountId}:cluster/${name && !name.includes("/") ? name : "*"}/*`;
   }
+  // Serverless or provisioned: what the role needs of the cluster differs (Trigger.kafkaClusterType).
+  trigger.kafkaClusterType = cluster.type === "aws_msk_serverless_cluster" ? "serverless" : "provisioned";
   if (cluster.type === "aws_msk_serverless_cluster") {
     trigger.kafkaAccess = "iam";
     return;
