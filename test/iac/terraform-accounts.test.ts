@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { normalizeFragments } from "../../src/normalize/index.js";
-import { readTerraformPlan, type TerraformReadOptions } from "../../src/sources/terraform/index.js";
+import { readTerraformPlan, readTfFiles, type TerraformReadOptions } from "../../src/sources/terraform/index.js";
 
 const dir = join(packageRoot(), "test", "iac", "fixtures", "terraform-multi-account");
 const text = readFileSync(join(dir, "plan.json"), "utf8");
@@ -71,8 +71,8 @@ describe("resources in the account of their provider configuration", () => {
     expect(worker?.arn).toBe("arn:aws:lambda:eu-west-1:unknown:function:worker");
     expect(worker?.roleArn).toBe("arn:aws:iam::unknown:role/worker");
     expect(grants(worker?.roleArn)).toEqual({ inline: ["worker: sqs:SendMessage"], attached: [] });
-    const given = read({ accountId: "333333333333" });
-    expect(given.fn("aws_lambda_function.worker_default")?.roleArn).toBe("arn:aws:iam::333333333333:role/worker");
+    const given = read({ accountId: "444444444444" });
+    expect(given.fn("aws_lambda_function.worker_default")?.roleArn).toBe("arn:aws:iam::444444444444:role/worker");
     expect(given.fn("aws_lambda_function.prod")?.roleArn).toBe("arn:aws:iam::222222222222:role/app-lambda");
   });
 
@@ -92,7 +92,23 @@ describe("resources in the account of their provider configuration", () => {
   });
 });
 
-describe("leastrole audit on the two-account plan", () => {
+describe("an assume_role ARN that is a template of a variable", () => {
+  it("the .tf files say the account; without them it is unknown, and the role is still the one of its own provider", () => {
+    const withConfig = read({ configFiles: readTfFiles(dir) });
+    const staging = withConfig.fn("aws_lambda_function.staging");
+    expect(staging?.roleArn).toBe("arn:aws:iam::333333333333:role/app-lambda");
+    expect(withConfig.grants(staging?.roleArn)).toEqual({ inline: ["app: sns:Publish"], attached: [] });
+    // The plan gives `role_arn` as its references only (["var.staging_account_id"]).
+    const without = read();
+    const unknown = without.fn("aws_lambda_function.staging");
+    expect(unknown?.roleArn).toBe("arn:aws:iam::unknown:role/app-lambda");
+    // aws_iam_role_policy.staging names "app-lambda": the role of its own provider, not dev's or prod's.
+    expect(without.grants(unknown?.roleArn)).toEqual({ inline: ["app: sns:Publish"], attached: [] });
+    expect(without.grants("arn:aws:iam::111111111111:role/app-lambda")?.inline).toEqual(["app: s3:GetObject"]);
+  });
+});
+
+describe("leastrole audit on the multi-account plan", () => {
   it("reports each account's role with its own policies, and no role shared by two functions", () => {
     const cli = join(packageRoot(), "dist", "cli.js");
     if (!existsSync(cli)) throw new Error("build first: npm run build");

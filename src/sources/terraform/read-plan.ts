@@ -164,6 +164,8 @@ export class PlanReader {
   readonly trustLocations = new Map<string, SourceLocation>();
   /** The region of each provider configuration, once found (providerRegion). */
   private readonly regionByProvider = new Map<string, string>();
+  /** The account of each provider configuration the plan does not give, once evaluated from the `.tf` files (null: not said). */
+  private readonly accountByProvider = new Map<string, string | null>();
   /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
   readonly statementLines = new Map<SourceLocation, number[]>();
   /** Policies rendered from a template file (`templatefile`): that file, and each statement's line in it. */
@@ -523,7 +525,29 @@ export class PlanReader {
    */
   providerAccountOf(r: TfResource): string | null {
     const key = this.index.config.get(r.configAddress)?.providerKey;
-    return key === undefined || key === null ? null : (this.index.providerAccounts.get(key) ?? null);
+    if (key === undefined || key === null) return null;
+    const given = this.index.providerAccounts.get(key);
+    if (given !== undefined) return given;
+    let account = this.accountByProvider.get(key);
+    if (account === undefined) {
+      // Set first: evaluating the ARN may ask for a resource's account (`data.aws_caller_identity`).
+      this.accountByProvider.set(key, null);
+      account = this.configAccount(key);
+      this.accountByProvider.set(key, account);
+    }
+    return account;
+  }
+
+  /**
+   * A provider configuration's account from its `assume_role` `role_arn` in the `.tf` files, which
+   * the plan gives only as references when the ARN is a template
+   * (`"arn:aws:iam::${var.prod_account_id}:role/deploy"`).
+   */
+  private configAccount(key: string): string | null {
+    const at = this.configValues?.config.providerRoleArn(key);
+    if (!at || !this.configValues) return null;
+    const v = this.configValues.evaluate(at, null).value;
+    return typeof v === "string" ? (/^arn:[^:]+:iam::(\d{12}):role\//.exec(v)?.[1] ?? null) : null;
   }
 
   /**
@@ -538,11 +562,15 @@ export class PlanReader {
   }
 
   /**
-   * Of the resources a name matches, those `from` can mean (sameAccount), the ones of its own
-   * account first: a role named in the plan's default account is not one of the same name that
-   * an aliased provider makes in another.
+   * Of the resources a name matches, those `from` can mean (sameAccount): the ones made with its
+   * own provider configuration first (the same account, even when the plan does not say which),
+   * then those of its account: a role named in the plan's default account is not one of the same
+   * name that an aliased provider makes in another.
    */
   ofAccount<T extends { resource: TfResource }>(from: TfResource, matches: T[]): T[] {
+    const key = this.index.config.get(from.configAddress)?.providerKey ?? null;
+    const sameProvider = matches.filter((m) => (this.index.config.get(m.resource.configAddress)?.providerKey ?? null) === key);
+    if (key !== null && sameProvider.length > 0) return sameProvider;
     const account = this.providerAccountOf(from);
     const same = matches.filter((m) => this.providerAccountOf(m.resource) === account);
     return same.length > 0 ? same : matches.filter((m) => this.sameAccount(from, m.resource));
