@@ -40,6 +40,8 @@ interface ModuleScope {
   calls: Map<string, { block: Block; file: string }>;
   /** Each `provider "aws"` block's `region`, by its local key (`aws`, `aws.<alias>`). */
   providerRegions: Map<string, ConfigExpression>;
+  /** Each `provider "aws"` block's `assume_role` (or `assume_role_with_web_identity`) `role_arn`, by the same key. */
+  providerRoleArns: Map<string, ConfigExpression>;
 }
 
 export class TerraformConfig {
@@ -66,7 +68,7 @@ export class TerraformConfig {
     const parsed = new Map<string, Body | null>();
     this.dirs = moduleDirs(index, files);
     for (const [modulePath, dir] of this.dirs) {
-      const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map(), providerRegions: new Map() };
+      const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map(), providerRegions: new Map(), providerRoleArns: new Map() };
       this.modules.set(modulePath, scope);
       // Terraform loads a folder's override files after its other files, in lexicographical
       // order, and merges each of their blocks into the block of the same header (Override Files).
@@ -154,6 +156,9 @@ export class TerraformConfig {
         const name = alias ? staticText(alias.expr) : undefined;
         const region = b.body.attributes.find((a) => a.name === "region");
         if (region && (alias === undefined || name !== undefined)) scope.providerRegions.set(name === undefined ? "aws" : `aws.${name}`, at(region));
+        const assume = b.body.blocks.find((x) => x.type === "assume_role" || x.type === "assume_role_with_web_identity");
+        const roleArn = assume?.body.attributes.find((a) => a.name === "role_arn");
+        if (roleArn && (alias === undefined || name !== undefined)) scope.providerRoleArns.set(name === undefined ? "aws" : `aws.${name}`, at(roleArn));
       }
     }
   }
@@ -276,6 +281,12 @@ export class TerraformConfig {
   providerRegion(key: string): ConfigExpression | undefined {
     const at = key.lastIndexOf(":");
     return this.modules.get(at < 0 ? "" : key.slice(0, at))?.providerRegions.get(at < 0 ? key : key.slice(at + 1));
+  }
+
+  /** The `assume_role` `role_arn` expression of the provider configuration a plan keys so (providerRegion). */
+  providerRoleArn(key: string): ConfigExpression | undefined {
+    const at = key.lastIndexOf(":");
+    return this.modules.get(at < 0 ? "" : key.slice(0, at))?.providerRoleArns.get(at < 0 ? key : key.slice(at + 1));
   }
 
   output(modulePath: string, name: string): ConfigExpression | undefined {

@@ -17,6 +17,8 @@ import { UNKNOWN, type ArnContext } from "../cloudformation/lambda-shapes.js";
 export interface PlanValues {
   readonly index: PlanIndex;
   readonly ctx: ArnContext;
+  /** The context of one resource: its provider's account and region (PlanReader.ctxOf). */
+  ctxOf(target: TfResource): ArnContext;
   /** The ARN the reader gives a resource of the plan whose ARN is known only after apply. */
   arnOf(target: TfResource, configAddress: string, attribute: string): string | undefined;
 }
@@ -430,7 +432,7 @@ export class ConfigValues {
     if (v !== undefined && v !== null && !unknownAt(target.unknown, attrPath)) return v as HclValue;
     const attr = attrPath[0];
     if (attrPath.length !== 1 || typeof attr !== "string") return new Unknown(text);
-    return this.plan.arnOf(target, configAddress, attr) ?? wellKnownData(target, attr, this.plan.ctx) ?? new Unknown(text);
+    return this.plan.arnOf(target, configAddress, attr) ?? wellKnownData(target, attr, this.plan.ctxOf(target)) ?? new Unknown(text);
   }
 }
 

@@ -44,7 +44,7 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     const { arn: followed, res } = p.followRoleArn(r, "role");
     if (followed !== undefined) roleArn = followed;
     else {
-      roleArn = syntheticRoleArn(p.ctx, "/", p.placeholder(res, `${r.address}.role`));
+      roleArn = syntheticRoleArn(ctx, "/", p.placeholder(res, `${r.address}.role`));
       p.warn("terraform-unknown-role", "warning", `${r.address}: the execution role is known only after apply, and ${p.unfollowed(r, ["role"], res)}`, r.jsonPath);
     }
   }
@@ -152,7 +152,7 @@ export function targetFunction(p: PlanReader, r: TfResource, attr: string): Func
     // The expression first, where the configuration is given: `module.fn["orders"].function_name`
     // names one instance, which the plan's reference list (keys dropped) does not.
     const evaluated = p.stringFromConfig(r, [attr]);
-    const byConfig = evaluated === undefined ? undefined : targetByValue(p, evaluated, qualifier);
+    const byConfig = evaluated === undefined ? undefined : targetByValue(p, evaluated, qualifier, r);
     if (byConfig?.fn) return byConfig;
     const res = p.follow(r, attr);
     const target = targetOf(p.index, res, r);
@@ -163,18 +163,25 @@ export function targetFunction(p: PlanReader, r: TfResource, attr: string): Func
     const local = target ? p.functions.get(target.address) : undefined;
     if (local) return { fn: local, arn: local.fn.arn, qualifier, byName: false };
     const name = res?.kind === "constant" && typeof res.value === "string" ? res.value : p.placeholder(res, `${r.address}.${attr}`);
-    return targetByValue(p, name, qualifier);
+    return targetByValue(p, name, qualifier, r);
   }
-  return targetByValue(p, value, qualifier);
+  return targetByValue(p, value, qualifier, r);
 }
 
-export function targetByValue(p: PlanReader, value: string, qualifier: string | null): FunctionTarget {
+/**
+ * The plan's function a name or ARN names, seen from `from` (the permission, mapping or rule
+ * naming it): by ARN, else by name among the functions of `from`'s account (PlanReader.ofAccount)
+ * and then of its region: a plan may make function "app" in two accounts or two regions.
+ */
+export function targetByValue(p: PlanReader, value: string, qualifier: string | null, from: TfResource): FunctionTarget {
   const split = splitFunctionArn(value);
   const name = split ? split.name : value;
-  for (const f of p.functions.values()) {
-    if (f.fn.name === name || f.fn.arn === value) return { fn: f, arn: f.fn.arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: false };
-  }
-  const arn = split ? value.split(":").slice(0, 7).join(":") : syntheticFunctionArn(p.ctx, name);
+  const byArn = [...p.functions.values()].find((f) => f.fn.arn === value);
+  const named = byArn ? [byArn] : p.ofAccount(from, [...p.functions.values()].filter((f) => f.fn.name === name));
+  const region = p.regionOf(from);
+  const f = named.find((x) => x.fn.region === region) ?? named[0];
+  if (f) return { fn: f, arn: f.fn.arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: false };
+  const arn = split ? value.split(":").slice(0, 7).join(":") : syntheticFunctionArn(p.ctxOf(from), name);
   return { arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: !split };
 }
 
@@ -236,10 +243,10 @@ export function readConfigRule(p: PlanReader, r: TfResource): void {
   const path = ["source", 0, "source_identifier"];
   const value = valueAtPath(r.values, path);
   let t: FunctionTarget | undefined;
-  if (typeof value === "string" && value !== "") t = targetByValue(p, value, null);
+  if (typeof value === "string" && value !== "") t = targetByValue(p, value, null, r);
   else {
     const evaluated = p.stringFromConfig(r, path);
-    const byConfig = evaluated === undefined ? undefined : targetByValue(p, evaluated, null);
+    const byConfig = evaluated === undefined ? undefined : targetByValue(p, evaluated, null, r);
     const local = byConfig?.fn ?? p.functions.get(targetOf(p.index, p.follow(r, ...path), r)?.address ?? "");
     if (local) t = { fn: local, arn: local.fn.arn, qualifier: null, byName: false };
     else if (evaluated !== undefined && splitFunctionArn(evaluated) !== null) t = byConfig;

@@ -88,6 +88,14 @@ export interface PlanIndex {
    */
   providerRegions: Map<string, string | null>;
   /**
+   * The account of each aws provider configuration that says it, by its `provider_config` key:
+   * what a `data "aws_caller_identity"` read through it returned, else its block's assume_role
+   * role's account or its one allowed account (providerAccount). A plan with providers of several
+   * accounts (`provider "aws" { alias = "prod" assume_role { … } }`) makes each resource in its
+   * provider's account; one not here is in the plan's (`accountId`).
+   */
+  providerAccounts: Map<string, string>;
+  /**
    * The account the plan deploys to, when it says: the one account every read
    * `data "aws_caller_identity"` returned (none, or several through aliased providers: null).
    */
@@ -304,6 +312,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       resources,
       ...addressMaps(resources),
       providerRegions: new Map(),
+      providerAccounts: new Map(),
       config: new Map(),
       moduleCalls: new Map(),
       variables: new Map(),
@@ -489,6 +498,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   };
   let region: string | null = null;
   const providerRegions = new Map<string, string | null>();
+  const providerAccounts = new Map<string, string>();
   if (isRecord(plan.configuration)) {
     walkConfig(plan.configuration.root_module, "");
     // A state has no configuration; an errored plan's warning already says it is incomplete.
@@ -499,7 +509,11 @@ export function indexPlan(located: Located, file: string): PlanIndex {
         // Only a configuration that sets its region: one that does not (a module's entry for the
         // provider it inherits, with no expressions) is made where the plan's default is.
         const sets = isRecord(p) && isRecord(p.expressions) && p.expressions.region !== undefined;
-        if (sets && (p.name === "aws" || (typeof p.full_name === "string" && p.full_name.endsWith("hashicorp/aws")))) providerRegions.set(key, providerRegion(key, p, plan.variables, moduleConfigs, moduleCalls));
+        if (!isRecord(p) || !(p.name === "aws" || (typeof p.full_name === "string" && p.full_name.endsWith("hashicorp/aws")))) continue;
+        const valueOf = providerValues(key, plan.variables, moduleConfigs, moduleCalls);
+        if (sets) providerRegions.set(key, valueOf(isRecord(p.expressions) ? p.expressions.region : undefined));
+        const account = providerAccount(p, valueOf);
+        if (account !== null) providerAccounts.set(key, account);
       }
       // The plan's region: the root's default aws provider's; else, when the only aws provider
       // is a module's own (an older layout), that one's, its variable's default standing in for
@@ -523,7 +537,8 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     complete: typeof plan.complete === "boolean" ? plan.complete : null,
     region,
     providerRegions,
-    accountId: callerAccount(resources) ?? ownedAccount(resources, config),
+    providerAccounts: callerAccounts(resources, config, providerAccounts),
+    accountId: callerAccount(resources, config) ?? ownedAccount(resources, config),
     resources,
     byConfigAddress,
     byModuleInstance,
@@ -592,10 +607,35 @@ function holdsManaged(module: unknown): boolean {
   return Array.isArray(module.child_modules) && module.child_modules.some(holdsManaged);
 }
 
-function callerAccount(resources: readonly TfResource[]): string | null {
+/**
+ * `accounts` (from the provider blocks), with the account each provider's own
+ * `data "aws_caller_identity"` returned put first: what STS answered for its credentials. A
+ * provider whose reads returned several accounts is left as its block says.
+ */
+function callerAccounts(resources: readonly TfResource[], config: ReadonlyMap<string, TfConfigResource>, accounts: Map<string, string>): Map<string, string> {
+  const seen = new Map<string, Set<string>>();
+  for (const r of resources) {
+    if (r.mode !== "data" || r.type !== "aws_caller_identity") continue;
+    const key = config.get(r.configAddress)?.providerKey;
+    const id = r.values.account_id;
+    if (key === undefined || key === null || typeof id !== "string" || !/^\d{12}$/.test(id) || r.unknown.account_id === true) continue;
+    seen.set(key, (seen.get(key) ?? new Set()).add(id));
+  }
+  for (const [key, ids] of seen) if (ids.size === 1) accounts.set(key, [...ids][0] as string);
+  return accounts;
+}
+
+/**
+ * The plan's account: the one every `data "aws_caller_identity"` returned. One read through an
+ * aliased provider (`provider = aws.prod`, key `aws.prod` or `module.x:aws.prod`) says that
+ * provider's account (providerAccounts), not the account of the resources made without it.
+ */
+function callerAccount(resources: readonly TfResource[], config?: ReadonlyMap<string, TfConfigResource>): string | null {
   const ids = new Set<string>();
   for (const r of resources) {
     if (r.mode !== "data" || r.type !== "aws_caller_identity") continue;
+    const key = config?.get(r.configAddress)?.providerKey;
+    if (typeof key === "string" && key.slice(key.lastIndexOf(":") + 1).includes(".")) continue;
     const id = r.values.account_id;
     if (typeof id === "string" && /^\d{12}$/.test(id) && r.unknown.account_id !== true) ids.add(id);
   }
@@ -769,18 +809,18 @@ function instanceParts(address: string, mode: string, type: string, name: string
 }
 
 /**
- * An aws provider configuration's region: its constant, or the variable it names (`var.x`),
+ * A string argument of an aws provider configuration (its region, an assume_role ARN): its
+ * constant, or the variable it names (`var.x`),
  * followed up the module calls: the root's from the plan's variable values, a module's from what
  * its call passes, else the variable's default. Null when it depends on anything else (the
  * environment, a data source, an expression).
  */
-function providerRegion(
+function providerValues(
   key: string,
-  provider: Record<string, unknown>,
   rootValues: unknown,
   moduleConfigs: ReadonlyMap<string, Record<string, unknown>>,
   moduleCalls: ReadonlyMap<string, TfModuleCall>,
-): string | null {
+): (expr: unknown) => string | null {
   const fromExpression = (expr: unknown, modulePath: string, depth: number): string | null => {
     if (!isRecord(expr) || depth > 16) return null;
     if (typeof expr.constant_value === "string") return expr.constant_value;
@@ -802,5 +842,28 @@ function providerRegion(
     return isRecord(declared) && typeof declared.default === "string" ? declared.default : null;
   };
   // `module.x:aws.alias` is module.x's; `aws` and `aws.alias` are the root's.
-  return fromExpression(isRecord(provider.expressions) ? provider.expressions.region : undefined, key.includes(":") ? key.slice(0, key.lastIndexOf(":")) : "", 0);
+  return (expr: unknown) => fromExpression(expr, key.includes(":") ? key.slice(0, key.lastIndexOf(":")) : "", 0);
+}
+
+/**
+ * The account an aws provider configuration deploys to, when its block says: the account of
+ * its `assume_role` (or `assume_role_with_web_identity`) `role_arn` (the provider's credentials
+ * are then that role's, so what it makes is in that role's account), else its one
+ * `allowed_account_ids` (the provider refuses to run in any other). Null when it says neither,
+ * or only through an expression the plan does not give the value of.
+ */
+function providerAccount(provider: Record<string, unknown>, valueOf: (expr: unknown) => string | null): string | null {
+  const expressions = isRecord(provider.expressions) ? provider.expressions : {};
+  for (const block of ["assume_role", "assume_role_with_web_identity"]) {
+    const first = Array.isArray(expressions[block]) ? expressions[block][0] : undefined;
+    const arn = isRecord(first) ? valueOf(first.role_arn) : null;
+    const account = arn === null ? undefined : /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1];
+    if (account !== undefined) return account;
+  }
+  const allowed = expressions.allowed_account_ids;
+  if (isRecord(allowed) && Array.isArray(allowed.constant_value) && allowed.constant_value.length === 1) {
+    const only = allowed.constant_value[0];
+    if (typeof only === "string" && /^\d{12}$/.test(only)) return only;
+  }
+  return null;
 }

@@ -17,14 +17,14 @@ export interface PrincipalBuild {
   record: PrincipalRecord;
 }
 
-function principalArn(reader: PlanReader, type: "user" | "group", path: string, name: string): string {
-  return `arn:${reader.ctx.partition}:iam::${reader.ctx.accountId}:${type}${normalisePath(path)}${name}`;
+function principalArn(reader: PlanReader, r: TfResource, type: "user" | "group", path: string, name: string): string {
+  return `arn:${reader.ctx.partition}:iam::${reader.ctxOf(r).accountId}:${type}${normalisePath(path)}${name}`;
 }
 
 export function readPrincipal(reader: PlanReader, r: TfResource, type: "user" | "group"): void {
   const name = reader.knownString(r, "name") ?? r.address;
   const path = normalisePath(reader.knownString(r, "path"));
-  const arn = reader.knownString(r, "arn") ?? principalArn(reader, type, path, name);
+  const arn = reader.knownString(r, "arn") ?? principalArn(reader, r, type, path, name);
   const boundary = type === "user" ? reader.stringOrPlaceholder(r, "permissions_boundary")?.value ?? null : null;
   reader.principals.set(r.address, {
     resource: r,
@@ -32,7 +32,7 @@ export function readPrincipal(reader: PlanReader, r: TfResource, type: "user" | 
       arn,
       type,
       name,
-      accountId: splitIamArn(arn)?.accountId ?? reader.ctx.accountId,
+      accountId: splitIamArn(arn)?.accountId ?? reader.ctxOf(r).accountId,
       inlinePolicies: [],
       attachedPolicies: [],
       groups: [],
@@ -46,8 +46,10 @@ export function readPrincipal(reader: PlanReader, r: TfResource, type: "user" | 
 /** The user or group an attribute names: by name or ARN when known, else through its reference. */
 function principalFor(reader: PlanReader, r: TfResource, attr: string, type: "user" | "group", value: unknown = reader.known(r, attr), exprPath: (string | number)[] = [attr]): PrincipalBuild | string {
   if (typeof value === "string" && value !== "") {
-    for (const p of reader.principals.values()) if (p.record.type === type && (p.record.name === value || p.record.arn === value)) return p;
-    return value;
+    const ofType = [...reader.principals.values()].filter((p) => p.record.type === type);
+    // By name only within r's account (PlanReader.ofAccount), as roles.
+    const found = ofType.find((p) => p.record.arn === value) ?? reader.ofAccount(r, ofType.filter((p) => p.record.name === value))[0];
+    return found ?? value;
   }
   const res = resolveExpression(reader.index, r.modulePath, configExpression(reader.index, r, ...exprPath));
   const target = targetOf(reader.index, res, r);

@@ -28,7 +28,6 @@ import {
   sha256,
   sortWarnings,
   splitIamArn,
-  syntheticFunctionArn,
   syntheticPolicyArn,
   syntheticRoleArn,
   type ArnContext,
@@ -36,7 +35,7 @@ import {
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { layerVersionArn, readLayerVersions } from "./lambda-layers.js";
-import { readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
+import { readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES, targetByValue } from "./lambda-resources.js";
 import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, statementOffsets, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
@@ -165,6 +164,8 @@ export class PlanReader {
   readonly trustLocations = new Map<string, SourceLocation>();
   /** The region of each provider configuration, once found (providerRegion). */
   private readonly regionByProvider = new Map<string, string>();
+  /** The account of each provider configuration the plan does not give, once evaluated from the `.tf` files (null: not said). */
+  private readonly accountByProvider = new Map<string, string | null>();
   /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
   readonly statementLines = new Map<SourceLocation, number[]>();
   /** Policies rendered from a template file (`templatefile`): that file, and each statement's line in it. */
@@ -209,7 +210,7 @@ export class PlanReader {
         });
       }
       this.configValues = new ConfigValues(
-        { index, ctx: this.ctx, arnOf: (target, configAddress, attribute) => this.arnOfTarget(target, attribute) ?? this.typedArn(target, configAddress, attribute) },
+        { index, ctx: this.ctx, ctxOf: (target) => this.ctxOf(target), arnOf: (target, configAddress, attribute) => this.arnOfTarget(target, attribute) ?? this.typedArn(target, configAddress, attribute) },
         config,
       );
     }
@@ -262,8 +263,8 @@ export class PlanReader {
     // use_existing_cloudwatch_log_group = true reads the function's group so, and its logs policy
     // leaves out logs:CreateLogGroup).
     const readGroups = ix.resources.filter((r) => r.mode === "data" && r.type === "aws_cloudwatch_log_group");
-    const groups = new Set([...ofType("aws_cloudwatch_log_group"), ...readGroups].map((r) => `${this.regionOf(r)} ${this.knownString(r, "name") ?? ""}`));
-    for (const { fn } of this.functions.values()) if (groups.has(`${fn.region} ${fn.logGroup}`)) fn.logGroupCreated = true;
+    const groups = new Set([...ofType("aws_cloudwatch_log_group"), ...readGroups].map((r) => `${this.ctxOf(r).accountId} ${this.regionOf(r)} ${this.knownString(r, "name") ?? ""}`));
+    for (const { fn } of this.functions.values()) if (groups.has(`${fn.accountId} ${fn.region} ${fn.logGroup}`)) fn.logGroupCreated = true;
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
     if (this.options.accountId !== undefined) fragment.source.accountId = this.options.accountId;
@@ -517,10 +518,69 @@ export class PlanReader {
     return typeof v === "string" && isRegionCode(v) ? v : null;
   }
 
-  /** The ARN context of a resource: the plan's partition and account, the resource's region. */
+  /**
+   * The account a resource is made in when its provider configuration says it (an aliased
+   * provider that assumes a role of another account, `provider = aws.prod` or a module given
+   * `providers = { aws = aws.prod }`), else null: then it is the plan's (`ctx.accountId`).
+   */
+  providerAccountOf(r: TfResource): string | null {
+    const key = this.index.config.get(r.configAddress)?.providerKey;
+    if (key === undefined || key === null) return null;
+    const given = this.index.providerAccounts.get(key);
+    if (given !== undefined) return given;
+    let account = this.accountByProvider.get(key);
+    if (account === undefined) {
+      // Set first: evaluating the ARN may ask for a resource's account (`data.aws_caller_identity`).
+      this.accountByProvider.set(key, null);
+      account = this.configAccount(key);
+      this.accountByProvider.set(key, account);
+    }
+    return account;
+  }
+
+  /**
+   * A provider configuration's account from its `assume_role` `role_arn` in the `.tf` files, which
+   * the plan gives only as references when the ARN is a template
+   * (`"arn:aws:iam::${var.prod_account_id}:role/deploy"`).
+   */
+  private configAccount(key: string): string | null {
+    const at = this.configValues?.config.providerRoleArn(key);
+    if (!at || !this.configValues) return null;
+    const v = this.configValues.evaluate(at, null).value;
+    return typeof v === "string" ? (/^arn:[^:]+:iam::(\d{12}):role\//.exec(v)?.[1] ?? null) : null;
+  }
+
+  /**
+   * Whether a role, function or principal `candidate` can be the one a resource `from` names by
+   * name: not when both are made with providers of two different known accounts (a plan that
+   * makes role "app" in dev and in prod). Where either account is unknown, as before: any.
+   */
+  sameAccount(from: TfResource, candidate: TfResource): boolean {
+    const a = this.providerAccountOf(from);
+    const b = this.providerAccountOf(candidate);
+    return a === null || b === null || a === b;
+  }
+
+  /**
+   * Of the resources a name matches, those `from` can mean (sameAccount): the ones made with its
+   * own provider configuration first (the same account, even when the plan does not say which),
+   * then those of its account: a role named in the plan's default account is not one of the same
+   * name that an aliased provider makes in another.
+   */
+  ofAccount<T extends { resource: TfResource }>(from: TfResource, matches: T[]): T[] {
+    const key = this.index.config.get(from.configAddress)?.providerKey ?? null;
+    const sameProvider = matches.filter((m) => (this.index.config.get(m.resource.configAddress)?.providerKey ?? null) === key);
+    if (key !== null && sameProvider.length > 0) return sameProvider;
+    const account = this.providerAccountOf(from);
+    const same = matches.filter((m) => this.providerAccountOf(m.resource) === account);
+    return same.length > 0 ? same : matches.filter((m) => this.sameAccount(from, m.resource));
+  }
+
+  /** The ARN context of a resource: the plan's partition, its provider's account (else the plan's), its region. */
   ctxOf(r: TfResource): ArnContext {
     const region = this.regionOf(r);
-    return region === this.ctx.region ? this.ctx : { ...this.ctx, region };
+    const accountId = this.providerAccountOf(r) ?? this.ctx.accountId;
+    return region === this.ctx.region && accountId === this.ctx.accountId ? this.ctx : { ...this.ctx, region, accountId };
   }
 
   /** Follow an attribute's configuration expression when its value is unknown at plan time. */
@@ -715,7 +775,7 @@ export class PlanReader {
       const fn = this.knownString(target, "function_name");
       const name = this.knownString(target, "name");
       if (fn === undefined || name === undefined) return undefined;
-      const base = fn.startsWith("arn:") ? fn.split(":").slice(0, 7).join(":") : ([...this.functions.values()].find((f) => f.fn.name === fn)?.fn.arn ?? syntheticFunctionArn(this.ctx, fn));
+      const base = fn.startsWith("arn:") ? fn.split(":").slice(0, 7).join(":") : targetByValue(this, fn, null, target).arn;
       return `${base}:${name}`;
     }
     if (attribute) {
@@ -1013,9 +1073,11 @@ export class PlanReader {
   /** Find the role a `role` / `roles[i]` attribute means: by name, id or ARN when known, else by reference. */
   roleFor(r: TfResource, value: unknown, exprPath: (string | number)[]): RoleBuild | string {
     if (typeof value === "string" && value !== "") {
-      for (const role of this.roles.values()) {
-        if (role.record.name === value || role.record.arn === value) return role;
-      }
+      const byArn = [...this.roles.values()].find((role) => role.record.arn === value);
+      if (byArn) return byArn;
+      // By name only within r's account: two accounts of one plan may each have a role of that name.
+      const named = this.ofAccount(r, [...this.roles.values()].filter((role) => role.record.name === value));
+      if (named[0]) return named[0];
       const fromArn = splitIamArn(value);
       return fromArn ? fromArn.name : value;
     }
@@ -1043,7 +1105,7 @@ export class PlanReader {
   readPolicy(r: TfResource): void {
     const name = this.knownString(r, "name") ?? r.address;
     const path = normalisePath(this.knownString(r, "path"));
-    const arn = this.knownString(r, "arn") ?? syntheticPolicyArn(this.ctx, path, name);
+    const arn = this.knownString(r, "arn") ?? syntheticPolicyArn(this.ctxOf(r), path, name);
     const document = this.documentOf(r, "policy", this.known(r, "policy"), ["policy"], childPath(valuesPathOf(r), "policy"));
     this.policies.set(r.address, {
       resource: r,
@@ -1065,7 +1127,7 @@ export class PlanReader {
   readRole(r: TfResource): void {
     const name = this.knownString(r, "name") ?? (this.knownString(r, "name_prefix") ? `${this.knownString(r, "name_prefix")}*` : r.address);
     const path = normalisePath(this.knownString(r, "path"));
-    const arn = this.knownString(r, "arn") ?? syntheticRoleArn(this.ctx, path, name);
+    const arn = this.knownString(r, "arn") ?? syntheticRoleArn(this.ctxOf(r), path, name);
     const valuesPath = valuesPathOf(r);
     const trustPolicy = this.documentOf(r, "assume_role_policy", this.known(r, "assume_role_policy"), ["assume_role_policy"], childPath(valuesPath, "assume_role_policy"));
 
@@ -1123,7 +1185,7 @@ export class PlanReader {
         name,
         path,
         roleId: this.knownString(r, "unique_id") ?? null,
-        accountId: splitIamArn(arn)?.accountId ?? this.ctx.accountId,
+        accountId: splitIamArn(arn)?.accountId ?? this.ctxOf(r).accountId,
         createDate: null,
         trustPolicy,
         inlinePolicies,

@@ -1,0 +1,124 @@
+/**
+ * A plan with providers of several accounts (`provider "aws" { alias = "prod" assume_role {
+ * role_arn = "arn:aws:iam::222222222222:role/…" } }`): each resource is made in its provider's
+ * account, and what a resource names by name (a role, a function) is looked for in its own
+ * account. Real plan: test/iac/fixtures/terraform-multi-account (README for the command).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { normalizeFragments } from "../../src/normalize/index.js";
+import { readTerraformPlan, readTfFiles, type TerraformReadOptions } from "../../src/sources/terraform/index.js";
+
+const dir = join(packageRoot(), "test", "iac", "fixtures", "terraform-multi-account");
+const text = readFileSync(join(dir, "plan.json"), "utf8");
+
+/** The normalised plan (changed by `edit`, else as Terraform wrote it). */
+function read(options: TerraformReadOptions = {}, edit: (plan: any) => void = () => {}) {
+  const plan = JSON.parse(text);
+  edit(plan);
+  const fragment = readTerraformPlan(JSON.stringify(plan), "plan.json", options);
+  const doc = normalizeFragments([fragment]).document;
+  const fn = (address: string) => doc.functions.find((f) => f.source?.address === address);
+  const role = (arn: string | undefined) => doc.roles.find((r) => r.arn === arn);
+  /** A role's inline policies as `name: actions`, and its managed policies. */
+  const grants = (arn: string | undefined) => {
+    const r = role(arn);
+    return r && { inline: r.inlinePolicies.map((p) => `${p.name}: ${p.document.Statement.flatMap((s) => s.Action ?? []).join(",")}`), attached: r.attachedPolicies.map((p) => p.arn) };
+  };
+  return { fragment, doc, fn, grants };
+}
+
+describe("resources in the account of their provider configuration", () => {
+  it("two accounts with a role of one name: each function has its own account's role and policies", () => {
+    const { doc, fn, grants } = read();
+    expect(fn("aws_lambda_function.dev")?.arn).toBe("arn:aws:lambda:eu-west-1:111111111111:function:app");
+    expect(fn("aws_lambda_function.dev")?.roleArn).toBe("arn:aws:iam::111111111111:role/app-lambda");
+    expect(fn("aws_lambda_function.prod")?.arn).toBe("arn:aws:lambda:eu-central-1:222222222222:function:app");
+    expect(fn("aws_lambda_function.prod")?.roleArn).toBe("arn:aws:iam::222222222222:role/app-lambda");
+    // aws_iam_role_policy.prod names its role "app-lambda" (known at plan time): prod's, not dev's.
+    expect(grants("arn:aws:iam::111111111111:role/app-lambda")).toEqual({ inline: ["app: s3:GetObject"], attached: ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"] });
+    expect(grants("arn:aws:iam::222222222222:role/app-lambda")).toEqual({ inline: ["app: dynamodb:*"], attached: [] });
+    for (const r of doc.roles) expect(r.accountId).toBe(r.arn.split(":")[4]);
+    for (const f of doc.functions) expect(f.accountId).toBe(f.arn.split(":")[4]);
+  });
+
+  it("a module given an aliased provider makes its resources in that provider's account", () => {
+    const { fn, grants } = read();
+    const worker = fn("module.worker.aws_lambda_function.this");
+    expect(worker?.arn).toBe("arn:aws:lambda:eu-central-1:222222222222:function:worker");
+    expect(worker?.roleArn).toBe("arn:aws:iam::222222222222:role/worker");
+    expect(grants(worker?.roleArn)).toEqual({ inline: ["worker: kms:Decrypt"], attached: [] });
+    // The root's role "worker" (default provider) is another role, with its own policy.
+    const root = fn("aws_lambda_function.worker_default");
+    expect(root?.roleArn).not.toBe(worker?.roleArn);
+    expect(grants(root?.roleArn)).toEqual({ inline: ["worker: sqs:SendMessage"], attached: [] });
+  });
+
+  it("a function named by name only is the one of its own account and region", () => {
+    const { fn } = read();
+    const principals = (address: string) => (fn(address)?.resourcePolicy?.Statement ?? []).map((s) => s.Principal);
+    expect(principals("aws_lambda_function.prod")).toEqual([{ Service: ["sns.amazonaws.com"] }]);
+    expect(principals("aws_lambda_function.dev")).toEqual([]);
+  });
+
+  it("a provider that says no account: the plan's, as before (unknown, or --account); an aliased provider's aws_caller_identity is not the plan's", () => {
+    const { fn, grants } = read();
+    const worker = fn("aws_lambda_function.worker_default");
+    expect(worker?.arn).toBe("arn:aws:lambda:eu-west-1:unknown:function:worker");
+    expect(worker?.roleArn).toBe("arn:aws:iam::unknown:role/worker");
+    expect(grants(worker?.roleArn)).toEqual({ inline: ["worker: sqs:SendMessage"], attached: [] });
+    const given = read({ accountId: "444444444444" });
+    expect(given.fn("aws_lambda_function.worker_default")?.roleArn).toBe("arn:aws:iam::444444444444:role/worker");
+    expect(given.fn("aws_lambda_function.prod")?.roleArn).toBe("arn:aws:iam::222222222222:role/app-lambda");
+  });
+
+  it("allowed_account_ids alone says the account; a provider's aws_caller_identity says its account", () => {
+    // aws.dev without its assume_role block: its one allowed account is still 111111111111.
+    const allowed = read({}, (plan) => delete plan.configuration.provider_config["aws.dev"].expressions.assume_role);
+    expect(allowed.fn("aws_lambda_function.dev")?.roleArn).toBe("arn:aws:iam::111111111111:role/app-lambda");
+    // aws.prod without its assume_role block: what STS answered through it (the data source).
+    const caller = read({}, (plan) => delete plan.configuration.provider_config["aws.prod"].expressions.assume_role);
+    expect(caller.fn("aws_lambda_function.prod")?.roleArn).toBe("arn:aws:iam::222222222222:role/app-lambda");
+    // Neither: the plan's account, and the two app-lambda roles are one again (as before).
+    const neither = read({}, (plan) => {
+      delete plan.configuration.provider_config["aws.dev"].expressions.assume_role;
+      delete plan.configuration.provider_config["aws.dev"].expressions.allowed_account_ids;
+    });
+    expect(neither.fn("aws_lambda_function.dev")?.roleArn).toBe("arn:aws:iam::unknown:role/app-lambda");
+  });
+});
+
+describe("an assume_role ARN that is a template of a variable", () => {
+  it("the .tf files say the account; without them it is unknown, and the role is still the one of its own provider", () => {
+    const withConfig = read({ configFiles: readTfFiles(dir) });
+    const staging = withConfig.fn("aws_lambda_function.staging");
+    expect(staging?.roleArn).toBe("arn:aws:iam::333333333333:role/app-lambda");
+    expect(withConfig.grants(staging?.roleArn)).toEqual({ inline: ["app: sns:Publish"], attached: [] });
+    // The plan gives `role_arn` as its references only (["var.staging_account_id"]).
+    const without = read();
+    const unknown = without.fn("aws_lambda_function.staging");
+    expect(unknown?.roleArn).toBe("arn:aws:iam::unknown:role/app-lambda");
+    // aws_iam_role_policy.staging names "app-lambda": the role of its own provider, not dev's or prod's.
+    expect(without.grants(unknown?.roleArn)).toEqual({ inline: ["app: sns:Publish"], attached: [] });
+    expect(without.grants("arn:aws:iam::111111111111:role/app-lambda")?.inline).toEqual(["app: s3:GetObject"]);
+  });
+});
+
+describe("leastrole audit on the multi-account plan", () => {
+  it("reports each account's role with its own policies, and no role shared by two functions", () => {
+    const cli = join(packageRoot(), "dist", "cli.js");
+    if (!existsSync(cli)) throw new Error("build first: npm run build");
+    const out = join(mkdtempSync(join(tmpdir(), "leastrole-accounts-")), "report.json");
+    const r = spawnSync(process.execPath, [cli, "audit", join(dir, "plan.json"), "--format", "json", "--output", out, "--quiet"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    const found = report.findings.map((f: any) => `${f.ruleId} ${f.resource.arn}`).sort();
+    expect(found.filter((f: string) => f.startsWith("LR001"))).toEqual([]);
+    expect(found.filter((f: string) => f.startsWith("LR002"))).toEqual(["LR002 arn:aws:iam::222222222222:role/app-lambda"]);
+    expect(report.warnings.filter((w: any) => w.code === "conflicting-records")).toEqual([]);
+  });
+});
