@@ -149,8 +149,11 @@ describe("Kafka mappings: what the cluster's authentication decides", () => {
       source: cluster,
       destination: "kafka://orders-failed",
       destinationTopicArn: "arn:aws:kafka:us-east-1:123456789012:topic/orders/7a3f1c2e-0b1d-4e5f-8a9b-0c1d2e3f4a5b-2/orders-failed",
+      // An account's mapping does not say whether the cluster is serverless (schema 1.12 kafkaClusterType).
+      clusterType: null,
     });
-    expect(mskAccessUnknown(trigger("kafka", cluster))).toEqual({ source: cluster, destination: null, destinationTopicArn: null });
+    expect(mskAccessUnknown(trigger("kafka", cluster))).toEqual({ source: cluster, destination: null, destinationTopicArn: null, clusterType: null });
+    expect(mskAccessUnknown({ ...trigger("kafka", cluster), kafkaClusterType: "serverless" })?.clusterType).toBe("serverless");
     // A cross-account mapping names the VPC connection, not the cluster: the topic ARN is not known.
     const vpcConnection = "arn:aws:kafka:us-east-1:123456789012:vpc-connection/444455556666/orders/51jn98b4-0a61-46cc-b0a6-61g9a3d797d5-7";
     expect(mskAccessUnknown(trigger("kafka", vpcConnection, dest))?.destinationTopicArn).toBeNull();
