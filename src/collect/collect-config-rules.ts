@@ -9,6 +9,7 @@
  */
 
 import type { ConfigRule } from "@aws-sdk/client-config-service";
+import { allPages } from "./all-pages.js";
 import { callAws } from "./aws-call.js";
 import type { Run } from "./run.js";
 import { sortedBy } from "./shape.js";
@@ -20,15 +21,10 @@ export function configRulesFile(region: string): string {
 
 export async function collectConfigRules(run: Run, region: string): Promise<void> {
   await run.unit({ service: "config", operation: "DescribeConfigRules", region }, async () => {
-    const rules: ConfigRule[] = [];
-    let token: string | undefined;
-    let attempts = 0;
-    do {
-      const { output, attempts: a } = await callAws(run.ctx, "config:DescribeConfigRules", region, { NextToken: token });
-      attempts += a;
-      rules.push(...(output.ConfigRules ?? []));
-      token = output.NextToken || undefined;
-    } while (token);
+    const { items: rules, attempts } = await allPages<ConfigRule>(async (NextToken) => {
+      const { output, attempts } = await callAws(run.ctx, "config:DescribeConfigRules", region, { NextToken });
+      return { items: output.ConfigRules, next: output.NextToken, attempts };
+    });
     // By name, not page order: the same rules make the same file.
     const sorted = sortedBy(rules, (r) => r.ConfigRuleName);
     const file = run.writer.writeJson(configRulesFile(region), { ConfigRules: sorted });

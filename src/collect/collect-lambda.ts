@@ -13,6 +13,7 @@
 
 import { readFileSync } from "node:fs";
 import type { AliasConfiguration, FunctionConfiguration, LayersListItem, LayerVersionsListItem } from "@aws-sdk/client-lambda";
+import { allPages } from "./all-pages.js";
 import { callAws } from "./aws-call.js";
 import { redactEnvironment } from "./redact.js";
 import { isUnavailableOperation } from "./retry.js";
@@ -92,23 +93,6 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   });
   qualified.sort((a, b) => (`${a.name}:${a.qualifier}` < `${b.name}:${b.qualifier}` ? -1 : 1));
   await pool(qualified, concurrency, (q) => collectQualified(run, region, q.name, q.qualifier, q.alias));
-}
-
-/**
- * Every page of a Lambda list call (`Marker` in, `NextMarker` out: ListFunctions, ListAliases,
- * ListEventSourceMappings, ListCapacityProviders), and the HTTP attempts they took.
- */
-async function allPages<T>(page: (marker: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined; attempts: number }>): Promise<{ items: T[]; attempts: number }> {
-  const items: T[] = [];
-  let marker: string | undefined;
-  let attempts = 0;
-  do {
-    const p = await page(marker);
-    attempts += p.attempts;
-    items.push(...(p.items ?? []));
-    marker = p.next;
-  } while (marker);
-  return { items, attempts };
 }
 
 /**

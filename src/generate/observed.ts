@@ -201,9 +201,8 @@ export interface ObservedResult {
   observedActions: number;
 }
 
-/** Grants for the observed usage of one function (already merged per action). */
 /**
- * `deniedAdvice`: for an action whose calls were denied (every call, or some on resources no allowed
+ * Grants for the observed usage of one function (already merged per action). `deniedAdvice`: for an action whose calls were denied (every call, or some on resources no allowed
  * call used), what lifts the refusal when it is not a grant in the role (environment-key.ts), in
  * place of the kept-exception advice.
  */

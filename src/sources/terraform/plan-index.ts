@@ -852,13 +852,18 @@ function providerValues(
  * `allowed_account_ids` (the provider refuses to run in any other). Null when it says neither,
  * or only through an expression the plan does not give the value of.
  */
+/** The account of an IAM role ARN (a provider's assume_role `role_arn`), else null. */
+export function roleArnAccount(arn: string): string | null {
+  return /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1] ?? null;
+}
+
 function providerAccount(provider: Record<string, unknown>, valueOf: (expr: unknown) => string | null): string | null {
   const expressions = isRecord(provider.expressions) ? provider.expressions : {};
   for (const block of ["assume_role", "assume_role_with_web_identity"]) {
     const first = Array.isArray(expressions[block]) ? expressions[block][0] : undefined;
     const arn = isRecord(first) ? valueOf(first.role_arn) : null;
-    const account = arn === null ? undefined : /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1];
-    if (account !== undefined) return account;
+    const account = arn === null ? null : roleArnAccount(arn);
+    if (account !== null) return account;
   }
   const allowed = expressions.allowed_account_ids;
   if (isRecord(allowed) && Array.isArray(allowed.constant_value) && allowed.constant_value.length === 1) {

@@ -32,7 +32,7 @@ import {
   syntheticRoleArn,
   type ArnContext,
 } from "../cloudformation/lambda-shapes.js";
-import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
+import { configExpression, indexPlan, resolveExpression, roleArnAccount, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { layerVersionArn, readLayerVersions } from "./lambda-layers.js";
 import { readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES, targetByValue } from "./lambda-resources.js";
@@ -547,7 +547,7 @@ export class PlanReader {
     const at = this.configValues?.config.providerRoleArn(key);
     if (!at || !this.configValues) return null;
     const v = this.configValues.evaluate(at, null).value;
-    return typeof v === "string" ? (/^arn:[^:]+:iam::(\d{12}):role\//.exec(v)?.[1] ?? null) : null;
+    return typeof v === "string" ? roleArnAccount(v) : null;
   }
 
   /**
