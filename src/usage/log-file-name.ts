@@ -14,6 +14,15 @@ const DELIVERY_NAME = /^\d{12}_CloudTrail_[A-Za-z0-9-]+_\d{8}T\d{4}Z_[A-Za-z0-9]
 const DELIVERY_PLACE = /(?:^|[\\/])AWSLogs[\\/](?:o-[a-z0-9]+[\\/])?\d{12}[\\/]CloudTrail[\\/]/;
 const DATA_FILE = /\.json(?:\.gz)?$|\.gz$/i;
 
+/**
+ * Whether a file's own name is CloudTrail's name for a log file it delivers
+ * (`<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json[.gz]`), wherever the file is: a name
+ * no other input of ours can have (a collect manifest, an export, a template).
+ */
+export function hasCloudTrailDeliveryName(path: string): boolean {
+  return DELIVERY_NAME.test(path.split(/[\\/]/).pop() ?? "");
+}
+
 export function isCloudTrailLogFile(path: string): boolean {
   const name = path.split(/[\\/]/).pop() ?? "";
   return DELIVERY_NAME.test(name) || (DELIVERY_PLACE.test(path) && DATA_FILE.test(name));
