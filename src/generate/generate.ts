@@ -192,14 +192,18 @@ function sessionsElsewhere(document: CanonicalDocument, fn: LambdaFunction): str
  * The role a partial-usage reason is about, when it is about one role (src/usage/labels.ts writes
  * `<role ARN>: grants …` and `session <name> of <role ARN> matches …`); null for the data as a whole.
  */
-function reasonRole(reason: string): string | null {
+function reasonRole(reason: string): { role: string; fn: string | null } | null {
   const m = /^(arn:[^:\s]+:iam::\d{12}:role\/\S+): /.exec(reason) ?? /^session .* of (arn:[^:\s]+:iam::\d{12}:role\/\S+) matches /.exec(reason);
-  return m?.[1] ?? null;
+  if (m?.[1] === undefined) return null;
+  // A shared wide role's reason is per function (labels.ts widePartial): another function's says
+  // nothing of this one's calls.
+  const fn = /; only the \d+ actions of the services function .*'s sessions \((arn:[^)\s]+)\) used are labelled$|; function .*'s sessions \((arn:[^)\s]+)\) used none of the services it grants/.exec(reason);
+  return { role: m[1], fn: fn?.[1] ?? fn?.[2] ?? null };
 }
 
 /** reasonRole of each reason, once per list (every function of a document has the same one). */
-const reasonRolesCache = new WeakMap<readonly string[], Array<string | null>>();
-function reasonRoles(reasons: readonly string[]): Array<string | null> {
+const reasonRolesCache = new WeakMap<readonly string[], Array<{ role: string; fn: string | null } | null>>();
+function reasonRoles(reasons: readonly string[]): Array<{ role: string; fn: string | null } | null> {
   let roles = reasonRolesCache.get(reasons);
   if (roles === undefined || roles.length !== reasons.length) reasonRolesCache.set(reasons, (roles = reasons.map(reasonRole)));
   return roles;
@@ -229,7 +233,10 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
     // attributed) say nothing about this function's calls: left out, or every function's warning
     // listed the whole account's (80 KB each at 10,000 functions).
     const roles = reasonRoles(u.coverage.partialReasons);
-    const reasons = u.coverage.partialReasons.filter((_, i) => roles[i] === null || roles[i] === fn.roleArn);
+    const reasons = u.coverage.partialReasons.filter((_, i) => {
+      const owner = roles[i];
+      return owner === null || owner === undefined || (owner.role === fn.roleArn && (owner.fn === null || owner.fn === fn.arn));
+    });
     if (reasons.length > 0 || u.coverage.partialReasons.length === 0) {
       const shown = reasons.slice(0, PARTIAL_REASONS_SHOWN).join("; ");
       const more = reasons.length > PARTIAL_REASONS_SHOWN ? `; and ${reasons.length - PARTIAL_REASONS_SHOWN} more (usage.coverage.partialReasons)` : "";

@@ -299,7 +299,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     const own = sessionsByFunction.get(f.arn) ?? [];
     const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
     const others = otherSessionsByRole.get(roleKey(role.arn)) ?? NO_SESSIONS;
-    const granted = grantedActions(role, document, [...own, ...service, ...others], partialReasons, earliest);
+    const granted = grantedActions(role, document, [...own, ...service, ...others], partialReasons, earliest, f);
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
     if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
@@ -433,7 +433,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
 // admin-like role mostly use the same few; each walked the role's grant).
 const grantedByRole = new WeakMap<object, WeakMap<Role, Map<string, string[]>>>();
 
-function grantedActions(role: Role, document: LabelDocument, sessions: SessionUsage[], partialReasons: string[], earliest: number | null): string[] {
+function grantedActions(role: Role, document: LabelDocument, sessions: SessionUsage[], partialReasons: string[], earliest: number | null, fn: LambdaFunction | null = null): string[] {
   if (!role.facts.actionsTruncated) return role.facts.allowedActions;
   const policies = document.policies;
   if (policies === undefined) {
@@ -451,7 +451,7 @@ function grantedActions(role: Role, document: LabelDocument, sessions: SessionUs
   let byKey = byRole.get(role);
   if (byKey === undefined) byRole.set(role, (byKey = new Map()));
   const cached = byKey.get(key);
-  if (cached !== undefined) return wide ? widePartial(role, cached, partialReasons) : cached;
+  if (cached !== undefined) return wide ? widePartial(role, fn, cached, partialReasons) : cached;
   const catalog = loadActionCatalogSync();
   const principal = {
     inlinePolicies: role.inlinePolicies,
@@ -465,11 +465,21 @@ function grantedActions(role: Role, document: LabelDocument, sessions: SessionUs
   else for (const svc of services) for (const action of listGrantedActionNames(principal, catalog, { service: svc })) out.add(action);
   const list = [...out];
   byKey.set(key, list);
-  return wide ? widePartial(role, list, partialReasons) : list;
+  return wide ? widePartial(role, fn, list, partialReasons) : list;
 }
 
-function widePartial(role: Role, list: string[], partialReasons: string[]): string[] {
-  partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; labels cover ${list.length} (the capped list plus every action of the services it used)`);
+/**
+ * Why a wide role's labels cover part of its grant, per function: the functions sharing a role use
+ * different services, so each covers its own number of actions. Before, the reason named the role
+ * alone, and a shared role's functions gave what read as one reason repeated with other numbers
+ * ("labels cover 0 …", "labels cover 446 …"), and "the capped list plus" described a list that is
+ * empty for such a role (facts.allowedActions: none past the cap). The role's ARN stays first:
+ * generate and the reports tell whose reason it is by it (reasonRole, roleUsage).
+ */
+function widePartial(role: Role, fn: LambdaFunction | null, list: string[], partialReasons: string[]): string[] {
+  const whose = fn === null ? "the role's sessions" : `function ${fn.name}'s sessions (${fn.arn})`;
+  const covered = list.length === 0 ? `${whose} used none of the services it grants, so none is labelled` : `only the ${list.length} actions of the services ${whose} used are labelled`;
+  partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions, more than the ${FULL_LABEL_LIMIT} labelled one by one; ${covered}`);
   return list;
 }
 

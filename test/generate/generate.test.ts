@@ -103,12 +103,15 @@ describe("generatePolicy", () => {
       doc.usage.coverage.partialReasons = reasons;
       return generatePolicy(doc, fn.arn, {}, catalog).warnings.find((w) => w.code === "usage-partial")?.message;
     };
-    const mine = `${r}: grants 22091 actions; labels cover 12 (the capped list plus every action of the services it used)`;
-    const theirs = `${other}: grants 22091 actions; labels cover 40 (the capped list plus every action of the services it used)`;
+    const mine = `${r}: grants 22091 actions, more than the 2000 labelled one by one; only the 12 actions of the services function p's sessions (${fn.arn}) used are labelled`;
+    // The same role's reason about another function sharing it (labels.ts widePartial: one per function).
+    const sibling = `${r}: grants 22091 actions, more than the 2000 labelled one by one; only the 7 actions of the services function q's sessions (${fn.arn.replace(/:p$/, ":q")}) used are labelled`;
+    const theirs = `${other}: grants 22091 actions, more than the 2000 labelled one by one; only the 40 actions of the services function b's sessions (arn:aws:lambda:us-east-1:111122223333:function:b) used are labelled`;
     const unattributed = `session worker of ${other} matches 2 functions in different regions; not attributed`;
-    const message = partialBy(["a.json.gz: truncated gzip", mine, theirs, unattributed]);
+    const message = partialBy(["a.json.gz: truncated gzip", mine, sibling, theirs, unattributed]);
     expect(message).toContain("a.json.gz: truncated gzip");
     expect(message).toContain(mine);
+    expect(message).not.toContain("function q's sessions");
     expect(message).not.toContain(other);
     // Only other roles' reasons: nothing about this function's calls is missing.
     expect(partialBy([theirs, unattributed])).toBeUndefined();

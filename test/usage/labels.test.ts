@@ -270,7 +270,33 @@ describe("labels", () => {
     expect(l["secretsmanager:GetSecretValue"]).toEqual(["used", null]);
     expect(l["kms:Decrypt"]).toEqual(["used", "only denied calls seen"]);
     expect(l["secretsmanager:DeleteSecret"]).toEqual(["unused", "not seen in CloudTrail"]);
-    expect(s.coverage.partialReasons.some((r) => r.startsWith(`${ROLE}: grants ${admin.facts.allowedActionCount} actions; labels cover`))).toBe(true);
+    // Per function, with the number of actions its own services give (the role's ARN first: generate
+    // and the reports tell whose reason it is by it).
+    const covered = Object.keys(l).length;
+    expect(s.coverage.partialReasons).toContain(
+      `${ROLE}: grants ${admin.facts.allowedActionCount} actions, more than the 2000 labelled one by one; only the ${covered} actions of the services function orders-api's sessions (${fnArn("orders-api")}) used are labelled`,
+    );
+  });
+
+  it("a shared wide role: one partial reason per function, each naming it and the actions its own services give", () => {
+    const admin = role(ROLE, "2025-01-01T00:00:00Z", []);
+    admin.inlinePolicies = [{ name: "admin", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] }, source: null }];
+    admin.facts = computePrincipalFacts({ inlinePolicies: admin.inlinePolicies, managedPolicies: [] }, loadActionCatalogSync());
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, { roles: [admin], functions: [fn("orders-api", ROLE), fn("orders-worker", ROLE)], policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
+    const api = Object.keys(labelsOf(s, "orders-api")).length;
+    const worker = Object.keys(labelsOf(s, "orders-worker")).length;
+    // orders-api used DynamoDB, KMS and Secrets Manager, orders-worker SQS and SSM (and both, EC2
+    // through Lambda's own sessions): different numbers, which without the function's name read as
+    // one reason given twice with two answers.
+    expect(api).not.toBe(worker);
+    const wide = s.coverage.partialReasons.filter((r) => r.startsWith(`${ROLE}: grants ${admin.facts.allowedActionCount} actions`));
+    // Sorted as text, as every partial reason is.
+    expect(wide).toEqual(
+      [
+        `${ROLE}: grants ${admin.facts.allowedActionCount} actions, more than the 2000 labelled one by one; only the ${api} actions of the services function orders-api's sessions (${fnArn("orders-api")}) used are labelled`,
+        `${ROLE}: grants ${admin.facts.allowedActionCount} actions, more than the 2000 labelled one by one; only the ${worker} actions of the services function orders-worker's sessions (${fnArn("orders-worker")}) used are labelled`,
+      ].sort(),
+    );
   });
 
   it("a wide role's labels leave out what a closed time window granted, as its facts do", () => {
