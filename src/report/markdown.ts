@@ -135,7 +135,9 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
     const lines = ["### Top fixes", ""];
     fixes.forEach((fix, i) => {
       const remedy = fix.remediation.trim() ? `: ${mdText(clip(fix.remediation.split(/\n\s*\n/)[0]!, 400))}` : "";
-      lines.push(`${i + 1}. **${mdCode(fix.ruleId)} ${mdText(fix.name)}** clears ${plural(fix.findings, "finding")}${remedy}`);
+      // By severity, as the table and the page say: the list is in that order (view.ts topFixes).
+      const sev = SEVERITIES.filter((x) => fix.bySeverity[x]).map((x) => `${fix.bySeverity[x]} ${x}`).join(", ");
+      lines.push(`${i + 1}. **${mdCode(fix.ruleId)} ${mdText(fix.name)}** clears ${plural(fix.findings, "finding")} \\(${sev}\\)${remedy}`);
     });
     budget.add(lines.join("\n") + "\n\n");
   }

@@ -7,7 +7,7 @@
 
 import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, LambdaFunction, LambdaServiceUse, Role } from "../model/document.js";
-import type { Finding, Severity } from "../model/findings.js";
+import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { makesPartial } from "../model/warning-label.js";
 import type { AuditReport } from "./json.js";
 import { constructName } from "../normalize/display-names.js";
@@ -238,8 +238,11 @@ export interface TopFix {
 }
 
 /**
- * The fixes that clear the most unsuppressed findings: one entry per rule, ordered by findings
- * cleared, then by the worst severity cleared, then by rule id (deterministic).
+ * The fixes that clear the most severe unsuppressed findings: one entry per rule, ordered by the
+ * critical findings it clears, then the high, medium, low and info ones, then by rule id
+ * (deterministic). Why not by findings cleared: at 10,000 functions that put 10,000 medium
+ * environment-exposure findings first and left the 910 critical privilege-escalation paths out of
+ * the five shown; a security engineer fixes the criticals first.
  */
 export function topFixes(
   findings: readonly Finding[],
@@ -270,8 +273,17 @@ export function topFixes(
     else if (f.resource.type === "layer") for (const fn of document.layerVersions?.find((l) => l.arn === f.resource.arn)?.functions ?? []) entry.fns.add(fn);
   }
   const fixes = [...byRule.values()].map(({ fix, resources, fns }) => ({ ...fix, resources: resources.size, functions: fns.size }));
-  fixes.sort((a, b) => b.findings - a.findings || severityRank(a.worst) - severityRank(b.worst) || cmp(a.ruleId, b.ruleId));
+  fixes.sort((a, b) => compareBySeverityCleared(a, b) || cmp(a.ruleId, b.ruleId));
   return fixes.slice(0, limit);
+}
+
+/** More of the most severe findings cleared first: critical, then high, medium, low, info. */
+function compareBySeverityCleared(a: TopFix, b: TopFix): number {
+  for (const sv of SEVERITIES) {
+    const d = (b.bySeverity[sv] ?? 0) - (a.bySeverity[sv] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** Granted versus used, for one role. */

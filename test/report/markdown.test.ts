@@ -45,7 +45,7 @@ describe("renderMarkdown", () => {
     const long = "Remove the actions each path lists from the role, or scope them to resources that cannot lead to more privilege; ".repeat(5) + "and consider a permissions boundary.";
     for (const f of report.findings) f.remediation = long;
     const first = renderMarkdown(report, sc.document).split("\n").find((l) => l.startsWith("1. **"))!;
-    const remedy = first.slice(first.indexOf(" clears ")).replace(/^ clears \d+ findings?: /, "");
+    const remedy = first.slice(first.indexOf(" clears ")).replace(/^ clears \d+ findings? \\\([^)]*\\\): /, "");
     expect(remedy.endsWith("…")).toBe(true);
     const kept = remedy.slice(0, -1).replace(/\\(.)/g, "$1");
     expect(kept.length).toBeLessThanOrEqual(400);
@@ -104,7 +104,7 @@ describe("renderMarkdown", () => {
       return line!.slice(line!.indexOf(marker) + marker.length);
     };
     const shown = [
-      { text: after("full\\-admin\\-access** clears ").replace(/^\d+ findings?: /, ""), whole: remediation, max: 400 },
+      { text: after("full\\-admin\\-access** clears ").replace(/^\d+ findings? \\\([^)]*\\\): /, ""), whole: remediation, max: 400 },
       { text: after("> - "), whole: reason, max: 200 },
       { text: after("- **warning** "), whole: diagnostic, max: 500 },
     ];

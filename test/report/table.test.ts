@@ -57,11 +57,18 @@ describe("renderTable", () => {
     expect(text.slice(0, text.indexOf("Suppressed (1)"))).not.toContain(sup.message);
   });
 
-  it("ends with top fixes ordered by findings cleared, with the remediation", () => {
+  it("ends with top fixes, the most severe cleared first, with the remediation", () => {
     const section = text.slice(text.indexOf("Top fixes")).replace(/\n {5}/g, " ");
     const entries = [...section.matchAll(/^ {2}\d\. (\S+) \S+: clears (\d+) findings? \(([^)]*)\)/gm)].map((m) => ({ rule: m[1]!, n: Number(m[2]), sev: m[3]! }));
     expect(entries.length).toBe(Math.min(5, new Set(sc.report.findings.filter((f) => !f.suppressed).map((f) => f.ruleId)).size));
-    for (let i = 1; i < entries.length; i++) expect(entries[i - 1]!.n).toBeGreaterThanOrEqual(entries[i]!.n);
+    // "2 critical, 1 high" → [2, 1, 0, 0, 0]: each line's counts are at least the next's, compared
+    // critical first.
+    const counts = (sev: string): number[] => ["critical", "high", "medium", "low", "info"].map((sv) => Number(new RegExp(`(\\d+) ${sv}`).exec(sev)?.[1] ?? 0));
+    for (let i = 1; i < entries.length; i++) {
+      const [a, b] = [counts(entries[i - 1]!.sev), counts(entries[i]!.sev)];
+      const k = a.findIndex((n, j) => n !== b[j]);
+      if (k !== -1) expect(a[k]!).toBeGreaterThan(b[k]!);
+    }
     // Counted independently from the report: LR001's findings by severity.
     const lr001 = sc.report.findings.filter((f) => f.ruleId === "LR001" && !f.suppressed);
     const bySev = ["critical", "high", "medium", "low", "info"].map((sv) => [sv, lr001.filter((f) => f.severity === sv).length] as const).filter(([, n]) => n > 0);

@@ -99,16 +99,48 @@ describe("a role no function uses", () => {
 
 describe("topFixes", () => {
   const doc = syntheticDocument(20, 3);
-  it("accounts for every unsuppressed finding once, ordered by findings cleared", () => {
+  it("accounts for every unsuppressed finding once, the most severe cleared first", () => {
+    const counts = (f: { bySeverity: Partial<Record<string, number>> }): number[] => ["critical", "high", "medium", "low", "info"].map((sv) => f.bySeverity[sv] ?? 0);
     fc.assert(
       fc.property(arbFindings(doc), (findings) => {
         const fixes = topFixes(findings, doc, Infinity);
         expect(fixes.reduce((n, f) => n + f.findings, 0)).toBe(findings.filter((f) => !f.suppressed).length);
-        for (let i = 1; i < fixes.length; i++) expect(fixes[i - 1]!.findings).toBeGreaterThanOrEqual(fixes[i]!.findings);
+        // Each fix clears at least as many critical findings as the next, and at a tie as many
+        // high ones, and so on; equal counts throughout: by rule id.
+        for (let i = 1; i < fixes.length; i++) {
+          const [a, b] = [counts(fixes[i - 1]!), counts(fixes[i]!)];
+          const k = a.findIndex((n, j) => n !== b[j]);
+          if (k === -1) expect(fixes[i - 1]!.ruleId < fixes[i]!.ruleId).toBe(true);
+          else expect(a[k]!).toBeGreaterThan(b[k]!);
+        }
         for (const fix of fixes) expect(Object.values(fix.bySeverity).reduce((a, b) => a + b, 0)).toBe(fix.findings);
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("topFixes order", () => {
+  it("puts a rule clearing critical findings before one clearing many more medium ones", () => {
+    const doc = syntheticDocument(4, 1);
+    const fn = doc.functions[0]!;
+    const finding = (ruleId: string, severity: "critical" | "medium", i: number): Finding => ({
+      ruleId,
+      name: ruleId === "LR014" ? "privilege-escalation" : "environment-exposure",
+      severity,
+      resource: { type: "function", arn: `${fn.arn}-${i}`, name: fn.name },
+      message: "m",
+      evidence: {},
+      remediation: `fix ${ruleId}`,
+      fingerprint: `${ruleId}-${i}`,
+      suppressed: null,
+      location: null,
+    });
+    const findings = [...Array.from({ length: 50 }, (_, i) => finding("LR013", "medium", i)), finding("LR014", "critical", 0)];
+    expect(topFixes(findings, doc).map((f) => [f.ruleId, f.findings])).toEqual([
+      ["LR014", 1],
+      ["LR013", 50],
+    ]);
   });
 });
 
