@@ -80,19 +80,30 @@ paths_finding(resource, label, entity, paths) := {
 	]),
 	"evidence": {
 		"pathCount": count(paths),
-		"paths": [{
-			"id": p.id,
-			"title": p.title,
-			"actions": p.actions,
-			"resources": p.resources,
-			"statements": p.statements,
-			"conditional": p.conditional,
-			"why": p.why,
-		} |
+		"paths": [object.union(
+			{
+				"id": p.id,
+				"title": p.title,
+				"actions": p.actions,
+				"resources": p.resources,
+				"statements": p.statements,
+				"conditional": p.conditional,
+				"why": p.why,
+			},
+			chains(p),
+		) |
 			some p in paths
 		],
 	},
 }
+
+# An sts-assume-role path's roles assumed one after the other, by `resources`' index (the resource
+# first, the role more privileged itself last: EscalationPath.chains, src/model/analysis.ts), so
+# that a program reading the evidence sees which roles a chain goes through, as the message says
+# in words. No key on other paths (none has chains).
+chains(p) := {"chains": p.chains} if p.chains
+
+chains(p) := {} if not p.chains
 
 describe(_, p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2))]) if p.id != "sts-assume-role"
 

@@ -128,12 +128,32 @@ test_assume_role_chain_says_the_chain_and_why_the_last_is_privileged if {
 		"actions": ["sts:AssumeRole"],
 		"resources": ["arn:aws:iam::123456789012:role/b"],
 		"why": why,
+		"chains": [["arn:aws:iam::123456789012:role/b", "arn:aws:iam::123456789012:role/admin"]],
 	})
 	some f in privilege_escalation.findings with input as {"roles": [role(true, [p])], "principals": []}
 	f.severity == "critical"
 	f.message == "Role app has 1 privilege-escalation path: Assume a more privileged role (sts:AssumeRole on arn:aws:iam::123456789012:role/b): b, which trusts app by its ARN and can assume admin, which trusts b by its ARN and is administrator (AdministratorAccess allows every action on every resource) (chain app → b → admin)"
 	f.evidence.paths[0].why == why
 	f.evidence.paths[0].resources == ["arn:aws:iam::123456789012:role/b"]
+}
+
+# The roles a chain goes through are in the evidence for programs (SIEM, SARIF consumers), by
+# `resources`' index as the analysis gives them: a chain b → admin beside a single hop to admin2.
+# A path that is not sts-assume-role has no `chains` key.
+test_assume_role_chains_are_in_the_evidence if {
+	b := "arn:aws:iam::123456789012:role/b"
+	admin := "arn:aws:iam::123456789012:role/admin"
+	admin2 := "arn:aws:iam::123456789012:role/admin2"
+	p := object.union(path("sts-assume-role", false), {
+		"title": "Assume a more privileged role",
+		"actions": ["sts:AssumeRole"],
+		"resources": [admin2, b],
+		"chains": [[admin2], [b, admin]],
+	})
+	some f in privilege_escalation.findings with input as {"roles": [role(true, [path("iam-put-role-policy", false), p])], "principals": []}
+	f.evidence.paths[1].chains == [[admin2], [b, admin]]
+	f.evidence.paths[1].resources == [admin2, b]
+	not "chains" in object.keys(f.evidence.paths[0])
 }
 
 test_assume_role_chain_of_an_iam_user_under_a_trust_condition_is_high if {

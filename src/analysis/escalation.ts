@@ -967,6 +967,8 @@ export class AssumeRoleChains {
       conditional: boolean;
       reason: string;
       refs: StatementRef[];
+      /** The roles assumed one after the other, `role` first (EscalationPath.chains). */
+      chain: string[];
     }
     const reached: Reached[] = [];
     let denial = "";
@@ -982,7 +984,7 @@ export class AssumeRoleChains {
       // `<role>, <basis> and [can assume <role>, <basis> and …] <why the last is more privileged>`.
       const steps = [{ role: c.role, basis: hop.basis }, ...via.chain].map((x) => `${nameOf(x.role)}, ${x.basis} and `).join("can assume ");
       const chain = via.chain.length > 0 ? ` (chain ${[self, c.role, ...via.chain.map((x) => x.role)].map(nameOf).join(" → ")})` : "";
-      reached.push({ role: c.role, conditional: hop.conditional || via.conditional, reason: `${steps}${via.own}${chain}`, refs: hop.refs });
+      reached.push({ role: c.role, conditional: hop.conditional || via.conditional, reason: `${steps}${via.own}${chain}`, refs: hop.refs, chain: [c.role.arn, ...via.chain.map((x) => x.role.arn)] });
     }
     if (reached.length === 0) return { path: null, blocked: denial === "" ? null : { id: ASSUME_ROLE_METHOD.id, action: "sts:AssumeRole", reason: denial } };
     const conditional = reached.every((x) => x.conditional);
@@ -1001,6 +1003,8 @@ export class AssumeRoleChains {
         actions: ["sts:AssumeRole"],
         resources,
         ...(names ? { resourceDisplayNames: names } : {}),
+        // The chain each resource was decided with (the walk's own, not walked again), in `resources`' order.
+        chains: reached.slice(0, 20).map((x) => x.chain),
         statements: pointers(reached.flatMap((x) => x.refs)),
         conditional,
         // `<name> can assume <reasons>`: LR014's message says the reasons (privilege_escalation.rego).

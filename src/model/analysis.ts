@@ -391,6 +391,14 @@ export interface EscalationPath {
    * a path's target may be in another slice.
    */
   resourceDisplayNames?: { [resource: string]: string };
+  /**
+   * `sts-assume-role` only (absent on every other path): by `resources`' index, the ARNs of the
+   * roles assumed one after the other from that resource, the resource first and the role that is
+   * more privileged itself (administrator, or with escalation paths of its own) last: `[B]` for a
+   * single hop, `[B, C]` for A → B → C (role chaining, at most five roles). What `why` says in
+   * words, for programs (LR014's evidence). Added in schema 1.13.
+   */
+  chains?: string[][];
   statements: StatementPointer[];
   /** True when allowed only under a condition the analysis could not settle (still a path, lower confidence). */
   conditional: boolean;

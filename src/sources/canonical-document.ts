@@ -38,7 +38,7 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * The earlier schema versions read (upgraded below), oldest first. One list for the upgrade and the
  * refusal's message: the message said "1.0 to 1.6 are read too" after 1.7 was read as well.
  */
-const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11"];
+const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12"];
 
 /**
  * A document of an earlier schema version in today's shape, where the change is mechanical.
@@ -70,6 +70,8 @@ const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", 
  * a 1.10 document is a 1.11 document without them.
  * 1.11 → 1.12: an optional field only (triggers' `kafkaClusterType`): a 1.11 document is a 1.12
  * document without it (its MSK clusters' kind unknown, as an account's are).
+ * 1.12 → 1.13: an optional field only (the analysis' `chains` of sts-assume-role escalation
+ * paths): a 1.12 document is a 1.13 document without it (the analysis is recomputed anyway).
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;

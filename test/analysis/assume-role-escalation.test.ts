@@ -67,6 +67,8 @@ describe("sts-assume-role: the target trusts the execution role", () => {
       expect(path!.title).toBe("Assume a more privileged role");
       expect(path!.actions).toEqual(["sts:AssumeRole"]);
       expect(path!.resources).toEqual([roleArn("admin")]);
+      // A single hop: the chain is the role assumed alone.
+      expect(path!.chains).toEqual([[roleArn("admin")]]);
       expect(path!.conditional).toBe(c.conditional);
       expect(path!.why).toBe(`orders-role can assume admin, ${c.basis} and is administrator (AdministratorAccess allows every action on every resource)${c.conditional ? " (only under conditions the inputs do not settle)" : ""}`);
       // The statements are the execution role's own (what to change); none when only the trust lets it in.
@@ -254,6 +256,32 @@ describe("sts-assume-role: chains of roles (role chaining)", () => {
     // B's own single hop, as before.
     expect(pathOf(doc, "r1")?.why).toBe(`r1 can assume r2, which trusts r1 by its ARN and ${ADMIN_WHY}`);
     expect(pathOf(doc, "r2")).toBeUndefined();
+  });
+
+  it("chains: the roles each resource's chain assumes, in order, for programs (A → B → C: [B, C]; a single hop: [C]); no other path has it", () => {
+    const doc = analysed(chain(2));
+    // A three-role chain r0 → r1 → r2: r0's resource is r1, its chain r1 then the administrator r2.
+    expect(pathOf(doc, "r0")?.chains).toEqual([[roleArn("r1"), roleArn("r2")]]);
+    // r1's single hop to r2.
+    expect(pathOf(doc, "r1")?.chains).toEqual([[roleArn("r2")]]);
+    // Several resources, each with its own chain, in `resources`' order: b reaches the administrator
+    // c directly and the administrator e through d.
+    const roles = [
+      role("r0"),
+      role("b", { trust: trusting("r0") }),
+      role("c", { trust: trusting("b"), managed: [ADMIN] }),
+      role("d", { trust: trusting("b") }),
+      role("e", { trust: trusting("d"), managed: [ADMIN] }),
+    ];
+    const b = pathOf(analysed(roles), "b");
+    expect(b?.resources).toEqual([roleArn("c"), roleArn("d")]);
+    expect(b?.chains).toEqual([[roleArn("c")], [roleArn("d"), roleArn("e")]]);
+    // A path that is not sts-assume-role has none (the key is absent, not empty).
+    const own = analysed(chain(2, { last: { managed: [], inline: { iam: ESCALATING } } }));
+    const r2 = own.roles.find((r) => r.name === "r2")!.analysis!.escalationPaths;
+    expect(r2.length).toBeGreaterThan(0);
+    for (const p of r2) expect(p.id === "sts-assume-role" || !("chains" in p), p.id).toBe(true);
+    expect(pathOf(own, "r0")?.chains).toEqual([[roleArn("r1"), roleArn("r2")]]);
   });
 
   it("the hop's grants are the caller's own: A's statement on B, B's on C (trusts delegating to the account)", () => {

@@ -26,7 +26,7 @@ interface Finding {
   severity: string;
   message: string;
   resource: { arn: string };
-  evidence: { paths: { id: string; resources: string[]; statements: { policy: string; index: number }[]; conditional: boolean; why: string }[] };
+  evidence: { paths: { id: string; resources: string[]; chains?: string[][]; statements: { policy: string; index: number }[]; conditional: boolean; why: string }[] };
 }
 
 beforeAll(() => {
@@ -63,6 +63,8 @@ describe("LR014 sts-assume-role on an IAM export", () => {
     );
     // No statement of level1's: its trust policy alone lets it in (the fix is bad_role's trust).
     expect(f?.evidence.paths.map((p) => [p.id, p.resources, p.statements])).toEqual([["sts-assume-role", [BAD_ROLE], []]]);
+    // A single hop: the roles assumed are bad_role alone.
+    expect(f?.evidence.paths[0]?.chains).toEqual([[BAD_ROLE]]);
   });
 
   it("trusting the account root: a path only with level1's own sts:AssumeRole grant (a prefix, role/bad_*)", () => {
@@ -141,6 +143,8 @@ describe("LR014 sts-assume-role through a chain of roles on an IAM export", () =
       "Role level1 has 1 privilege-escalation path: Assume a more privileged role (sts:AssumeRole on arn:aws:iam::123456789012:role/level3): level3, which trusts level1 by its ARN and can assume bad_role, which trusts level3 by its ARN and is administrator (inline policy dostuff allows every action on every resource) (chain level1 → level3 → bad_role)",
     );
     expect(f?.evidence.paths.map((p) => [p.id, p.resources, p.statements, p.conditional])).toEqual([["sts-assume-role", [LEVEL3], [], false]]);
+    // The roles the chain goes through, for a program reading the report: level3, then bad_role.
+    expect(f?.evidence.paths[0]?.chains).toEqual([[LEVEL3, BAD_ROLE]]);
   });
 
   it("bad_role trusting the account: level3's own sts:AssumeRole grant is needed for the second hop", () => {
