@@ -15,10 +15,12 @@ import { readTerraformPlan, readTfFiles, type TerraformReadOptions } from "../..
 
 const dir = join(packageRoot(), "test", "iac", "fixtures", "terraform-multi-account");
 const text = readFileSync(join(dir, "plan.json"), "utf8");
+/** Real plan that destroys prod's policies of a role named as dev's: test/iac/fixtures/terraform-multi-account-destroy. */
+const destroyDir = join(packageRoot(), "test", "iac", "fixtures", "terraform-multi-account-destroy");
 
 /** The normalised plan (changed by `edit`, else as Terraform wrote it). */
-function read(options: TerraformReadOptions = {}, edit: (plan: any) => void = () => {}) {
-  const plan = JSON.parse(text);
+function read(options: TerraformReadOptions = {}, edit: (plan: any) => void = () => {}, planText = text) {
+  const plan = JSON.parse(planText);
   edit(plan);
   const fragment = readTerraformPlan(JSON.stringify(plan), "plan.json", options);
   const doc = normalizeFragments([fragment]).document;
@@ -108,6 +110,40 @@ describe("an assume_role ARN that is a template of a variable", () => {
   });
 });
 
+describe("a destroyed policy of a role named as another account's role", () => {
+  const destroyText = readFileSync(join(destroyDir, "plan.json"), "utf8");
+  const dev = "arn:aws:iam::111111111111:role/app-lambda";
+  const prod = "arn:aws:iam::222222222222:role/app-lambda";
+  const logs = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+
+  it("goes from its own account's role only (prior_state's depends_on links it to aws_iam_role.prod)", () => {
+    const { grants } = read({}, () => {}, destroyText);
+    expect(grants(prod)).toEqual({ inline: [], attached: [] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+  });
+
+  it("a destroyed resource the configuration still holds: its provider configuration's account", () => {
+    const { grants } = read({}, (plan) => {
+      // As a replacement's old half would be: in configuration, with aws.prod; no depends_on.
+      for (const r of plan.prior_state.values.root_module.resources) delete r.depends_on;
+      plan.configuration.root_module.resources.push(
+        { address: "aws_iam_role_policy.prod", mode: "managed", type: "aws_iam_role_policy", name: "prod", provider_config_key: "aws.prod", expressions: {} },
+        { address: "aws_iam_role_policy_attachment.prod_logs", mode: "managed", type: "aws_iam_role_policy_attachment", name: "prod_logs", provider_config_key: "aws.prod", expressions: {} },
+      );
+    }, destroyText);
+    expect(grants(prod)).toEqual({ inline: [], attached: [] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+  });
+
+  it("neither says the account and the name is in two accounts: no role loses it (kept rather than lost where it stays)", () => {
+    const { grants } = read({}, (plan) => {
+      for (const r of plan.prior_state.values.root_module.resources) delete r.depends_on;
+    }, destroyText);
+    expect(grants(prod)).toEqual({ inline: ["app: dynamodb:*"], attached: [logs] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+  });
+});
+
 describe("leastrole audit on the multi-account plan", () => {
   it("reports each account's role with its own policies, and no role shared by two functions", () => {
     const cli = join(packageRoot(), "dist", "cli.js");
@@ -121,4 +157,17 @@ describe("leastrole audit on the multi-account plan", () => {
     expect(found.filter((f: string) => f.startsWith("LR002"))).toEqual(["LR002 arn:aws:iam::222222222222:role/app-lambda"]);
     expect(report.warnings.filter((w: any) => w.code === "conflicting-records")).toEqual([]);
   });
+
+  it("a plan that destroys prod's policies: dev's function keeps its logs policy (no LR005 for it), and the run is not partial", () => {
+    const cli = join(packageRoot(), "dist", "cli.js");
+    if (!existsSync(cli)) throw new Error("build first: npm run build");
+    const out = join(mkdtempSync(join(tmpdir(), "leastrole-accounts-")), "report.json");
+    const r = spawnSync(process.execPath, [cli, "audit", join(destroyDir, "plan.json"), "--format", "json", "--output", out, "--quiet"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    const found = report.findings.map((f: any) => `${f.ruleId} ${f.resource.arn}`).sort();
+    expect(found.filter((f: string) => f.startsWith("LR005"))).toEqual(["LR005 arn:aws:lambda:eu-west-1:222222222222:function:app"]);
+    expect(report.summary.partial).toBe(false);
+  });
+
 });

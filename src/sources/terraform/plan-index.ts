@@ -51,6 +51,13 @@ export interface TfDestroyed {
   type: string;
   before: Record<string, unknown>;
   jsonPath: string;
+  /**
+   * What it was made after, as the prior state records it (`depends_on`: the resources its
+   * configuration referred to, and its own depends_on), as configuration addresses. A resource
+   * removed from the configuration is in no `configuration` entry: this is what still links it to
+   * its role (`aws_iam_role.prod`) and so to that role's account.
+   */
+  dependsOn: string[];
 }
 
 export interface TfModuleCall {
@@ -368,7 +375,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     // What the plan destroys, also the old half of a replacement (a deposed object, or
     // ["delete", "create"] and ["create", "delete"]), as it is today.
     if (rc.mode !== "data" && isRecord(change) && Array.isArray(change.actions) && change.actions.includes("delete") && isRecord(change.before)) {
-      destroyed.push({ address, type, before: change.before, jsonPath });
+      destroyed.push({ address, type, before: change.before, jsonPath, dependsOn: [] });
     }
     // A deposed object is the old half of a create-before-destroy replacement: about to go.
     if (rc.deposed !== undefined && rc.deposed !== null) return;
@@ -462,6 +469,10 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   const priorState = isRecord(plan.prior_state) && isRecord(plan.prior_state.values) ? plan.prior_state.values.root_module : undefined;
   notices.refreshOnly = state === null && (changes === undefined || (Array.isArray(changes) && changes.length === 0)) && resources.every((r) => r.mode === "data") && holdsManaged(priorState);
   if (priorState !== undefined) walk(priorState, "prior_state.values.root_module", !notices.refreshOnly);
+  if (destroyed.length > 0) {
+    const dependencies = priorDependencies(priorState);
+    for (const d of destroyed) d.dependsOn = dependencies.get(d.address) ?? [];
+  }
 
   const { byConfigAddress, byModuleInstance } = addressMaps(resources);
 
@@ -597,6 +608,18 @@ function unplannedResources(plan: Record<string, unknown>, refreshOnly: boolean)
     }
   };
   if (isRecord(plan.configuration)) visit(plan.configuration.root_module, "", "configuration.root_module");
+  return out;
+}
+
+/** The `depends_on` of each resource of a state's `values` module tree, by instance address. */
+function priorDependencies(module: unknown, out = new Map<string, string[]>()): Map<string, string[]> {
+  if (!isRecord(module)) return out;
+  if (Array.isArray(module.resources)) {
+    for (const r of module.resources) {
+      if (isRecord(r) && typeof r.address === "string" && Array.isArray(r.depends_on)) out.set(r.address, r.depends_on.filter((d): d is string => typeof d === "string").map(stripInstanceKeys));
+    }
+  }
+  if (Array.isArray(module.child_modules)) for (const c of module.child_modules) priorDependencies(c, out);
   return out;
 }
 

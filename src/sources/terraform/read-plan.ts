@@ -32,7 +32,7 @@ import {
   syntheticRoleArn,
   type ArnContext,
 } from "../cloudformation/lambda-shapes.js";
-import { configExpression, indexPlan, resolveExpression, roleArnAccount, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
+import { configExpression, indexPlan, resolveExpression, roleArnAccount, stripInstanceKeys, targetOf, type PlanIndex, type Resolved, type TfDestroyed, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { layerVersionArn, readLayerVersions } from "./lambda-layers.js";
 import { readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES, targetByValue } from "./lambda-resources.js";
@@ -1233,8 +1233,8 @@ export class PlanReader {
       if (d.type !== "aws_iam_role_policy" && d.type !== "aws_iam_role_policy_attachment") continue;
       const roleName = d.before.role;
       if (typeof roleName !== "string" || roleName === "") continue;
-      for (const role of this.roles.values()) {
-        if (role.record.name !== roleName && role.record.arn !== roleName) continue;
+      const named = [...this.roles.values()].filter((role) => role.record.name === roleName || role.record.arn === roleName);
+      for (const role of this.destroyedFrom(d, named)) {
         const own = this.index.config.get(role.resource.configAddress)?.expressions ?? {};
         const kept = role.record.policyResources ?? [];
         if (d.type === "aws_iam_role_policy") {
@@ -1248,6 +1248,30 @@ export class PlanReader {
         }
       }
     }
+  }
+
+  /**
+   * Of the roles a destroyed policy resource names (`before.role`, a name), the one it is on: a
+   * name is one role per account, and a plan with providers of several accounts may make a role
+   * of that name in each. Its account is its provider configuration's when the configuration still
+   * holds it (the old half of a replacement), else that of the role the prior state says it was
+   * made after (`depends_on`: a resource removed from the configuration is in no `configuration`
+   * entry). When neither tells the roles of that name apart, none loses the policy: a policy kept
+   * where it goes is judged as one more grant, one dropped where it stays would hide what the
+   * role keeps. Before, a delete in account B took the policy off account A's role of that name.
+   */
+  private destroyedFrom(d: TfDestroyed, named: RoleBuild[]): RoleBuild[] {
+    const accountOf = (role: RoleBuild): string => role.record.arn.split(":")[4] ?? "";
+    if (new Set(named.map(accountOf)).size <= 1) return named;
+    const configAddress = stripInstanceKeys(d.address);
+    if (this.index.config.has(configAddress)) {
+      // ofAccount asks only its configuration address (its provider configuration).
+      const from: TfResource = { address: d.address, configAddress, modulePath: "", moduleInstance: "", key: "", mode: "managed", type: d.type, name: "", values: d.before, unknown: {}, jsonPath: d.jsonPath, line: null };
+      const mine = this.ofAccount(from, named);
+      if (new Set(mine.map(accountOf)).size === 1) return mine;
+    }
+    const after = named.filter((role) => d.dependsOn.includes(role.resource.configAddress));
+    return new Set(after.map(accountOf)).size === 1 ? after : [];
   }
 
   /**
