@@ -5,7 +5,7 @@
  * account. Real plan: test/iac/fixtures/terraform-multi-account (README for the command).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -110,6 +110,62 @@ describe("an assume_role ARN that is a template of a variable", () => {
   });
 });
 
+describe("an aliased provider whose account the plan does not say", () => {
+  const unknownAccount = (fragment: { warnings: { code: string }[] }) => fragment.warnings.filter((w) => w.code === "terraform-provider-account-unknown");
+
+  it("is said, once per provider configuration, with what it places and the account taken instead; not partial", () => {
+    const { fragment } = read();
+    const said = unknownAccount(fragment);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ severity: "warning", file: "plan.json", path: `configuration.provider_config["aws.staging"]` });
+    expect((said[0] as any).message).toContain("aws.staging");
+    expect((said[0] as any).message).toContain("1 role and 1 function");
+    expect((said[0] as any).message).toContain("account unknown");
+    // Nothing is missing from what is read: the account in its ARNs is the one taken.
+    expect(fragment.partial).toBe(false);
+    // Given --account-id, that is the account said.
+    expect((unknownAccount(read({ accountId: "444444444444" }).fragment)[0] as any).message).toContain("account 444444444444");
+  });
+
+  it("not when the .tf files say it, nor for the default provider (the plan's account by definition)", () => {
+    expect(unknownAccount(read({ configFiles: readTfFiles(dir) }).fragment)).toEqual([]);
+    // aws (default) places role and function worker without an account: no warning for it.
+    expect(unknownAccount(read().fragment).map((w: any) => w.message).join("\n")).not.toMatch(/provider configuration aws\b(?!\.)/);
+  });
+
+  it("two such providers: two warnings, in the order of their keys", () => {
+    const { fragment } = read({}, (plan) => {
+      delete plan.configuration.provider_config["aws.dev"].expressions.assume_role;
+      delete plan.configuration.provider_config["aws.dev"].expressions.allowed_account_ids;
+    });
+    const said = unknownAccount(fragment).map((w: any) => w.path);
+    expect(said).toEqual([`configuration.provider_config["aws.dev"]`, `configuration.provider_config["aws.staging"]`]);
+    expect((unknownAccount(fragment)[0] as any).message).toContain("1 role and 1 function");
+  });
+
+  it("a module's entry for the provider it inherits is not a configuration of its own (terraform-wrapper)", () => {
+    // Terraform 1.11 keys the wrapper module's resources `module.lambdas.module.wrapper:aws`, an
+    // entry with no expressions: the root's default provider, whose account is the plan's.
+    const wrapper = join(packageRoot(), "test", "iac", "fixtures", "terraform-wrapper", "plan.json");
+    const { fragment } = read({}, () => {}, readFileSync(wrapper, "utf8"));
+    expect(fragment.roles.length).toBeGreaterThan(0);
+    expect(unknownAccount(fragment)).toEqual([]);
+  });
+
+  it("a plan of one provider configuration: nothing to tell apart, no warning", () => {
+    // Only aws.staging is left (every resource made with it): its account is the plan's.
+    const { fragment } = read({}, (plan) => {
+      for (const key of Object.keys(plan.configuration.provider_config)) if (key !== "aws.staging") delete plan.configuration.provider_config[key];
+      const walk = (m: any) => {
+        for (const r of m.resources ?? []) r.provider_config_key = "aws.staging";
+        for (const c of Object.values(m.module_calls ?? {})) walk((c as any).module);
+      };
+      walk(plan.configuration.root_module);
+    });
+    expect(unknownAccount(fragment)).toEqual([]);
+  });
+});
+
 describe("a destroyed policy of a role named as another account's role", () => {
   const destroyText = readFileSync(join(destroyDir, "plan.json"), "utf8");
   const dev = "arn:aws:iam::111111111111:role/app-lambda";
@@ -170,4 +226,20 @@ describe("leastrole audit on the multi-account plan", () => {
     expect(report.summary.partial).toBe(false);
   });
 
+  it("an aliased provider of unknown account is said on stderr, naming the plan, the provider and what it places", () => {
+    const cli = join(packageRoot(), "dist", "cli.js");
+    if (!existsSync(cli)) throw new Error("build first: npm run build");
+    const out = join(mkdtempSync(join(tmpdir(), "leastrole-accounts-")), "report.json");
+    // The plan alone (the .tf files beside it say staging's account: they would be read).
+    const alone = join(mkdtempSync(join(tmpdir(), "leastrole-plan-alone-")), "plan.json");
+    copyFileSync(join(dir, "plan.json"), alone);
+    const r = spawnSync(process.execPath, [cli, "audit", alone, "--format", "json", "--output", out], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`leastrole: warning: ${alone}: configuration.provider_config["aws.staging"]: provider configuration aws.staging places 1 role and 1 function`);
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    const said = report.warnings.filter((w: any) => w.code === "terraform-provider-account-unknown");
+    expect(said.map((w: any) => [w.file === alone, w.severity])).toEqual([[true, "warning"]]);
+    // The account assumed is said; nothing is missing, so the audit is not partial.
+    expect(report.summary.partial).toBe(false);
+  });
 });

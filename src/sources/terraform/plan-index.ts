@@ -103,6 +103,13 @@ export interface PlanIndex {
    */
   providerAccounts: Map<string, string>;
   /**
+   * The keys of the plan's own aws provider configurations (`configuration.provider_config`), sorted:
+   * not a module's entry for the provider it inherits (`module.x:aws` with a `module_address` and
+   * no expressions nor alias: Terraform 1.11 writes one for terraform-aws-modules' wrapper module,
+   * test/iac/fixtures/terraform-wrapper), which is its caller's configuration.
+   */
+  awsProviderKeys: string[];
+  /**
    * The account the plan deploys to, when it says: the one account every read
    * `data "aws_caller_identity"` returned (none, or several through aliased providers: null).
    */
@@ -320,6 +327,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       ...addressMaps(resources),
       providerRegions: new Map(),
       providerAccounts: new Map(),
+      awsProviderKeys: [],
       config: new Map(),
       moduleCalls: new Map(),
       variables: new Map(),
@@ -510,6 +518,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   let region: string | null = null;
   const providerRegions = new Map<string, string | null>();
   const providerAccounts = new Map<string, string>();
+  const awsProviderKeys: string[] = [];
   if (isRecord(plan.configuration)) {
     walkConfig(plan.configuration.root_module, "");
     // A state has no configuration; an errored plan's warning already says it is incomplete.
@@ -521,6 +530,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
         // provider it inherits, with no expressions) is made where the plan's default is.
         const sets = isRecord(p) && isRecord(p.expressions) && p.expressions.region !== undefined;
         if (!isRecord(p) || !(p.name === "aws" || (typeof p.full_name === "string" && p.full_name.endsWith("hashicorp/aws")))) continue;
+        if (!key.includes(":") || isRecord(p.expressions) || typeof p.alias === "string") awsProviderKeys.push(key);
         const valueOf = providerValues(key, plan.variables, moduleConfigs, moduleCalls);
         if (sets) providerRegions.set(key, valueOf(isRecord(p.expressions) ? p.expressions.region : undefined));
         const account = providerAccount(p, valueOf);
@@ -549,6 +559,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     region,
     providerRegions,
     providerAccounts: callerAccounts(resources, config, providerAccounts),
+    awsProviderKeys: awsProviderKeys.sort(),
     accountId: callerAccount(resources, config) ?? ownedAccount(resources, config),
     resources,
     byConfigAddress,
