@@ -5,7 +5,7 @@
  * account. Real plan: test/iac/fixtures/terraform-multi-account (README for the command).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,10 +15,12 @@ import { readTerraformPlan, readTfFiles, type TerraformReadOptions } from "../..
 
 const dir = join(packageRoot(), "test", "iac", "fixtures", "terraform-multi-account");
 const text = readFileSync(join(dir, "plan.json"), "utf8");
+/** Real plan that destroys prod's policies of a role named as dev's: test/iac/fixtures/terraform-multi-account-destroy. */
+const destroyDir = join(packageRoot(), "test", "iac", "fixtures", "terraform-multi-account-destroy");
 
 /** The normalised plan (changed by `edit`, else as Terraform wrote it). */
-function read(options: TerraformReadOptions = {}, edit: (plan: any) => void = () => {}) {
-  const plan = JSON.parse(text);
+function read(options: TerraformReadOptions = {}, edit: (plan: any) => void = () => {}, planText = text) {
+  const plan = JSON.parse(planText);
   edit(plan);
   const fragment = readTerraformPlan(JSON.stringify(plan), "plan.json", options);
   const doc = normalizeFragments([fragment]).document;
@@ -108,6 +110,96 @@ describe("an assume_role ARN that is a template of a variable", () => {
   });
 });
 
+describe("an aliased provider whose account the plan does not say", () => {
+  const unknownAccount = (fragment: { warnings: { code: string }[] }) => fragment.warnings.filter((w) => w.code === "terraform-provider-account-unknown");
+
+  it("is said, once per provider configuration, with what it places and the account taken instead; not partial", () => {
+    const { fragment } = read();
+    const said = unknownAccount(fragment);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ severity: "warning", file: "plan.json", path: `configuration.provider_config["aws.staging"]` });
+    expect((said[0] as any).message).toContain("aws.staging");
+    expect((said[0] as any).message).toContain("1 role and 1 function");
+    expect((said[0] as any).message).toContain("account unknown");
+    // Nothing is missing from what is read: the account in its ARNs is the one taken.
+    expect(fragment.partial).toBe(false);
+    // Given --account-id, that is the account said.
+    expect((unknownAccount(read({ accountId: "444444444444" }).fragment)[0] as any).message).toContain("account 444444444444");
+  });
+
+  it("not when the .tf files say it, nor for the default provider (the plan's account by definition)", () => {
+    expect(unknownAccount(read({ configFiles: readTfFiles(dir) }).fragment)).toEqual([]);
+    // aws (default) places role and function worker without an account: no warning for it.
+    expect(unknownAccount(read().fragment).map((w: any) => w.message).join("\n")).not.toMatch(/provider configuration aws\b(?!\.)/);
+  });
+
+  it("two such providers: two warnings, in the order of their keys", () => {
+    const { fragment } = read({}, (plan) => {
+      delete plan.configuration.provider_config["aws.dev"].expressions.assume_role;
+      delete plan.configuration.provider_config["aws.dev"].expressions.allowed_account_ids;
+    });
+    const said = unknownAccount(fragment).map((w: any) => w.path);
+    expect(said).toEqual([`configuration.provider_config["aws.dev"]`, `configuration.provider_config["aws.staging"]`]);
+    expect((unknownAccount(fragment)[0] as any).message).toContain("1 role and 1 function");
+  });
+
+  it("a module's entry for the provider it inherits is not a configuration of its own (terraform-wrapper)", () => {
+    // Terraform 1.11 keys the wrapper module's resources `module.lambdas.module.wrapper:aws`, an
+    // entry with no expressions: the root's default provider, whose account is the plan's.
+    const wrapper = join(packageRoot(), "test", "iac", "fixtures", "terraform-wrapper", "plan.json");
+    const { fragment } = read({}, () => {}, readFileSync(wrapper, "utf8"));
+    expect(fragment.roles.length).toBeGreaterThan(0);
+    expect(unknownAccount(fragment)).toEqual([]);
+  });
+
+  it("a plan of one provider configuration: nothing to tell apart, no warning", () => {
+    // Only aws.staging is left (every resource made with it): its account is the plan's.
+    const { fragment } = read({}, (plan) => {
+      for (const key of Object.keys(plan.configuration.provider_config)) if (key !== "aws.staging") delete plan.configuration.provider_config[key];
+      const walk = (m: any) => {
+        for (const r of m.resources ?? []) r.provider_config_key = "aws.staging";
+        for (const c of Object.values(m.module_calls ?? {})) walk((c as any).module);
+      };
+      walk(plan.configuration.root_module);
+    });
+    expect(unknownAccount(fragment)).toEqual([]);
+  });
+});
+
+describe("a destroyed policy of a role named as another account's role", () => {
+  const destroyText = readFileSync(join(destroyDir, "plan.json"), "utf8");
+  const dev = "arn:aws:iam::111111111111:role/app-lambda";
+  const prod = "arn:aws:iam::222222222222:role/app-lambda";
+  const logs = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+
+  it("goes from its own account's role only (prior_state's depends_on links it to aws_iam_role.prod)", () => {
+    const { grants } = read({}, () => {}, destroyText);
+    expect(grants(prod)).toEqual({ inline: [], attached: [] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+  });
+
+  it("a destroyed resource the configuration still holds: its provider configuration's account", () => {
+    const { grants } = read({}, (plan) => {
+      // As a replacement's old half would be: in configuration, with aws.prod; no depends_on.
+      for (const r of plan.prior_state.values.root_module.resources) delete r.depends_on;
+      plan.configuration.root_module.resources.push(
+        { address: "aws_iam_role_policy.prod", mode: "managed", type: "aws_iam_role_policy", name: "prod", provider_config_key: "aws.prod", expressions: {} },
+        { address: "aws_iam_role_policy_attachment.prod_logs", mode: "managed", type: "aws_iam_role_policy_attachment", name: "prod_logs", provider_config_key: "aws.prod", expressions: {} },
+      );
+    }, destroyText);
+    expect(grants(prod)).toEqual({ inline: [], attached: [] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+  });
+
+  it("neither says the account and the name is in two accounts: no role loses it (kept rather than lost where it stays)", () => {
+    const { grants } = read({}, (plan) => {
+      for (const r of plan.prior_state.values.root_module.resources) delete r.depends_on;
+    }, destroyText);
+    expect(grants(prod)).toEqual({ inline: ["app: dynamodb:*"], attached: [logs] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+  });
+});
+
 describe("leastrole audit on the multi-account plan", () => {
   it("reports each account's role with its own policies, and no role shared by two functions", () => {
     const cli = join(packageRoot(), "dist", "cli.js");
@@ -120,5 +212,34 @@ describe("leastrole audit on the multi-account plan", () => {
     expect(found.filter((f: string) => f.startsWith("LR001"))).toEqual([]);
     expect(found.filter((f: string) => f.startsWith("LR002"))).toEqual(["LR002 arn:aws:iam::222222222222:role/app-lambda"]);
     expect(report.warnings.filter((w: any) => w.code === "conflicting-records")).toEqual([]);
+  });
+
+  it("a plan that destroys prod's policies: dev's function keeps its logs policy (no LR005 for it), and the run is not partial", () => {
+    const cli = join(packageRoot(), "dist", "cli.js");
+    if (!existsSync(cli)) throw new Error("build first: npm run build");
+    const out = join(mkdtempSync(join(tmpdir(), "leastrole-accounts-")), "report.json");
+    const r = spawnSync(process.execPath, [cli, "audit", join(destroyDir, "plan.json"), "--format", "json", "--output", out, "--quiet"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    const found = report.findings.map((f: any) => `${f.ruleId} ${f.resource.arn}`).sort();
+    expect(found.filter((f: string) => f.startsWith("LR005"))).toEqual(["LR005 arn:aws:lambda:eu-west-1:222222222222:function:app"]);
+    expect(report.summary.partial).toBe(false);
+  });
+
+  it("an aliased provider of unknown account is said on stderr, naming the plan, the provider and what it places", () => {
+    const cli = join(packageRoot(), "dist", "cli.js");
+    if (!existsSync(cli)) throw new Error("build first: npm run build");
+    const out = join(mkdtempSync(join(tmpdir(), "leastrole-accounts-")), "report.json");
+    // The plan alone (the .tf files beside it say staging's account: they would be read).
+    const alone = join(mkdtempSync(join(tmpdir(), "leastrole-plan-alone-")), "plan.json");
+    copyFileSync(join(dir, "plan.json"), alone);
+    const r = spawnSync(process.execPath, [cli, "audit", alone, "--format", "json", "--output", out], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`leastrole: warning: ${alone}: configuration.provider_config["aws.staging"]: provider configuration aws.staging places 1 role and 1 function`);
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    const said = report.warnings.filter((w: any) => w.code === "terraform-provider-account-unknown");
+    expect(said.map((w: any) => [w.file === alone, w.severity])).toEqual([[true, "warning"]]);
+    // The account assumed is said; nothing is missing, so the audit is not partial.
+    expect(report.summary.partial).toBe(false);
   });
 });

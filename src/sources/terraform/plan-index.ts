@@ -51,6 +51,13 @@ export interface TfDestroyed {
   type: string;
   before: Record<string, unknown>;
   jsonPath: string;
+  /**
+   * What it was made after, as the prior state records it (`depends_on`: the resources its
+   * configuration referred to, and its own depends_on), as configuration addresses. A resource
+   * removed from the configuration is in no `configuration` entry: this is what still links it to
+   * its role (`aws_iam_role.prod`) and so to that role's account.
+   */
+  dependsOn: string[];
 }
 
 export interface TfModuleCall {
@@ -95,6 +102,13 @@ export interface PlanIndex {
    * provider's account; one not here is in the plan's (`accountId`).
    */
   providerAccounts: Map<string, string>;
+  /**
+   * The keys of the plan's own aws provider configurations (`configuration.provider_config`), sorted:
+   * not a module's entry for the provider it inherits (`module.x:aws` with a `module_address` and
+   * no expressions nor alias: Terraform 1.11 writes one for terraform-aws-modules' wrapper module,
+   * test/iac/fixtures/terraform-wrapper), which is its caller's configuration.
+   */
+  awsProviderKeys: string[];
   /**
    * The account the plan deploys to, when it says: the one account every read
    * `data "aws_caller_identity"` returned (none, or several through aliased providers: null).
@@ -313,6 +327,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       ...addressMaps(resources),
       providerRegions: new Map(),
       providerAccounts: new Map(),
+      awsProviderKeys: [],
       config: new Map(),
       moduleCalls: new Map(),
       variables: new Map(),
@@ -368,7 +383,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     // What the plan destroys, also the old half of a replacement (a deposed object, or
     // ["delete", "create"] and ["create", "delete"]), as it is today.
     if (rc.mode !== "data" && isRecord(change) && Array.isArray(change.actions) && change.actions.includes("delete") && isRecord(change.before)) {
-      destroyed.push({ address, type, before: change.before, jsonPath });
+      destroyed.push({ address, type, before: change.before, jsonPath, dependsOn: [] });
     }
     // A deposed object is the old half of a create-before-destroy replacement: about to go.
     if (rc.deposed !== undefined && rc.deposed !== null) return;
@@ -462,6 +477,10 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   const priorState = isRecord(plan.prior_state) && isRecord(plan.prior_state.values) ? plan.prior_state.values.root_module : undefined;
   notices.refreshOnly = state === null && (changes === undefined || (Array.isArray(changes) && changes.length === 0)) && resources.every((r) => r.mode === "data") && holdsManaged(priorState);
   if (priorState !== undefined) walk(priorState, "prior_state.values.root_module", !notices.refreshOnly);
+  if (destroyed.length > 0) {
+    const dependencies = priorDependencies(priorState);
+    for (const d of destroyed) d.dependsOn = dependencies.get(d.address) ?? [];
+  }
 
   const { byConfigAddress, byModuleInstance } = addressMaps(resources);
 
@@ -499,6 +518,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   let region: string | null = null;
   const providerRegions = new Map<string, string | null>();
   const providerAccounts = new Map<string, string>();
+  const awsProviderKeys: string[] = [];
   if (isRecord(plan.configuration)) {
     walkConfig(plan.configuration.root_module, "");
     // A state has no configuration; an errored plan's warning already says it is incomplete.
@@ -510,6 +530,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
         // provider it inherits, with no expressions) is made where the plan's default is.
         const sets = isRecord(p) && isRecord(p.expressions) && p.expressions.region !== undefined;
         if (!isRecord(p) || !(p.name === "aws" || (typeof p.full_name === "string" && p.full_name.endsWith("hashicorp/aws")))) continue;
+        if (!key.includes(":") || isRecord(p.expressions) || typeof p.alias === "string") awsProviderKeys.push(key);
         const valueOf = providerValues(key, plan.variables, moduleConfigs, moduleCalls);
         if (sets) providerRegions.set(key, valueOf(isRecord(p.expressions) ? p.expressions.region : undefined));
         const account = providerAccount(p, valueOf);
@@ -538,6 +559,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     region,
     providerRegions,
     providerAccounts: callerAccounts(resources, config, providerAccounts),
+    awsProviderKeys: awsProviderKeys.sort(),
     accountId: callerAccount(resources, config) ?? ownedAccount(resources, config),
     resources,
     byConfigAddress,
@@ -597,6 +619,18 @@ function unplannedResources(plan: Record<string, unknown>, refreshOnly: boolean)
     }
   };
   if (isRecord(plan.configuration)) visit(plan.configuration.root_module, "", "configuration.root_module");
+  return out;
+}
+
+/** The `depends_on` of each resource of a state's `values` module tree, by instance address. */
+function priorDependencies(module: unknown, out = new Map<string, string[]>()): Map<string, string[]> {
+  if (!isRecord(module)) return out;
+  if (Array.isArray(module.resources)) {
+    for (const r of module.resources) {
+      if (isRecord(r) && typeof r.address === "string" && Array.isArray(r.depends_on)) out.set(r.address, r.depends_on.filter((d): d is string => typeof d === "string").map(stripInstanceKeys));
+    }
+  }
+  if (Array.isArray(module.child_modules)) for (const c of module.child_modules) priorDependencies(c, out);
   return out;
 }
 

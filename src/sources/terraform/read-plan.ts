@@ -32,7 +32,7 @@ import {
   syntheticRoleArn,
   type ArnContext,
 } from "../cloudformation/lambda-shapes.js";
-import { configExpression, indexPlan, resolveExpression, roleArnAccount, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
+import { configExpression, indexPlan, resolveExpression, roleArnAccount, stripInstanceKeys, targetOf, type PlanIndex, type Resolved, type TfDestroyed, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { layerVersionArn, readLayerVersions } from "./lambda-layers.js";
 import { readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES, targetByValue } from "./lambda-resources.js";
@@ -265,6 +265,8 @@ export class PlanReader {
     const readGroups = ix.resources.filter((r) => r.mode === "data" && r.type === "aws_cloudwatch_log_group");
     const groups = new Set([...ofType("aws_cloudwatch_log_group"), ...readGroups].map((r) => `${this.ctxOf(r).accountId} ${this.regionOf(r)} ${this.knownString(r, "name") ?? ""}`));
     for (const { fn } of this.functions.values()) if (groups.has(`${fn.accountId} ${fn.region} ${fn.logGroup}`)) fn.logGroupCreated = true;
+
+    this.sayUnknownAccounts();
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
     if (this.options.accountId !== undefined) fragment.source.accountId = this.options.accountId;
@@ -548,6 +550,48 @@ export class PlanReader {
     if (!at || !this.configValues) return null;
     const v = this.configValues.evaluate(at, null).value;
     return typeof v === "string" ? roleArnAccount(v) : null;
+  }
+
+  /**
+   * A plan with providers of several accounts places each resource in its provider configuration's
+   * account (providerAccountOf). One configuration other than the root's default whose account
+   * nothing says (no `data "aws_caller_identity"` read through it, an assume_role role_arn the plan
+   * knows only after apply or only as references, not one `allowed_account_ids`) has its roles and
+   * functions read in the plan's account: maybe the wrong one, and a role or function of the same
+   * name made with another provider may then be taken for one of its own. Said once per such
+   * configuration, in the order of its key. Not partial: every grant is read; what is assumed is the
+   * account in the ARNs, and the message names it. Only where the plan holds more than one aws
+   * provider configuration in use: with one there is no other account to mistake it for.
+   */
+  private sayUnknownAccounts(): void {
+    const used = new Set([...this.index.config.values()].map((c) => c.providerKey));
+    const keys = this.index.awsProviderKeys.filter((k) => used.has(k));
+    if (keys.length < 2) return;
+    // Only what the reader placed in an account itself: an ARN already known (a prior state's) says its own.
+    const placed = new Map<string, { roles: string[]; functions: string[] }>();
+    const add = (r: TfResource, kind: "roles" | "functions"): void => {
+      const key = this.index.config.get(r.configAddress)?.providerKey;
+      if (key === undefined || key === null || key === "aws" || this.knownString(r, "arn") !== undefined || this.providerAccountOf(r) !== null) return;
+      const entry = placed.get(key) ?? { roles: [], functions: [] };
+      entry[kind].push(r.address);
+      placed.set(key, entry);
+    };
+    for (const { resource } of this.roles.values()) add(resource, "roles");
+    for (const { resource } of this.functions.values()) add(resource, "functions");
+    const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+    for (const key of keys) {
+      const entry = placed.get(key);
+      if (entry === undefined) continue;
+      const what = [entry.roles.length > 0 ? count(entry.roles.length, "role") : "", entry.functions.length > 0 ? count(entry.functions.length, "function") : ""].filter((x) => x !== "").join(" and ");
+      const addresses = [...entry.roles, ...entry.functions].sort();
+      const shown = `${addresses.slice(0, 3).join(", ")}${addresses.length > 3 ? `, … and ${addresses.length - 3} more` : ""}`;
+      this.warn(
+        "terraform-provider-account-unknown",
+        "warning",
+        `provider configuration ${key} places ${what} (${shown}), and the plan does not say its account (no data "aws_caller_identity" read through it, no assume_role role_arn known at plan time, not one allowed_account_ids): they are read in account ${this.ctx.accountId}, the plan's, so their ARNs may name the wrong account and a role or function of the same name made with another provider may be taken for theirs; the .tf files (--tf-config) say an assume_role role_arn written as a template`,
+        childPath("configuration.provider_config", key),
+      );
+    }
   }
 
   /**
@@ -1233,8 +1277,8 @@ export class PlanReader {
       if (d.type !== "aws_iam_role_policy" && d.type !== "aws_iam_role_policy_attachment") continue;
       const roleName = d.before.role;
       if (typeof roleName !== "string" || roleName === "") continue;
-      for (const role of this.roles.values()) {
-        if (role.record.name !== roleName && role.record.arn !== roleName) continue;
+      const named = [...this.roles.values()].filter((role) => role.record.name === roleName || role.record.arn === roleName);
+      for (const role of this.destroyedFrom(d, named)) {
         const own = this.index.config.get(role.resource.configAddress)?.expressions ?? {};
         const kept = role.record.policyResources ?? [];
         if (d.type === "aws_iam_role_policy") {
@@ -1248,6 +1292,30 @@ export class PlanReader {
         }
       }
     }
+  }
+
+  /**
+   * Of the roles a destroyed policy resource names (`before.role`, a name), the one it is on: a
+   * name is one role per account, and a plan with providers of several accounts may make a role
+   * of that name in each. Its account is its provider configuration's when the configuration still
+   * holds it (the old half of a replacement), else that of the role the prior state says it was
+   * made after (`depends_on`: a resource removed from the configuration is in no `configuration`
+   * entry). When neither tells the roles of that name apart, none loses the policy: a policy kept
+   * where it goes is judged as one more grant, one dropped where it stays would hide what the
+   * role keeps. Before, a delete in account B took the policy off account A's role of that name.
+   */
+  private destroyedFrom(d: TfDestroyed, named: RoleBuild[]): RoleBuild[] {
+    const accountOf = (role: RoleBuild): string => role.record.arn.split(":")[4] ?? "";
+    if (new Set(named.map(accountOf)).size <= 1) return named;
+    const configAddress = stripInstanceKeys(d.address);
+    if (this.index.config.has(configAddress)) {
+      // ofAccount asks only its configuration address (its provider configuration).
+      const from: TfResource = { address: d.address, configAddress, modulePath: "", moduleInstance: "", key: "", mode: "managed", type: d.type, name: "", values: d.before, unknown: {}, jsonPath: d.jsonPath, line: null };
+      const mine = this.ofAccount(from, named);
+      if (new Set(mine.map(accountOf)).size === 1) return mine;
+    }
+    const after = named.filter((role) => d.dependsOn.includes(role.resource.configAddress));
+    return new Set(after.map(accountOf)).size === 1 ? after : [];
   }
 
   /**
