@@ -135,12 +135,29 @@ describe("an aliased provider whose account the plan does not say", () => {
 
   it("two such providers: two warnings, in the order of their keys", () => {
     const { fragment } = read({}, (plan) => {
-      delete plan.configuration.provider_config["aws.dev"].expressions.assume_role;
+      // aws.dev's role to assume known only from a variable the plan does not give.
+      plan.configuration.provider_config["aws.dev"].expressions.assume_role[0].role_arn = { references: ["var.dev_account_id"] };
       delete plan.configuration.provider_config["aws.dev"].expressions.allowed_account_ids;
     });
     const said = unknownAccount(fragment).map((w: any) => w.path);
     expect(said).toEqual([`configuration.provider_config["aws.dev"]`, `configuration.provider_config["aws.staging"]`]);
     expect((unknownAccount(fragment)[0] as any).message).toContain("1 role and 1 function");
+  });
+
+  it("not for a provider with the default's credentials: an alias that sets only its region is in the default's account", () => {
+    // aws.dev without its assume_role: the same keys as the default provider, another region at most.
+    const { fragment } = read({}, (plan) => {
+      delete plan.configuration.provider_config["aws.dev"].expressions.assume_role;
+      delete plan.configuration.provider_config["aws.dev"].expressions.allowed_account_ids;
+    });
+    expect(unknownAccount(fragment).map((w: any) => w.path)).toEqual([`configuration.provider_config["aws.staging"]`]);
+    // A real plan of region aliases (Lambda@Edge in us-east-1, a DR region), each with the
+    // default's keys: one account, nothing to say. The helper branch that added the warning said it
+    // three times here.
+    const regions = join(packageRoot(), "test", "iac", "fixtures", "terraform-provider-regions", "plan.json");
+    const other = read({}, () => {}, readFileSync(regions, "utf8")).fragment;
+    expect(other.functions.length).toBeGreaterThan(1);
+    expect(unknownAccount(other)).toEqual([]);
   });
 
   it("a module's entry for the provider it inherits is not a configuration of its own (terraform-wrapper)", () => {

@@ -110,6 +110,13 @@ export interface PlanIndex {
    */
   awsProviderKeys: string[];
   /**
+   * Per aws provider configuration that sets credentials of its own (assume_role, a profile, keys,
+   * credential or config files): those settings' expressions as text. Two configurations with the
+   * same (none for both: the credentials Terraform runs with) are in the same account, whatever
+   * their regions: an `alias = "us_east_1"` for Lambda@Edge or a DR region is in the default's.
+   */
+  providerCredentials: ReadonlyMap<string, string>;
+  /**
    * The account the plan deploys to, when it says: the one account every read
    * `data "aws_caller_identity"` returned (none, or several through aliased providers: null).
    */
@@ -328,6 +335,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       providerRegions: new Map(),
       providerAccounts: new Map(),
       awsProviderKeys: [],
+      providerCredentials: new Map(),
       config: new Map(),
       moduleCalls: new Map(),
       variables: new Map(),
@@ -519,6 +527,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   const providerRegions = new Map<string, string | null>();
   const providerAccounts = new Map<string, string>();
   const awsProviderKeys: string[] = [];
+  const providerCredentials = new Map<string, string>();
   if (isRecord(plan.configuration)) {
     walkConfig(plan.configuration.root_module, "");
     // A state has no configuration; an errored plan's warning already says it is incomplete.
@@ -531,6 +540,9 @@ export function indexPlan(located: Located, file: string): PlanIndex {
         const sets = isRecord(p) && isRecord(p.expressions) && p.expressions.region !== undefined;
         if (!isRecord(p) || !(p.name === "aws" || (typeof p.full_name === "string" && p.full_name.endsWith("hashicorp/aws")))) continue;
         if (!key.includes(":") || isRecord(p.expressions) || typeof p.alias === "string") awsProviderKeys.push(key);
+        const expressions = isRecord(p.expressions) ? p.expressions : {};
+        const credentials = CREDENTIAL_SETTINGS.filter((k) => expressions[k] !== undefined).map((k) => [k, expressions[k]]);
+        if (credentials.length > 0) providerCredentials.set(key, JSON.stringify(credentials));
         const valueOf = providerValues(key, plan.variables, moduleConfigs, moduleCalls);
         if (sets) providerRegions.set(key, valueOf(isRecord(p.expressions) ? p.expressions.region : undefined));
         const account = providerAccount(p, valueOf);
@@ -560,6 +572,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     providerRegions,
     providerAccounts: callerAccounts(resources, config, providerAccounts),
     awsProviderKeys: awsProviderKeys.sort(),
+    providerCredentials,
     accountId: callerAccount(resources, config) ?? ownedAccount(resources, config),
     resources,
     byConfigAddress,
@@ -886,6 +899,9 @@ function providerValues(
  * `allowed_account_ids` (the provider refuses to run in any other). Null when it says neither,
  * or only through an expression the plan does not give the value of.
  */
+/** The aws provider's arguments that give it other credentials than those Terraform runs with (AWS provider documentation, "Authentication and Configuration"). */
+const CREDENTIAL_SETTINGS = ["assume_role", "assume_role_with_web_identity", "profile", "access_key", "secret_key", "token", "shared_credentials_files", "shared_config_files", "shared_credentials_file"];
+
 /** The account of an IAM role ARN (a provider's assume_role `role_arn`), else null. */
 export function roleArnAccount(arn: string): string | null {
   return /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1] ?? null;

@@ -561,12 +561,18 @@ export class PlanReader {
    * name made with another provider may then be taken for one of its own. Said once per such
    * configuration, in the order of its key. Not partial: every grant is read; what is assumed is the
    * account in the ARNs, and the message names it. Only where the plan holds more than one aws
-   * provider configuration in use: with one there is no other account to mistake it for.
+   * provider configuration in use (with one there is no other account to mistake it for), and for
+   * one whose credentials are not the default's: an alias that sets only its region (Lambda@Edge's
+   * us-east-1, a DR region) is in the default's account.
    */
   private sayUnknownAccounts(): void {
     const used = new Set([...this.index.config.values()].map((c) => c.providerKey));
     const keys = this.index.awsProviderKeys.filter((k) => used.has(k));
     if (keys.length < 2) return;
+    // Only a configuration whose credentials are not the default's can be in another account: one
+    // that sets only its region (or the same keys or profile as the default) is in its account.
+    const credentials = this.index.providerCredentials;
+    const mayDiffer = (key: string): boolean => (credentials.get(key) ?? "") !== (credentials.get("aws") ?? "");
     // Only what the reader placed in an account itself: an ARN already known (a prior state's) says its own.
     const placed = new Map<string, { roles: string[]; functions: string[] }>();
     const add = (r: TfResource, kind: "roles" | "functions"): void => {
@@ -581,7 +587,7 @@ export class PlanReader {
     const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
     for (const key of keys) {
       const entry = placed.get(key);
-      if (entry === undefined) continue;
+      if (entry === undefined || !mayDiffer(key)) continue;
       const what = [entry.roles.length > 0 ? count(entry.roles.length, "role") : "", entry.functions.length > 0 ? count(entry.functions.length, "function") : ""].filter((x) => x !== "").join(" and ");
       const addresses = [...entry.roles, ...entry.functions].sort();
       const shown = `${addresses.slice(0, 3).join(", ")}${addresses.length > 3 ? `, … and ${addresses.length - 3} more` : ""}`;
