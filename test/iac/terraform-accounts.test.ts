@@ -208,6 +208,24 @@ describe("a destroyed policy of a role named as another account's role", () => {
     expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
   });
 
+  it("a destroyed aws_iam_policy_attachment (one policy, a list of roles) comes off each role it lists, in its own account", () => {
+    // The plan's attachment of prod's logs policy as aws_iam_policy_attachment would have made it:
+    // the same policy on the role, listed in `roles` (hashicorp/aws: "exclusive attachment").
+    const { grants } = read({}, (plan) => {
+      const asShared = (r: any, values: any) => {
+        r.address = "aws_iam_policy_attachment.prod_logs";
+        r.type = "aws_iam_policy_attachment";
+        return { id: "prod-logs", name: "prod-logs", policy_arn: values.policy_arn, roles: [values.role], users: [], groups: [] };
+      };
+      const change = plan.resource_changes.find((r: any) => r.address === "aws_iam_role_policy_attachment.prod_logs");
+      change.change.before = asShared(change, change.change.before);
+      const prior = plan.prior_state.values.root_module.resources.find((r: any) => r.address === "aws_iam_role_policy_attachment.prod_logs");
+      prior.values = asShared(prior, prior.values);
+    }, destroyText);
+    expect(grants(prod)).toEqual({ inline: [], attached: [] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+  });
+
   it("neither says the account and the name is in two accounts: no role loses it (kept rather than lost where it stays)", () => {
     const { grants } = read({}, (plan) => {
       for (const r of plan.prior_state.values.root_module.resources) delete r.depends_on;

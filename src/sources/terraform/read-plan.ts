@@ -1280,22 +1280,29 @@ export class PlanReader {
    */
   dropDestroyed(): void {
     for (const d of this.index.destroyed) {
-      if (d.type !== "aws_iam_role_policy" && d.type !== "aws_iam_role_policy_attachment") continue;
-      const roleName = d.before.role;
-      if (typeof roleName !== "string" || roleName === "") continue;
-      const named = [...this.roles.values()].filter((role) => role.record.name === roleName || role.record.arn === roleName);
-      for (const role of this.destroyedFrom(d, named)) {
-        const own = this.index.config.get(role.resource.configAddress)?.expressions ?? {};
-        const kept = role.record.policyResources ?? [];
-        if (d.type === "aws_iam_role_policy") {
-          const name = d.before.name;
-          if (typeof name !== "string" || "inline_policy" in own || kept.some((p) => p.inlinePolicy === name)) continue;
-          role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
-        } else {
-          const arn = d.before.policy_arn;
-          if (typeof arn !== "string" || "managed_policy_arns" in own || kept.some((p) => p.managedPolicyArns?.includes(arn))) continue;
-          role.record.attachedPolicies = role.record.attachedPolicies.filter((p) => p.arn !== arn);
-        }
+      if (d.type !== "aws_iam_role_policy" && d.type !== "aws_iam_role_policy_attachment" && d.type !== "aws_iam_policy_attachment") continue;
+      // aws_iam_policy_attachment attaches one policy to a list of roles (and users and groups):
+      // destroyed, it detaches it from each. Before, only the one-role resources were undone, and a
+      // role whose refreshed managed_policy_arns still listed the policy kept it.
+      const roleNames = d.type === "aws_iam_policy_attachment" ? (Array.isArray(d.before.roles) ? d.before.roles : []) : [d.before.role];
+      for (const roleName of roleNames) if (typeof roleName === "string" && roleName !== "") this.dropDestroyedFrom(d, roleName);
+    }
+  }
+
+  /** A destroyed role policy or attachment `d` taken off the role named `roleName` in its account (destroyedFrom). */
+  private dropDestroyedFrom(d: TfDestroyed, roleName: string): void {
+    const named = [...this.roles.values()].filter((role) => role.record.name === roleName || role.record.arn === roleName);
+    for (const role of this.destroyedFrom(d, named)) {
+      const own = this.index.config.get(role.resource.configAddress)?.expressions ?? {};
+      const kept = role.record.policyResources ?? [];
+      if (d.type === "aws_iam_role_policy") {
+        const name = d.before.name;
+        if (typeof name !== "string" || "inline_policy" in own || kept.some((p) => p.inlinePolicy === name)) continue;
+        role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
+      } else {
+        const arn = d.before.policy_arn;
+        if (typeof arn !== "string" || "managed_policy_arns" in own || kept.some((p) => p.managedPolicyArns?.includes(arn))) continue;
+        role.record.attachedPolicies = role.record.attachedPolicies.filter((p) => p.arn !== arn);
       }
     }
   }
