@@ -19,7 +19,7 @@ import { LeastroleError } from "../errors.js";
 import { plural } from "../printable.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
 import type { ActionUsage, PrincipalUsage, UsageWindow } from "../model/usage.js";
-import { seenOnlyBeforeWindow } from "../usage/labels.js";
+import { reasonFunctionArn, seenOnlyBeforeWindow } from "../usage/labels.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
 import { datedPrefixWarnings } from "./dated-prefixes.js";
@@ -197,8 +197,7 @@ function reasonRole(reason: string): { role: string; fn: string | null } | null 
   if (m?.[1] === undefined) return null;
   // A shared wide role's reason is per function (labels.ts widePartial): another function's says
   // nothing of this one's calls.
-  const fn = /; only the \d+ actions of the services function .*'s sessions \((arn:[^)\s]+)\) used are labelled$|; function .*'s sessions \((arn:[^)\s]+)\) used none of the services it grants/.exec(reason);
-  return { role: m[1], fn: fn?.[1] ?? fn?.[2] ?? null };
+  return { role: m[1], fn: reasonFunctionArn(reason) };
 }
 
 /** reasonRole of each reason, once per list (every function of a document has the same one). */

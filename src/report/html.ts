@@ -19,7 +19,7 @@ import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
 import { groupBy } from "../collections.js";
 import { plural as countOf } from "../printable.js";
-import { compareShown, displayNames, firstParagraph, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleNameOf, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+import { clearedBySeverity, compareShown, displayNames, firstParagraph, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleNameOf, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
 import { hasPlaceholderAccount, shownArn } from "../deployment-account.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
@@ -269,7 +269,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   if (top.length > 0) {
     body.push(`<h3>What to fix first</h3><ol class="top-fixes">`);
     for (const fix of top) {
-      const sev = SEVERITIES.filter((x) => fix.bySeverity[x]).map((x) => `${fix.bySeverity[x]} ${x}`).join(", ");
+      const sev = clearedBySeverity(fix);
       const rule = rules.get(fix.ruleId);
       body.push(
         `<li><strong>${esc(rule?.title ?? fix.name)}</strong> <code>${esc(fix.ruleId)}</code>: clears ${plural(fix.findings, "finding")} (${esc(sev)}) ${fix.functions > 0 ? `across ${plural(fix.functions, "function")}` : `on ${plural(fix.resources, "resource")} no function uses`}.` +

@@ -11,7 +11,7 @@ import type { AuditReport } from "./json.js";
 import { plural } from "../printable.js";
 import { clip } from "./clip.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
-import { displayNames, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
+import { clearedBySeverity, displayNames, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
 import { ARN_KNOWN_AT_DEPLOY, hasPlaceholderAccount } from "../deployment-account.js";
 
 /** GitHub's limit on an issue or pull-request comment body. */
@@ -136,7 +136,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
     fixes.forEach((fix, i) => {
       const remedy = fix.remediation.trim() ? `: ${mdText(clip(fix.remediation.split(/\n\s*\n/)[0]!, 400))}` : "";
       // By severity, as the table and the page say: the list is in that order (view.ts topFixes).
-      const sev = SEVERITIES.filter((x) => fix.bySeverity[x]).map((x) => `${fix.bySeverity[x]} ${x}`).join(", ");
+      const sev = clearedBySeverity(fix);
       lines.push(`${i + 1}. **${mdCode(fix.ruleId)} ${mdText(fix.name)}** clears ${plural(fix.findings, "finding")} \\(${sev}\\)${remedy}`);
     });
     budget.add(lines.join("\n") + "\n\n");

@@ -11,7 +11,7 @@ import type { CanonicalDocument } from "../model/document.js";
 import { constructName } from "../normalize/display-names.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
-import { constructNames, displayNames, firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, regionLabel, sharedRoleCount, stripControl, topFixes } from "./view.js";
+import { clearedBySeverity, constructNames, displayNames, firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, regionLabel, sharedRoleCount, stripControl, topFixes } from "./view.js";
 
 export interface TableOptions {
   color: boolean;
@@ -271,7 +271,7 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
     out.push("");
     out.push(c.bold("Top fixes"));
     fixes.forEach((fix, i) => {
-      const sev = SEVERITIES.filter((sv) => fix.bySeverity[sv]).map((sv) => `${fix.bySeverity[sv]} ${sv}`).join(", ");
+      const sev = clearedBySeverity(fix);
       const scope = fix.functions > 0 ? `, ${plural(fix.functions, "function")}` : "";
       const line = `${oneLine(fix.ruleId)} ${oneLine(fix.name)}: clears ${plural(fix.findings, "finding")} (${sev}) on ${plural(fix.resources, "resource")}${scope}`;
       wrap(line, width - 5).forEach((l, k) => out.push(k === 0 ? `  ${`${i + 1}.`.padEnd(3)}${c.bold(l)}` : `     ${l}`));

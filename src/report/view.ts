@@ -277,6 +277,11 @@ export function topFixes(
   return fixes.slice(0, limit);
 }
 
+/** What a fix clears by severity, most severe first, as every report writes it: `2 critical, 1 high`. */
+export function clearedBySeverity(fix: TopFix): string {
+  return SEVERITIES.filter((sv) => fix.bySeverity[sv]).map((sv) => `${fix.bySeverity[sv]} ${sv}`).join(", ");
+}
+
 /** More of the most severe findings cleared first: critical, then high, medium, low, info. */
 function compareBySeverityCleared(a: TopFix, b: TopFix): number {
   for (const sv of SEVERITIES) {

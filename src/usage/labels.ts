@@ -483,6 +483,16 @@ function widePartial(role: Role, fn: LambdaFunction | null, list: string[], part
   return list;
 }
 
+/**
+ * The function a partial-usage reason is about, when it is one function's (widePartial: a wide
+ * role's labels, one reason per function sharing it); null otherwise. Read here, beside the
+ * wording it reads (generate leaves out the other functions' reasons; the labels test holds the two
+ * together).
+ */
+export function reasonFunctionArn(reason: string): string | null {
+  return /^arn:[^:\s]+:iam::\d{12}:role\/\S+: grants \d+ actions, more than .* function .*'s sessions \((arn:[^)\s]+)\) used /.exec(reason)?.[1] ?? null;
+}
+
 /** Granted actions of a role labelled one by one; wider roles get labels for the services they used. */
 export const FULL_LABEL_LIMIT = 2000;
 

@@ -24,8 +24,7 @@ export function hasCloudTrailDeliveryName(path: string): boolean {
 }
 
 export function isCloudTrailLogFile(path: string): boolean {
-  const name = path.split(/[\\/]/).pop() ?? "";
-  return DELIVERY_NAME.test(name) || (DELIVERY_PLACE.test(path) && DATA_FILE.test(name));
+  return hasCloudTrailDeliveryName(path) || (DELIVERY_PLACE.test(path) && DATA_FILE.test(path.split(/[\\/]/).pop() ?? ""));
 }
 
 /**

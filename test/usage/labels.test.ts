@@ -11,6 +11,7 @@ import { computePrincipalFacts, emptyRoleFacts, loadActionCatalogSync } from "..
 import { labelUsage, readUsage, type UsageAggregate } from "../../src/usage/index.js";
 import { CORPUS } from "./helpers.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
+import { reasonFunctionArn } from "../../src/usage/labels.js";
 
 const ACCT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCT}:role/service-role/orders-role`;
@@ -297,6 +298,8 @@ describe("labels", () => {
         `${ROLE}: grants ${admin.facts.allowedActionCount} actions, more than the 2000 labelled one by one; only the ${worker} actions of the services function orders-worker's sessions (${fnArn("orders-worker")}) used are labelled`,
       ].sort(),
     );
+    // generate tells the reasons apart by the function each names (reasonFunctionArn).
+    expect(wide.map(reasonFunctionArn).sort()).toEqual([fnArn("orders-api"), fnArn("orders-worker")]);
   });
 
   it("a wide role's labels leave out what a closed time window granted, as its facts do", () => {

@@ -892,13 +892,6 @@ function providerValues(
   return (expr: unknown) => fromExpression(expr, key.includes(":") ? key.slice(0, key.lastIndexOf(":")) : "", 0);
 }
 
-/**
- * The account an aws provider configuration deploys to, when its block says: the account of
- * its `assume_role` (or `assume_role_with_web_identity`) `role_arn` (the provider's credentials
- * are then that role's, so what it makes is in that role's account), else its one
- * `allowed_account_ids` (the provider refuses to run in any other). Null when it says neither,
- * or only through an expression the plan does not give the value of.
- */
 /** The aws provider's arguments that give it other credentials than those Terraform runs with (AWS provider documentation, "Authentication and Configuration"). */
 const CREDENTIAL_SETTINGS = ["assume_role", "assume_role_with_web_identity", "profile", "access_key", "secret_key", "token", "shared_credentials_files", "shared_config_files", "shared_credentials_file"];
 
@@ -907,6 +900,13 @@ export function roleArnAccount(arn: string): string | null {
   return /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1] ?? null;
 }
 
+/**
+ * The account an aws provider configuration deploys to, when its block says: the account of
+ * its `assume_role` (or `assume_role_with_web_identity`) `role_arn` (the provider's credentials
+ * are then that role's, so what it makes is in that role's account), else its one
+ * `allowed_account_ids` (the provider refuses to run in any other). Null when it says neither,
+ * or only through an expression the plan does not give the value of.
+ */
 function providerAccount(provider: Record<string, unknown>, valueOf: (expr: unknown) => string | null): string | null {
   const expressions = isRecord(provider.expressions) ? provider.expressions : {};
   for (const block of ["assume_role", "assume_role_with_web_identity"]) {

@@ -42,6 +42,7 @@ import { indexConfigBlocks, statementOffsets, type BlockLocation, type Terraform
 import { literalObjectKeys, TerraformConfig } from "./config-expressions.js";
 import { ConfigValues, type BlockInstance } from "./config-values.js";
 import { placeholderOf, renderedLine, Unknown, type HclValue, type RenderedFile } from "./hcl/evaluate.js";
+import { plural } from "../../printable.js";
 
 /**
  * What a plan read without its `.tf` files cannot say of a statement element known only after
@@ -584,11 +585,10 @@ export class PlanReader {
     };
     for (const { resource } of this.roles.values()) add(resource, "roles");
     for (const { resource } of this.functions.values()) add(resource, "functions");
-    const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
     for (const key of keys) {
       const entry = placed.get(key);
       if (entry === undefined || !mayDiffer(key)) continue;
-      const what = [entry.roles.length > 0 ? count(entry.roles.length, "role") : "", entry.functions.length > 0 ? count(entry.functions.length, "function") : ""].filter((x) => x !== "").join(" and ");
+      const what = [entry.roles.length > 0 ? plural(entry.roles.length, "role") : "", entry.functions.length > 0 ? plural(entry.functions.length, "function") : ""].filter((x) => x !== "").join(" and ");
       const addresses = [...entry.roles, ...entry.functions].sort();
       const shown = `${addresses.slice(0, 3).join(", ")}${addresses.length > 3 ? `, … and ${addresses.length - 3} more` : ""}`;
       this.warn(
