@@ -184,6 +184,7 @@ describe("an aliased provider whose account the plan does not say", () => {
 });
 
 describe("a destroyed policy of a role named as another account's role", () => {
+  const destroyedUnknown = (fragment: { warnings: { code: string; severity: string; message: string; path?: string }[] }) => fragment.warnings.filter((w) => w.code === "terraform-destroyed-account-unknown");
   const destroyText = readFileSync(join(destroyDir, "plan.json"), "utf8");
   const dev = "arn:aws:iam::111111111111:role/app-lambda";
   const prod = "arn:aws:iam::222222222222:role/app-lambda";
@@ -226,12 +227,54 @@ describe("a destroyed policy of a role named as another account's role", () => {
     expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
   });
 
-  it("neither says the account and the name is in two accounts: no role loses it (kept rather than lost where it stays)", () => {
-    const { grants } = read({}, (plan) => {
+  it("neither says the account and the name is in two accounts: no role loses it (kept rather than lost where it stays), and a warning says so", () => {
+    const { fragment, grants } = read({}, (plan) => {
       for (const r of plan.prior_state.values.root_module.resources) delete r.depends_on;
     }, destroyText);
     expect(grants(prod)).toEqual({ inline: ["app: dynamodb:*"], attached: [logs] });
     expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+    // One per destroyed resource, at its resource_changes entry, naming both accounts; not partial.
+    const said = destroyedUnknown(fragment);
+    expect(said.map((w) => [w.severity, w.path])).toEqual([
+      ["warning", expect.stringMatching(/^resource_changes\[\d+\]$/)],
+      ["warning", expect.stringMatching(/^resource_changes\[\d+\]$/)],
+    ]);
+    expect(said.map((w) => w.message.split(" (")[0]).sort()).toEqual(["aws_iam_role_policy.prod", "aws_iam_role_policy_attachment.prod_logs"]);
+    for (const w of said) expect(w.message).toContain("2 accounts (111111111111, 222222222222)");
+    expect(said.find((w) => w.message.startsWith("aws_iam_role_policy.prod "))?.message).toContain('inline policy "app"');
+    expect(said.find((w) => w.message.startsWith("aws_iam_role_policy_attachment."))?.message).toContain(`attachment of ${logs}`);
+    expect(normalizeFragments([fragment]).document.meta.partial).toBe(false);
+  });
+
+  it("destroyed exclusive resources take nothing off (the provider does not detach on destroy)", () => {
+    // hashicorp/aws, aws_iam_role_policy_attachments_exclusive and aws_iam_role_policies_exclusive:
+    // "Destruction of this resource means Terraform will no longer manage reconciliation of the
+    // configured policy attachments. It will not detach the configured policies from the role."
+    // The plan's two destroys of prod's policies, in those resources' shape (role_name and a list).
+    const { fragment, grants } = read({}, (plan) => {
+      const exclusive = (address: string, values: any) =>
+        address.startsWith("aws_iam_role_policy_attachment.")
+          ? { type: "aws_iam_role_policy_attachments_exclusive", values: { role_name: values.role, policy_arns: [values.policy_arn] } }
+          : { type: "aws_iam_role_policies_exclusive", values: { role_name: values.role, policy_names: [values.name] } };
+      const prodPolicies = ["aws_iam_role_policy.prod", "aws_iam_role_policy_attachment.prod_logs"];
+      for (const r of plan.resource_changes.filter((x: any) => prodPolicies.includes(x.address))) {
+        const e = exclusive(r.address, r.change.before);
+        r.type = e.type;
+        r.change.before = e.values;
+      }
+      for (const r of plan.prior_state.values.root_module.resources.filter((x: any) => prodPolicies.includes(x.address))) {
+        const e = exclusive(r.address, r.values);
+        r.type = e.type;
+        r.values = e.values;
+      }
+    }, destroyText);
+    expect(grants(prod)).toEqual({ inline: ["app: dynamodb:*"], attached: [logs] });
+    expect(grants(dev)).toEqual({ inline: ["app: s3:GetObject"], attached: [logs] });
+    expect(destroyedUnknown(fragment)).toEqual([]);
+  });
+
+  it("a destroy whose account is known says nothing", () => {
+    expect(destroyedUnknown(read({}, () => {}, destroyText).fragment)).toEqual([]);
   });
 });
 

@@ -1315,7 +1315,8 @@ export class PlanReader {
    * made after (`depends_on`: a resource removed from the configuration is in no `configuration`
    * entry). When neither tells the roles of that name apart, none loses the policy: a policy kept
    * where it goes is judged as one more grant, one dropped where it stays would hide what the
-   * role keeps. Before, a delete in account B took the policy off account A's role of that name.
+   * role keeps; a `terraform-destroyed-account-unknown` warning says so. Before, a delete in
+   * account B took the policy off account A's role of that name.
    */
   private destroyedFrom(d: TfDestroyed, named: RoleBuild[]): RoleBuild[] {
     const accountOf = (role: RoleBuild): string => role.record.arn.split(":")[4] ?? "";
@@ -1328,7 +1329,18 @@ export class PlanReader {
       if (new Set(mine.map(accountOf)).size === 1) return mine;
     }
     const after = named.filter((role) => d.dependsOn.includes(role.resource.configAddress));
-    return new Set(after.map(accountOf)).size === 1 ? after : [];
+    if (new Set(after.map(accountOf)).size === 1) return after;
+    // Kept on every role of that name, and said: the findings of one of them may be about a
+    // policy the plan removes from it.
+    const accounts = [...new Set(named.map(accountOf))].sort();
+    const what = d.type === "aws_iam_role_policy" ? `inline policy ${JSON.stringify(d.before.name)}` : `attachment of ${String(d.before.policy_arn)}`;
+    this.warn(
+      "terraform-destroyed-account-unknown",
+      "warning",
+      `${d.address} (the ${what}) is destroyed by the plan, but roles named ${JSON.stringify(named[0]?.record.name ?? "")} are made in ${accounts.length} accounts (${accounts.join(", ")}) and the plan says which one it is on neither by its provider configuration nor by its prior state's depends_on: it is kept on each of them, so findings about one of these roles may name what the plan removes`,
+      d.jsonPath,
+    );
+    return [];
   }
 
   /**
