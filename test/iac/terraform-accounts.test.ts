@@ -278,6 +278,24 @@ describe("a destroyed policy of a role named as another account's role", () => {
   });
 });
 
+describe("a provider inherited through two module levels (real plan: terraform-nested-provider)", () => {
+  const nestedText = readFileSync(join(packageRoot(), "test", "iac", "fixtures", "terraform-nested-provider", "plan.json"), "utf8");
+
+  it("the inner module's function and role are in the account of the provider the outer module was given", () => {
+    // `module "outer" { providers = { aws = aws.prod } }` calls `module "inner"` with no providers
+    // map: inner inherits aws.prod. The root's default provider makes a role of the same name.
+    const { fragment, doc, fn, grants } = read({}, () => {}, nestedText);
+    const nested = fn("module.outer.module.inner.aws_lambda_function.this");
+    expect(nested?.arn).toBe("arn:aws:lambda:eu-central-1:222222222222:function:nested");
+    expect(nested?.roleArn).toBe("arn:aws:iam::222222222222:role/nested-lambda");
+    expect(grants(nested?.roleArn)).toEqual({ inline: ["nested: sqs:SendMessage"], attached: [] });
+    // The default provider's role of that name stays apart, in the plan's account, without the policy.
+    expect(doc.roles.map((r) => r.arn).sort()).toEqual(["arn:aws:iam::222222222222:role/nested-lambda", "arn:aws:iam::unknown:role/nested-lambda"]);
+    expect(grants("arn:aws:iam::unknown:role/nested-lambda")).toEqual({ inline: [], attached: [] });
+    expect(fragment.warnings.filter((w) => w.code.startsWith("terraform-provider") || w.code === "terraform-destroyed-account-unknown")).toEqual([]);
+  });
+});
+
 describe("leastrole audit on the multi-account plan", () => {
   it("reports each account's role with its own policies, and no role shared by two functions", () => {
     const cli = join(packageRoot(), "dist", "cli.js");
