@@ -51,29 +51,49 @@ any_sensitivity_tag(fn) if {
 # A function's own calls are its sessions with no invokedBy; it may have more than one: the
 # records that say which function the credentials were issued to (userIdentity.inScopeOf) and
 # older ones attributed by session name are two principals of one function (src/usage/labels.ts),
-# so this is a multi-value rule, not an object of one principal per pair (two would conflict).
-# (Lambda's own `awslambda_…` sessions have no function.) The role is the document's: a template's
-# role CloudFormation named at deployment is matched to CloudTrail's name for it in
-# `documentRoleArn` (src/usage/deployed-names.ts).
-used_by_function[key] contains a.action if {
+# whose actions are gathered under one key. (Lambda's own `awslambda_…` sessions have no
+# function.) The role is the document's: a template's role CloudFormation named at deployment is
+# matched to CloudTrail's name for it in `documentRoleArn` (src/usage/deployed-names.ts).
+#
+# The built-in rules' input has these groups already (`usage.usedByFunction`, one entry per pair,
+# src/evaluate/rules-view.ts), and a canonical document does not. Why: grouping has no form in
+# Rego that is linear in both engines. A multi-value rule (`used_by_function[key] contains …`) is
+# linear in wasm but quadratic in native OPA, which rebuilt the object for each principal: at
+# 10,000 functions, 166 s of `opa eval` on the canonical document for this rule alone. The
+# comprehension below is linear natively, which indexes the inner one by function ARN
+# (comprehension indexing), but quadratic in wasm, which does not index.
+used_by_function := groups if {
+	groups := _view_groups(input.usage)
+} else := {key: actions |
 	some p in input.usage.principals
+	own_session(p)
+	key := [object.get(p, "documentRoleArn", p.roleArn), p.functionArn]
+	fn := p.functionArn
+	actions := {a.action |
+		some q in input.usage.principals
+		q.functionArn == fn
+		own_session(q)
+		[object.get(q, "documentRoleArn", q.roleArn), fn] == key
+		some a in q.actions
+		a.count > a.deniedCount
+	}
+}
+
+# The rules view's groups (a member the canonical schema does not have, so read through a
+# parameter, which the type check leaves untyped, as unused_permission.rego reads its own).
+_view_groups(usage) := {[e.roleArn, e.functionArn]: {x | some x in e.actions} |
+	some e in usage.usedByFunction
+} if {
+	is_array(usage.usedByFunction)
+}
+
+# A function's own session: its calls are the function's (not Lambda's, not a service's on its behalf).
+own_session(p) if {
 	p.sessionKind == "function"
 	p.functionArn != null
 	object.get(p, "invokedBy", null) == null
-	key := [object.get(p, "documentRoleArn", p.roleArn), p.functionArn]
-	some a in p.actions
-	a.count > a.deniedCount
 }
 
 # The set of IAM actions a function was seen calling successfully under a role.
 # (A comprehension: the empty set for a function without usage; object.get would take the pair for a path.)
-used_actions(role_arn, fn_arn) := {x | some x in _used_by_function[[role_arn, fn_arn]]}
-
-# used_by_function whole, a complete rule that each engine computes once. Why not look the pair up
-# in used_by_function itself: native OPA (`opa eval` on a canonical document) evaluates a
-# multi-value rule asked with its key bound again over every principal, once per function (it has
-# no index on a computed key), which made it quadratic: 60% of `opa eval` on a 500-function slice.
-# Asked whole, the rule is evaluated once and cached. (The wasm planner computes the rule whole
-# either way; an object comprehension grouping by key, which native OPA would index, is quadratic in
-# wasm, which has no comprehension indexing: 20× slower audits.)
-_used_by_function := used_by_function
+used_actions(role_arn, fn_arn) := {x | some x in used_by_function[[role_arn, fn_arn]]}

@@ -211,3 +211,40 @@ test_two_principals_of_one_function if {
 	f.evidence.usedActions[arn("a")] == ["dynamodb:GetItem", "s3:GetObject"]
 	f.evidence.usedActions[arn("b")] == ["dynamodb:GetItem"]
 }
+
+# The built-in rules' view (src/evaluate/rules-view.ts) gives the usage grouped by role and function
+# (`usedByFunction`) beside the principals, and the rule reads the groups then: here they say what
+# the principals do not (b used nothing), and the finding follows the groups.
+test_the_views_groups_are_read_when_given if {
+	usage := object.union(usage_of([["a", ["dynamodb:GetItem"]], ["b", ["s3:PutObject"]]]), {"usedByFunction": [
+		{"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": arn("a"), "actions": ["dynamodb:GetItem", "s3:GetObject"]},
+		{"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": arn("b"), "actions": []},
+	]})
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": usage,
+	}
+	some f in findings
+	f.evidence.usedActions == {arn("a"): ["dynamodb:GetItem", "s3:GetObject"]}
+	f.severity == "medium"
+}
+
+# Grouped without the view (a canonical document), a session a service made with the role's
+# credentials (invokedBy) and one of another function are no part of the function's usage.
+test_grouping_keeps_a_function_s_own_sessions_only if {
+	shared := "arn:aws:iam::123456789012:role/shared"
+	findings := shared_execution_role.findings with input as {
+		"roles": [role(shared, [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": {"present": true, "principals": [
+			{"roleArn": shared, "functionArn": arn("a"), "sessionKind": "function", "actions": [{"action": "sqs:SendMessage", "count": 1, "deniedCount": 0}]},
+			{"roleArn": shared, "functionArn": arn("a"), "sessionKind": "function", "invokedBy": "apigateway.amazonaws.com", "actions": [{"action": "s3:GetObject", "count": 1, "deniedCount": 0}]},
+			{"roleArn": "arn:aws:iam::123456789012:role/other", "functionArn": arn("a"), "sessionKind": "function", "actions": [{"action": "kms:Decrypt", "count": 1, "deniedCount": 0}]},
+			{"roleArn": shared, "functionArn": arn("b"), "sessionKind": "function", "actions": [{"action": "sqs:SendMessage", "count": 4, "deniedCount": 1}]},
+		]},
+	}
+	some f in findings
+	f.evidence.usedActions == {arn("a"): ["sqs:SendMessage"], arn("b"): ["sqs:SendMessage"]}
+	f.severity == "medium"
+}

@@ -27,7 +27,7 @@
 
 import type { LambdaFunction } from "../model/document.js";
 import type { LabelDigest, PendingDocument } from "../model/pending.js";
-import { rulesViewFrame, slimDigest, slimFunction, slimRole, type SlimPermissionLabels } from "./rules-view.js";
+import { rulesViewFrame, slimDigest, slimFunction, slimRole, usedByFunctionOf, type SlimPermissionLabels } from "./rules-view.js";
 import { appendAll } from "../collections.js";
 
 /** Functions per slice: small enough for the wasm heap, large enough that per-slice costs vanish. */
@@ -134,7 +134,8 @@ function sliceOf(frame: Record<string, unknown>, i: number, roles: unknown[], fu
   // Layer versions (LR022) carry the functions that use them: like IAM users, in the first slice only.
   if (i > 0 && "layerVersions" in frame) slice.layerVersions = [];
   const usage = frame.usage as Record<string, unknown> | undefined;
-  if (usage) slice.usage = { ...usage, principals, labels };
+  // A slice's own pairs (the slice holds every principal of its functions).
+  if (usage) slice.usage = { ...usage, principals, labels, ...("usedByFunction" in usage ? { usedByFunction: usedByFunctionOf(principals) } : {}) };
   return slice;
 }
 

@@ -36,6 +36,14 @@
  *   `unused_actions`, `kept_exceptions` and `label_count` in unused_permission.rego. Why: 900,000
  *   unused permissions at 10,000 functions were 70 of the 165 MB of input, and building and
  *   sorting their set was the costliest part of the costliest rule.
+ * And one thing is added, `usage.usedByFunction`: what `used_by_function` in policies/lib/functions.rego
+ * computes from the principals (the actions each function's own sessions called successfully, by
+ * role and function), one entry per pair (usedByFunctionOf). Why: grouping the principals by pair
+ * has no form in Rego that is linear in both engines. A multi-value rule is linear in wasm and
+ * quadratic in native OPA (`opa eval` on a canonical document: 166 s for the rule alone at 10,000
+ * functions); a grouping comprehension is linear natively (comprehension indexing) and quadratic in
+ * wasm, which does not index, and a role shared by thousands of functions is one slice. The rule
+ * reads this list when it is there and groups natively when it is not.
  * Custom rule packs may read anything: they are given the whole document (src/evaluate/evaluator.ts).
  */
 
@@ -128,8 +136,41 @@ export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<str
     const { partial: _partial, ...meta } = rest.meta;
     view.meta = { ...meta, sources: [], warnings: [] };
   }
-  if (usage) view.usage = { present: usage.present, window: usage.window, principals: rulesViewPrincipals(usage.principals ?? []), labels: [] };
+  if (usage) {
+    const principals = rulesViewPrincipals(usage.principals ?? []);
+    view.usage = { present: usage.present, window: usage.window, principals, labels: [], usedByFunction: usedByFunctionOf(principals) };
+  }
   return view;
+}
+
+/** One [role, function] pair's successful calls, as `used_by_function` in policies/lib/functions.rego groups them. */
+export interface UsedByFunction {
+  /** The document's role (the principal's `documentRoleArn`, else its `roleArn`). */
+  roleArn: unknown;
+  functionArn: unknown;
+  /** Distinct, sorted (the rule reads them as a set). */
+  actions: string[];
+}
+
+/**
+ * `used_by_function` of policies/lib/functions.rego, computed here for the rules' view (see the
+ * file's comment): a function's own sessions (`sessionKind` function, a function ARN, no
+ * `invokedBy`), grouped by the document's role and the function, with the actions called more
+ * often than refused. A function may have two principals (src/usage/labels.ts): one entry of both.
+ */
+export function usedByFunctionOf(principals: readonly unknown[]): UsedByFunction[] {
+  const byPair = new Map<string, UsedByFunction & { seen: Set<string> }>();
+  for (const raw of principals) {
+    const p = raw as Partial<PrincipalUsage> & Record<string, unknown>;
+    if (p.sessionKind !== "function" || p.functionArn === null || p.functionArn === undefined || (p.invokedBy ?? null) !== null) continue;
+    // object.get(p, "documentRoleArn", p.roleArn): a member that is there is taken as it is.
+    const roleArn = "documentRoleArn" in p ? p.documentRoleArn : p.roleArn;
+    const key = JSON.stringify([roleArn, p.functionArn]);
+    let entry = byPair.get(key);
+    if (entry === undefined) byPair.set(key, (entry = { roleArn, functionArn: p.functionArn, actions: [], seen: new Set() }));
+    for (const a of Array.isArray(p.actions) ? p.actions : []) if (a.count > a.deniedCount) entry.seen.add(a.action);
+  }
+  return [...byPair.values()].map(({ roleArn, functionArn, seen }) => ({ roleArn, functionArn, actions: sortLikeOpa([...seen]) }));
 }
 
 /** The usage principals the rules read (their functions' own sessions), slimmed, in order. */

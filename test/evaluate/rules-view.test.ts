@@ -11,7 +11,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
-import { builtinRulesView } from "../../src/evaluate/rules-view.js";
+import { builtinRulesView, usedByFunctionOf } from "../../src/evaluate/rules-view.js";
+import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
 import { ChunkSink } from "../../src/evaluate/wasm-input.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
 import { writeJson } from "../../src/normalize/write-json.js";
@@ -75,6 +76,38 @@ describe("the built-in rules' view", () => {
     const rules = new Set(a.findings.map((f) => f.ruleId));
     for (const id of ["LR008", "LR009"]) expect(rules).toContain(id);
   }, 60_000);
+
+  it("groups the functions' own successful calls by role and function as used_by_function does (usedByFunction)", () => {
+    const role = "arn:aws:iam::123456789012:role/shared";
+    const fn = (n: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${n}`;
+    const call = (action: string, count: number, deniedCount = 0) => ({ action, count, deniedCount });
+    const groups = usedByFunctionOf([
+      // Two principals of one function (src/usage/labels.ts): one entry of both.
+      { roleArn: role, functionArn: fn("a"), sessionKind: "function", invokedBy: null, actions: [call("s3:GetObject", 2), call("sqs:SendMessage", 1)] },
+      { roleArn: role, functionArn: fn("a"), sessionKind: "function", actions: [call("dynamodb:GetItem", 1), call("s3:GetObject", 1)] },
+      // Calls a service made with the role's credentials, and Lambda's own sessions: not the function's.
+      { roleArn: role, functionArn: fn("a"), sessionKind: "function", invokedBy: "apigateway.amazonaws.com", actions: [call("kms:Decrypt", 1)] },
+      { roleArn: role, functionArn: null, sessionKind: "lambda-service", invokedBy: null, actions: [call("sqs:ReceiveMessage", 1)] },
+      // Only refused: the pair is there, with nothing used.
+      { roleArn: role, functionArn: fn("b"), sessionKind: "function", invokedBy: null, actions: [call("s3:PutObject", 2, 2)] },
+      // The deployed role's session counts for the document's role.
+      { roleArn: `${role}-A1B2`, documentRoleArn: role, functionArn: fn("c"), sessionKind: "function", invokedBy: null, actions: [call("sns:Publish", 1)] },
+    ]);
+    expect(groups).toEqual([
+      { roleArn: role, functionArn: fn("a"), actions: ["dynamodb:GetItem", "s3:GetObject", "sqs:SendMessage"] },
+      { roleArn: role, functionArn: fn("b"), actions: [] },
+      { roleArn: role, functionArn: fn("c"), actions: ["sns:Publish"] },
+    ]);
+  });
+
+  it("gives each slice the groups of its own principals", () => {
+    const view = builtinRulesView(scaled) as { usage: { principals: unknown[]; usedByFunction: unknown[] } };
+    expect(view.usage.usedByFunction).toEqual(usedByFunctionOf(view.usage.principals));
+    const slices = sliceRulesView(view as Record<string, unknown>, 5) as Array<{ usage: { principals: unknown[]; usedByFunction: unknown[] } }>;
+    expect(slices.length).toBeGreaterThan(1);
+    for (const s of slices) expect(s.usage.usedByFunction).toEqual(usedByFunctionOf(s.usage.principals));
+    expect(slices.reduce((n, s) => n + s.usage.usedByFunction.length, 0)).toBe(view.usage.usedByFunction.length);
+  });
 
   it("keeps only function sessions and fully covered function labels, unused actions listed, the rest counted", () => {
     const view = builtinRulesView(scaled) as {
