@@ -134,8 +134,8 @@ function sliceOf(frame: Record<string, unknown>, i: number, roles: unknown[], fu
   // Layer versions (LR022) carry the functions that use them: like IAM users, in the first slice only.
   if (i > 0 && "layerVersions" in frame) slice.layerVersions = [];
   const usage = frame.usage as Record<string, unknown> | undefined;
-  // A slice's own pairs (the slice holds every principal of its functions).
-  if (usage) slice.usage = { ...usage, principals, labels, ...("usedByFunction" in usage ? { usedByFunction: usedByFunctionOf(principals) } : {}) };
+  // The usage groups of the slice's own principals (it holds every principal of its functions).
+  if (usage) slice.usage = { ...usage, principals, labels, usedByFunction: usedByFunctionOf(principals) };
   return slice;
 }
 

@@ -119,14 +119,20 @@ export function builtinRulesView(document: Partial<CanonicalDocument>): Record<s
   const view = rulesViewFrame(document);
   if (document.roles) view.roles = document.roles.map(slimRole);
   if (document.functions) view.functions = document.functions.map(slimFunction);
-  if (document.usage) (view.usage as Record<string, unknown>).labels = (document.usage.labels ?? []).map(slimLabels).filter((l): l is SlimPermissionLabels => l !== null);
+  if (document.usage) {
+    const usage = view.usage as Record<string, unknown>;
+    usage.labels = (document.usage.labels ?? []).map(slimLabels).filter((l): l is SlimPermissionLabels => l !== null);
+    // The whole view's groups; a slice gets its own (rules-slices.ts sliceOf).
+    usage.usedByFunction = usedByFunctionOf(usage.principals as unknown[]);
+  }
   return view;
 }
 
 /**
  * The view without its roles, functions and usage labels (their keys are there, in the document's
- * order, holding the document's own lists until replaced): what rules-slices.ts completes slice by
- * slice when the roles' analysis and the labels are made as the slices are evaluated.
+ * order, holding the document's own lists until replaced) and without the usage groups
+ * (`usedByFunction`): what rules-slices.ts completes slice by slice when the roles' analysis and
+ * the labels are made as the slices are evaluated.
  */
 export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<string, unknown> {
   const { policies: _policies, usage, ...rest } = document;
@@ -136,10 +142,7 @@ export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<str
     const { partial: _partial, ...meta } = rest.meta;
     view.meta = { ...meta, sources: [], warnings: [] };
   }
-  if (usage) {
-    const principals = rulesViewPrincipals(usage.principals ?? []);
-    view.usage = { present: usage.present, window: usage.window, principals, labels: [], usedByFunction: usedByFunctionOf(principals) };
-  }
+  if (usage) view.usage = { present: usage.present, window: usage.window, principals: rulesViewPrincipals(usage.principals ?? []), labels: [] };
   return view;
 }
 
