@@ -371,6 +371,13 @@ interface Candidate {
   name?: string;
   /** The ARN's account (accountOf), when known ahead. */
   account?: string | null;
+  /** A function's execution role: the step on other functions leaves out the principal's own. */
+  ownerRole?: string;
+}
+
+/** The principal itself, or one of its own functions: not a target of its own steps. */
+function isSelf(c: Candidate, self: Role | Principal): boolean {
+  return c.arn === self.arn || c.ownerRole === self.arn;
 }
 
 /**
@@ -379,14 +386,16 @@ interface Candidate {
  * so at 10,000 roles this list is walked ~10⁸ times, and a fresh object (and ARN parse) per
  * element was most of the escalation analysis's time.
  */
-function concreteCandidates(targets: EscalationTargets, key: string, build: () => readonly { arn: string; name: string; displayName?: string }[]): readonly Candidate[] {
+type Concrete = { arn: string; name: string; displayName?: string; roleArn?: string };
+
+function concreteCandidates(targets: EscalationTargets, key: string, build: () => readonly Concrete[]): readonly Candidate[] {
   let lists = targets.candidateLists;
   if (lists === undefined) targets.candidateLists = lists = new Map();
   let list = lists.get(key);
   if (list === undefined) {
     list = build().map((t) => {
       const name = shownName(t);
-      return { arn: t.arn, label: t.arn, account: accountOf(t.arn), ...(name ? { name } : {}) };
+      return { arn: t.arn, label: t.arn, account: accountOf(t.arn), ...(name ? { name } : {}), ...(typeof t.roleArn === "string" ? { ownerRole: t.roleArn } : {}) };
     });
     lists.set(key, list);
   }
@@ -399,7 +408,7 @@ interface CandidateList {
   list: readonly Candidate[];
 }
 
-function listOf(targets: EscalationTargets, key: string, build: () => readonly { arn: string; name: string; displayName?: string }[]): CandidateList {
+function listOf(targets: EscalationTargets, key: string, build: () => readonly Concrete[]): CandidateList {
   return { key, list: concreteCandidates(targets, key, build) };
 }
 
@@ -447,11 +456,10 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
     case "other-function": {
       const region = (targets.regionsByAccount.get(account) ?? ["us-east-1"])[0] ?? "us-east-1";
       yield representative(`arn:${p}:lambda:${region}:${account}:function:*`, "any function", account);
-      for (const f of targets.functionsByAccount.get(account) ?? []) {
-        if (f.roleArn === self.arn) continue;
-        const name = shownName(f);
-        yield { arn: f.arn, label: f.arn, ...(name ? { name } : {}) };
-      }
+      // The account's functions, the principal's own among them (isSelf leaves them out): a list,
+      // so that it is cut by signature once for every principal with the same patterns. Why: 600
+      // deployer roles scoped to a team's functions walked all 10,000 functions each (session 47).
+      yield listOf(targets, `function ${account}`, () => targets.functionsByAccount.get(account) ?? []);
       return;
     }
     case "new-resource": {
@@ -623,16 +631,15 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         continue;
       }
       if (signature === null) {
-        for (const x of c.list) if (x.arn !== self.arn && record(decide(x))) reach(x);
+        for (const x of c.list) if (!isSelf(x, self) && record(decide(x))) reach(x);
         continue;
       }
       // One decision per group (any member stands for all: the same signature); the first denied
       // group's reason is the first denied target's, as walking the list gives.
       for (const group of partitionOfList(targets, c, signature)) {
-        const first = group[0] as Candidate;
-        const representative = first.arn !== self.arn ? first : group[1];
+        const representative = group.find((x) => !isSelf(x, self));
         if (representative === undefined) continue; // self alone
-        if (record(decide(representative))) for (const x of group) if (x.arn !== self.arn) reach(x);
+        if (record(decide(representative))) for (const x of group) if (!isSelf(x, self)) reach(x);
       }
     }
     if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), ...(names ? { names } : {}), refs, reason: "" };

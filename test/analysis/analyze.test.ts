@@ -714,6 +714,76 @@ describe("who can read a function's configuration", () => {
   });
 });
 
+describe("who can read a function's configuration, principals sharing their policies", () => {
+  // buildReaderIndex evaluates principals whose reduced statements are equal once per function
+  // (a class): a group's policy on many users, one policy on many roles, the function's own role
+  // among them. Policies are drawn from a small pool so that classes form; some statements read
+  // the principal (a condition on aws:username or aws:PrincipalArn, a ${aws:username} resource),
+  // which must keep the principal in a class of its own.
+  const userArn = (i: number) => `arn:aws:iam::${ACCOUNT}:user/u${i}`;
+  const statement = fc.oneof(
+    fc.record({
+      Effect: fc.constantFrom("Allow" as const, "Deny" as const),
+      Action: fc.constantFrom(["lambda:GetFunction"], ["lambda:GetFunctionConfiguration"], ["lambda:Get*"], ["lambda:*"], ["s3:GetObject"]),
+      Resource: fc.constantFrom(["*"], [functionArn("f0")], [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:f*`], [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:f1*`]),
+    }),
+    fc.constant({ Effect: "Allow" as const, Action: ["lambda:GetFunction"], Resource: [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:f*`], Condition: { StringEquals: { "aws:username": ["u1"] } } }),
+    fc.constant({ Effect: "Allow" as const, Action: ["lambda:GetFunctionConfiguration"], Resource: [functionArn("f2")], Condition: { ArnLike: { "aws:PrincipalArn": [userArn(0), `arn:aws:iam::${ACCOUNT}:role/r*`] } } }),
+    fc.constant({ Effect: "Allow" as const, Action: ["lambda:GetFunction"], Resource: [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:\${aws:username}`] }),
+  );
+  const pool = fc.array(fc.array(statement, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 });
+
+  it("equals evaluating every principal's policies on every function (property)", () => {
+    fc.assert(
+      fc.property(
+        pool,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+        (statements, userPicks, rolePicks, fnRoles) => {
+          const doc = (i: number) => policy(...(statements[i % statements.length] as never[]));
+          const principals = userPicks.map((pick, i) => user(`u${i}`, { p: doc(pick) }));
+          const roles = rolePicks.map((pick, i) => role(`r${i}`, { inline: { p: doc(pick) } }));
+          // Functions f0..f3 named so that f0's ARN is `${aws:username}` for user f0 — none; `f1*` patterns match f1 only.
+          const functions = fnRoles.map((r, i) => fn(`f${i}`, `r${r % roles.length}`, { environmentVariableNames: ["X"] }));
+          const analysedDoc = analyzed(documentOf({ roles, principals, functions }));
+          for (const f of functions) {
+            const everyone = [...roles.map((r) => ({ arn: r.arn, type: "role", documents: r.inlinePolicies.map((p) => p.document) })), ...principals.map((u) => ({ arn: u.arn, type: "user", documents: u.inlinePolicies.map((p) => p.document) }))];
+            // Oracle: the IAM engine on every principal's whole policies, the function's own role left out.
+            const expected = everyone
+              .filter((p) => p.arn !== f.roleArn)
+              .map((p) => {
+                const actions = READ_CONFIGURATION_ACTIONS.map((action) => ({
+                  action,
+                  decision: evaluateRequest({ identityPolicies: p.documents, request: { action, resource: f.arn, principalArn: p.arn, context: principalContext(p.arn) } }).decision,
+                })).filter((a) => a.decision === "allowed" || a.decision === "conditional");
+                if (actions.length === 0) return null;
+                return { principalArn: p.arn, principalType: p.type, actions: actions.map((a) => a.action), decision: actions.some((a) => a.decision === "conditional") ? "conditional" : "allowed" };
+              })
+              .filter((r) => r !== null)
+              .sort((a, b) => (a.principalArn < b.principalArn ? -1 : 1));
+            const got = fnOf(analysedDoc, f.name).analysis!;
+            expect(got.configurationReaders).toEqual(expected.slice(0, MAX_READERS));
+            expect(got.readerCount).toBe(expected.length);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("counts every member of a large class and lists the first by ARN, the function's role left out", () => {
+    const reader = policy(allow(["lambda:GetFunctionConfiguration"], [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:team-*`]));
+    const roles = Array.from({ length: 12 }, (_, i) => role(`deploy-${String(i).padStart(2, "0")}`, { inline: { p: reader } }));
+    const principals = Array.from({ length: 30 }, (_, i) => user(`dev-${String(i).padStart(2, "0")}`, { p: reader }));
+    const doc = analyzed(documentOf({ roles, principals, functions: [fn("team-api", "deploy-00", { environmentVariableNames: ["X"] }), fn("other", "deploy-01", { environmentVariableNames: ["X"] })] }));
+    const api = fnOf(doc, "team-api").analysis!;
+    expect(api.readerCount).toBe(41);
+    expect(api.configurationReaders.map((r) => r.principalArn.split(":").pop())).toEqual(["role/deploy-01", "role/deploy-02", "role/deploy-03", "role/deploy-04", "role/deploy-05"]);
+    expect(fnOf(doc, "other").analysis!.readerCount).toBe(0);
+  });
+});
+
 describe("scope suggestions from usage", () => {
   it("suggests the shared prefix of the tables a table/* grant was used on", () => {
     const table = (n: string) => `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${n}`;

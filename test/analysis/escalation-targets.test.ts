@@ -96,6 +96,50 @@ describe("escalation targets decided once per resource signature", () => {
   });
 });
 
+describe("escalation targets: other functions, decided once per resource signature", () => {
+  // The account's functions are one candidate list, cut by signature once for every principal with
+  // the same patterns (src/analysis/escalation.ts); a principal's own functions (its execution role's)
+  // are not targets. Law: the functions lambda-update-code reaches are exactly those the IAM engine
+  // allows one by one, the principal's own left out.
+  const FUNCTIONS = ["team-a", "team-b", "team-c", "ops-1", "ops-2", "web"];
+  const fnArn = (n: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${n}`;
+  const pattern = fc.constantFrom("*", fnArn("team-*"), fnArn("ops-?"), fnArn("web"), `arn:aws:lambda:*:${ACCOUNT}:function:*`, "arn:aws:lambda:us-east-1:999999999999:function:*");
+  const statement: fc.Arbitrary<PolicyStatement> = fc.oneof(
+    fc.array(pattern, { minLength: 1, maxLength: 2 }).map((resources) => allow(["lambda:UpdateFunctionCode"], resources)),
+    fc.array(pattern, { minLength: 1, maxLength: 2 }).map((resources) => deny(["lambda:UpdateFunctionCode"], resources)),
+    fc.array(pattern, { minLength: 1, maxLength: 2 }).map((resources) => ({ Effect: "Allow" as const, Action: ["lambda:UpdateFunctionCode"], NotResource: resources })),
+  );
+
+  it("reaches exactly the other functions the IAM engine allows, for principals sharing their policy", () => {
+    fc.assert(
+      fc.property(fc.array(statement, { minLength: 1, maxLength: 3 }), fc.array(fc.nat({ max: 2 }), { minLength: FUNCTIONS.length, maxLength: FUNCTIONS.length }), (statements, owners) => {
+        const shared = policy(...statements);
+        // Three roles with the same policy, each running some of the functions.
+        const roles = [0, 1, 2].map((i) => role(`deployer-${i}`, { inline: { p: shared } }));
+        const functions = FUNCTIONS.map((n, i) => fn(n, `deployer-${owners[i]}`));
+        const doc = analyzeDocument(documentOf({ roles, functions }), catalog);
+        for (const r of roles) {
+          const decide = (arn: string) =>
+            evaluateRequest({ identityPolicies: [{ id: "inline:p", document: shared }], permissionsBoundary: null, request: { action: "lambda:UpdateFunctionCode", resource: arn, principalArn: r.arn, context: principalContext(r.arn) } }).decision;
+          const reaches = (arn: string) => decide(arn) === "allowed" || decide(arn) === "conditional";
+          const any = fnArn("*");
+          const expected = functions.filter((f) => f.roleArn !== r.arn && reaches(f.arn)).map((f) => f.arn);
+          const path = doc.roles.find((x) => x.arn === r.arn)!.analysis!.escalationPaths.find((p) => p.id === "lambda-update-code");
+          if (!reaches(any) && expected.length === 0) {
+            expect(path).toBeUndefined();
+            continue;
+          }
+          expect(path).toBeDefined();
+          const reached = path!.resources.filter((x) => x.startsWith("arn:") && x !== any);
+          if (decide(any) === "allowed") expect(reached).toEqual([]);
+          else expect(reached).toEqual([...expected].sort());
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe("escalation targets: roles a service may assume by their whole trust policy", () => {
   // IAM User Guide, "Policy evaluation logic": an explicit Deny in the trust policy wins over its
   // Allow, so Lambda cannot assume a role whose trust policy denies it sts:AssumeRole, and passing
