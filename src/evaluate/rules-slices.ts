@@ -13,8 +13,8 @@
  * - from a role with no function to "some function of the same account" (LR016 orphaned roles,
  *   for templates, whose accounts are placeholders) and to "a function of the same account whose
  *   execution role is no role's ARN, a placeholder" (LR016 holds back then): such a role joins the
- *   group of the first such function of its account, else of its first function (`accounts`, with
- *   each account's function coverage, is in every slice);
+ *   group of the first such function of its account, else one of its account's groups, dealt out
+ *   in turn (`accounts`, with each account's function coverage, is in every slice);
  * - from usage to the function it names (name only), which is in its role's group, and to that
  *   role (LR008 reads its cdkHandler), keyed by the entry's roleArn like the group itself.
  * IAM users and groups (`principals`, LR014 at account scope) and layer versions (`layerVersions`,
@@ -81,27 +81,43 @@ function planSlices(functions: readonly Entity[], roles: readonly Entity[], prin
     return g;
   };
   const hasGroup = (roleArn: string): boolean => groups.has(find(roleArn));
-  const firstOfAccount = new Map<unknown, string>();
   // LR016 holds back a role no function names when a function of its account has an execution role
   // the inputs cannot name (a plan's placeholder, no role's ARN): such a function goes with them.
   const roleArns = new Set(roles.map((r) => String(r.arn)));
   const unnamedOfAccount = new Map<unknown, string>();
+  // Each account's groups (a role ARN of each), in order of first appearance.
+  const groupsOfAccount = new Map<unknown, string[]>();
   functions.forEach((fn, i) => {
     const roleArn = String(fn.roleArn);
     const g = groupOf(roleArn);
+    if (g.functions.length === 0) {
+      const list = groupsOfAccount.get(fn.accountId);
+      if (list) list.push(roleArn);
+      else groupsOfAccount.set(fn.accountId, [roleArn]);
+    }
     g.functions.push(i);
     g.size++;
-    if (!firstOfAccount.has(fn.accountId)) firstOfAccount.set(fn.accountId, roleArn);
     if (!unnamedOfAccount.has(fn.accountId) && roleArn.includes("${") && !roleArns.has(roleArn)) unnamedOfAccount.set(fn.accountId, roleArn);
   });
   // Entities of no group (a role with no function in an account with none, usage of an unknown
   // function and role) go in the first slice.
   const rest = emptyGroup();
+  // A role no function uses needs some function of its account beside it (LR016), any one: such
+  // roles are dealt out to the account's groups in turn. Why: an account's other roles (SSO, CI,
+  // ECS, EC2: 3,000 beside 10,000 functions) all in one group made one slice of 62 MB, the wasm
+  // heap sized for it (bench/results/scale.md, session 47). With a function whose role the inputs
+  // cannot name they all go with it (LR016 holds back there).
+  const dealt = new Map<unknown, number>();
   roles.forEach((role, i) => {
     const arn = String(role.arn);
     if (hasGroup(arn)) groupOf(arn).roles.push(i);
-    else if (firstOfAccount.has(role.accountId)) groupOf(unnamedOfAccount.get(role.accountId) ?? firstOfAccount.get(role.accountId)!).roles.push(i);
-    else rest.roles.push(i);
+    else if (unnamedOfAccount.has(role.accountId)) groupOf(unnamedOfAccount.get(role.accountId)!).roles.push(i);
+    else if (groupsOfAccount.has(role.accountId)) {
+      const list = groupsOfAccount.get(role.accountId)!;
+      const turn = dealt.get(role.accountId) ?? 0;
+      dealt.set(role.accountId, turn + 1);
+      groupOf(list[turn % list.length]!).roles.push(i);
+    } else rest.roles.push(i);
   });
   // Usage goes with the function it names (its name and, for LR001, its role's other functions).
   const usageGroup = (u: Entity): Group => {

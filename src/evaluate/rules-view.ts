@@ -26,6 +26,8 @@
  *   `facts.statements` only those naming an unknown action (LR019 reads no other). 104 MB of roles
  *   at 10,000 functions. A rule that starts reading one of these must be given it here: the
  *   equivalence test compares the view with the whole document on an account where they occur.
+ * - of each IAM user and group (`principals`), its policy documents, `facts` and
+ *   `analysis.blockedEscalations` (slimIdentity): LR014 reads its identity and escalation paths;
  * - usage principals that are not a function's own session (`lambda-service`, `other`): every
  *   rule that reads `usage.principals` keeps only `sessionKind == "function"`; of an action with
  *   no denied call only `action`, `count` and `deniedCount` (LR009 reads the rest of denied ones);
@@ -47,7 +49,7 @@
  * Custom rule packs may read anything: they are given the whole document (src/evaluate/evaluator.ts).
  */
 
-import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, Principal, Role } from "../model/document.js";
 import type { PermissionLabels, PrincipalUsage } from "../model/usage.js";
 import type { LabelDigest } from "../model/pending.js";
 import { digestOfLabels } from "../usage/labels.js";
@@ -84,6 +86,23 @@ export function slimDigest(d: LabelDigest): SlimPermissionLabels {
 function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unknown> {
   if (!Array.isArray(p.actions)) return p;
   return { ...p, actions: p.actions.map((a) => (a.deniedCount > 0 ? a : { action: a.action, count: a.count, deniedCount: a.deniedCount })) };
+}
+
+/**
+ * An IAM user or group as the rules read it: LR014 at account scope reads its identity (ARN, name,
+ * display name, type) and its escalation paths. Its policy documents, facts and the escalation
+ * methods its policies rule out are left out, as of a role. Why: every user and group is in the
+ * first slice (rules-slices.ts), and an account with 2,000 users had 30 MB of their facts there,
+ * which no rule reads (bench/results/scale.md, session 47).
+ */
+export function slimIdentity(principal: Principal): Record<string, unknown> {
+  const { inlinePolicies: _i, attachedPolicies: _a, facts: _f, ...rest } = principal;
+  const out: Record<string, unknown> = rest;
+  if (rest.analysis) {
+    const { blockedEscalations: _b, ...analysis } = rest.analysis;
+    out.analysis = analysis;
+  }
+  return out;
 }
 
 export function slimRole(role: Role): Record<string, unknown> {
@@ -137,6 +156,7 @@ export function builtinRulesView(document: Partial<CanonicalDocument>): Record<s
 export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<string, unknown> {
   const { policies: _policies, usage, ...rest } = document;
   const view: Record<string, unknown> = { ...rest };
+  if (rest.principals) view.principals = rest.principals.map(slimIdentity);
   // `partial` is left out too: the audit sets it once every label is made, after the first slices.
   if (rest.meta) {
     const { partial: _partial, ...meta } = rest.meta;

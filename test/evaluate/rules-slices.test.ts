@@ -17,7 +17,7 @@ import { normalize } from "../../src/audit/normalize-paths.js";
 import { CORPUS, corpusInputs } from "../golden/corpus-inputs.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { generatedAccountDocument } from "../support/generated-account.js";
-import { ACCOUNT, allow, documentOf, fn, functionArn, policy, REGION, role, roleArn } from "../fixtures/rules/builders.js";
+import { ACCOUNT, allow, documentOf, fn, functionArn, policy, REGION, role, roleArn, user } from "../fixtures/rules/builders.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
 const account = generatedAccountDocument({ functions: 1000, records: 20_000, seed: 11 }, 300_000);
@@ -94,6 +94,27 @@ describe("the built-in pack slice by slice", () => {
       expectSplitEqualsWhole(analyzeDocument(document, catalog));
     }
   }, 300_000);
+
+  it("finds what the whole document gives on IAM users and groups at account scope (LR014 reads them slimmed: rules-view.ts slimIdentity)", () => {
+    const users = [
+      user("admin", {}, ["arn:aws:iam::aws:policy/AdministratorAccess"]),
+      user("keys", { p: policy(allow(["iam:CreateAccessKey"], [`arn:aws:iam::${ACCOUNT}:user/*`])) }),
+      user("deployer", { p: policy(allow(["lambda:UpdateFunctionCode"], [functionArn("a*")]), allow(["iam:PassRole"], [roleArn("r*")])) }),
+      { ...user("ops", { p: policy(allow(["iam:AttachGroupPolicy"])) }), type: "group" as const, arn: `arn:aws:iam::${ACCOUNT}:group/ops` },
+      user("reader", { p: policy(allow(["s3:GetObject"])) }),
+    ];
+    const roles = ["r1", "r2", "r3"].map((n) => role(n, { inline: { p: policy(allow(["dynamodb:GetItem"])) } }));
+    const functions = ["a1", "a2", "b1", "b2", "c1"].map((n, i) => fn(n, `r${(i % 3) + 1}`));
+    const doc = analyzeDocument(documentOf({ roles, functions, principals: users }), loadActionCatalogSync());
+    // Not vacuous: users with paths, reported at account scope.
+    const scoped = sorted(evaluatePackRaw(loadBuiltinPack(), encodeDocument(doc), { scope: "account" }));
+    const principalFindings = scoped.filter((f) => f.includes('"type":"principal"') && f.includes("privilege_escalation"));
+    expect(principalFindings.map((f) => /user\/(\w+)|group\/(\w+)/.exec(f)?.slice(1).find(Boolean)).sort()).toEqual(["deployer", "keys"]);
+    expect(expectSplitEqualsWhole(doc)).toBeGreaterThan(0);
+    // The view carries no user's policies or facts.
+    const view = builtinRulesView(doc) as { principals: Array<Record<string, unknown>> };
+    expect(view.principals.every((p) => !("facts" in p) && !("inlinePolicies" in p) && !("attachedPolicies" in p))).toBe(true);
+  }, 60_000);
 
   it("keeps a role, its functions and their usage in one slice, and IAM users and groups in the first", () => {
     const slices = sliceRulesView(builtinRulesView(generated), 1) as Array<{
