@@ -10,7 +10,8 @@
  * Writes `--records M` records (default 500,000) in S3 delivery's layout and file names over the
  * trail's 35 days, from `--sessions S` distinct sessions (default 50,000) of the roles
  * bench/scale/principals.ts adds (`<team>-task-<n>`, `<team>-instance-<n>`, the SSO roles) and of
- * its IAM users, each calling the benchmark's CloudTrail shapes on its team's resources.
+ * its IAM users, each calling the benchmark's CloudTrail shapes on its team's resources. The
+ * users call throughout the trail; a task's, instance's or sign-in's calls fall within a few hours.
  * Deterministic from `--seed`.
  *
  *   npx tsx bench/scale/noisy-trail.ts <outDir> [--records 500000] [--sessions 50000] [--seed 7]
@@ -80,6 +81,18 @@ function callerOf(i: number): Caller {
 }
 
 const callers = Array.from({ length: sessions }, (_, i) => callerOf(i));
+// Tasks, instances and sign-ins live a while, not 35 days: at a point of the trail only the
+// sessions of a window of CONCURRENT are calling, the window moving from the first session to the
+// last over the trail (a session's calls fall in the files of a few hours, as in a real trail).
+// IAM users (every 4th caller) call throughout.
+const ephemeral = callers.filter((_, i) => i % 4 !== 3);
+const users = callers.filter((_, i) => i % 4 === 3);
+const CONCURRENT = Math.min(ephemeral.length, 400);
+function callerAt(x: number): Caller {
+  if (users.length > 0 && (ephemeral.length === 0 || r.int(4) === 0)) return users[r.int(users.length)]!;
+  const from = Math.floor(x * (ephemeral.length - CONCURRENT));
+  return ephemeral[from + r.int(CONCURRENT)]!;
+}
 rmSync(outDir, { recursive: true, force: true });
 const start = TRAIL_END - DAYS * 86_400_000;
 // About 500 records a file, as S3 delivery's files of a busy account (one per region every ~5 minutes).
@@ -92,7 +105,7 @@ for (let f = 0; f < files; f++) {
   const count = Math.min(500, records - written);
   const list: object[] = [];
   for (let k = 0; k < count; k++) {
-    const caller = callers[r.int(callers.length)]!;
+    const caller = callerAt(f / files);
     const call = r.pick(CALLS);
     const target = targetOf(ACCOUNT, region, `${caller.team}-svc-${r.int(40)}`);
     const t = t0 + r.int(300_000);
