@@ -6,7 +6,7 @@ import { principalContext } from "../../src/analysis/context.js";
 import { MAX_READERS, READ_CONFIGURATION_ACTIONS } from "../../src/analysis/readers.js";
 import { evaluateRequest } from "../../src/iam/evaluate.js";
 import { arnMatches, literalPrefixPattern, loadActionCatalogSync } from "../../src/iam/index.js";
-import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
+import type { CanonicalDocument, LambdaFunction, PolicyDocument, Role } from "../../src/model/document.js";
 import { emptyUsage, type ActionUsage } from "../../src/model/usage.js";
 import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn, trigger, user } from "../fixtures/rules/builders.js";
 
@@ -602,6 +602,25 @@ describe("privilege-escalation paths (decided by the engine)", () => {
   });
 });
 
+/**
+ * The readers of a function's configuration by the IAM engine alone (the oracle of the properties
+ * below): every principal's whole policies against the function and its resource policy, no
+ * reduction, class or shortcut, in ARN order.
+ */
+function readersByEngine(principals: ReadonlyArray<{ arn: string; type: string; documents: PolicyDocument[] }>, f: LambdaFunction) {
+  return principals
+    .map((p) => {
+      const actions = READ_CONFIGURATION_ACTIONS.map((action) => ({
+        action,
+        decision: evaluateRequest({ identityPolicies: p.documents, resourcePolicy: f.resourcePolicy, request: { action, resource: f.arn, principalArn: p.arn, context: principalContext(p.arn) } }).decision,
+      })).filter((a) => a.decision === "allowed" || a.decision === "conditional");
+      if (actions.length === 0) return null;
+      return { principalArn: p.arn, principalType: p.type, actions: actions.map((a) => a.action), decision: actions.some((a) => a.decision === "conditional") ? "conditional" : "allowed" };
+    })
+    .filter((r) => r !== null)
+    .sort((a, b) => (a.principalArn < b.principalArn ? -1 : 1));
+}
+
 describe("who can read a function's configuration", () => {
   const build = () => {
     const env = { environmentVariableNames: ["DB_PASSWORD"] };
@@ -683,26 +702,7 @@ describe("who can read a function's configuration", () => {
           const doc = analyzed(documentOf({ roles: [role("r")], principals, functions }));
           for (const f of functions) {
             // Oracle: the IAM engine on every user's whole inline policies, no reduction or shortcut.
-            const expected = principals
-              .map((u) => {
-                const actions = READ_CONFIGURATION_ACTIONS.map((action) => ({
-                  action,
-                  decision: evaluateRequest({
-                    identityPolicies: u.inlinePolicies.map((p) => p.document),
-                    resourcePolicy: f.resourcePolicy,
-                    request: { action, resource: f.arn, principalArn: u.arn, context: principalContext(u.arn) },
-                  }).decision,
-                })).filter((a) => a.decision === "allowed" || a.decision === "conditional");
-                if (actions.length === 0) return null;
-                return {
-                  principalArn: u.arn,
-                  principalType: "user",
-                  actions: actions.map((a) => a.action),
-                  decision: actions.some((a) => a.decision === "conditional") ? "conditional" : "allowed",
-                };
-              })
-              .filter((r) => r !== null)
-              .sort((a, b) => (a.principalArn < b.principalArn ? -1 : 1));
+            const expected = readersByEngine(principals.map((u) => ({ arn: u.arn, type: "user", documents: u.inlinePolicies.map((p) => p.document) })), f);
             const got = fnOf(doc, f.name).analysis!;
             expect(got.configurationReaders).toEqual(expected.slice(0, MAX_READERS));
             expect(got.readerCount).toBe(expected.length);
@@ -750,18 +750,7 @@ describe("who can read a function's configuration, principals sharing their poli
           for (const f of functions) {
             const everyone = [...roles.map((r) => ({ arn: r.arn, type: "role", documents: r.inlinePolicies.map((p) => p.document) })), ...principals.map((u) => ({ arn: u.arn, type: "user", documents: u.inlinePolicies.map((p) => p.document) }))];
             // Oracle: the IAM engine on every principal's whole policies, the function's own role left out.
-            const expected = everyone
-              .filter((p) => p.arn !== f.roleArn)
-              .map((p) => {
-                const actions = READ_CONFIGURATION_ACTIONS.map((action) => ({
-                  action,
-                  decision: evaluateRequest({ identityPolicies: p.documents, request: { action, resource: f.arn, principalArn: p.arn, context: principalContext(p.arn) } }).decision,
-                })).filter((a) => a.decision === "allowed" || a.decision === "conditional");
-                if (actions.length === 0) return null;
-                return { principalArn: p.arn, principalType: p.type, actions: actions.map((a) => a.action), decision: actions.some((a) => a.decision === "conditional") ? "conditional" : "allowed" };
-              })
-              .filter((r) => r !== null)
-              .sort((a, b) => (a.principalArn < b.principalArn ? -1 : 1));
+            const expected = readersByEngine(everyone.filter((p) => p.arn !== f.roleArn), f);
             const got = fnOf(analysedDoc, f.name).analysis!;
             expect(got.configurationReaders).toEqual(expected.slice(0, MAX_READERS));
             expect(got.readerCount).toBe(expected.length);
