@@ -192,8 +192,8 @@ export interface ReaderIndex {
 }
 
 /**
- * Builds the per-principal reductions once; `readersOf` then costs O(relevant principals) per
- * function, with one evaluation per account for the uniform ones (cached). Only a function whose
+ * Builds the per-principal reductions and their classes once; `readersOf` then costs O(classes of
+ * scoped principals) per function, with one evaluation per account for the uniform ones (cached). Only a function whose
  * resource policy names one of the two actions has every principal evaluated against it.
  */
 export function buildReaderIndex(
@@ -213,9 +213,8 @@ export function buildReaderIndex(
   const classOfArn = new Map<string, ReaderClass>();
   for (const c of scoped) for (const m of c.members) classOfArn.set(m.principal.arn, c);
   // Uniform principals' answers per function account (same for every function of the account
-  // without a resource policy): computed once, kept sorted by principal ARN.
-  // With their ARNs: a function's own role is looked up, not searched for (thousands of users may
-  // read every function).
+  // without a resource policy): computed once, kept sorted by principal ARN, with their ARNs so that
+  // a function's own role is looked up, not searched for (thousands of users may read every function).
   const uniformByAccount = new Map<string, { list: ConfigurationReader[]; arns: Set<string> }>();
   const uniformReaders = (fn: LambdaFunction): { list: ConfigurationReader[]; arns: Set<string> } => {
     let hit = uniformByAccount.get(fn.accountId);

@@ -85,12 +85,16 @@ function planSlices(functions: readonly Entity[], roles: readonly Entity[], prin
   // the inputs cannot name (a plan's placeholder, no role's ARN): such a function goes with them.
   const roleArns = new Set(roles.map((r) => String(r.arn)));
   const unnamedOfAccount = new Map<unknown, string>();
-  // Each account's groups (a role ARN of each), in order of first appearance.
+  // Each account's groups holding a function of the account (a role ARN of each), in order of
+  // first appearance: a group may hold functions of several accounts (union-find above).
   const groupsOfAccount = new Map<unknown, string[]>();
+  const listed = new Set<string>();
   functions.forEach((fn, i) => {
     const roleArn = String(fn.roleArn);
     const g = groupOf(roleArn);
-    if (g.functions.length === 0) {
+    const key = `${String(fn.accountId)}\u0000${find(roleArn)}`;
+    if (!listed.has(key)) {
+      listed.add(key);
       const list = groupsOfAccount.get(fn.accountId);
       if (list) list.push(roleArn);
       else groupsOfAccount.set(fn.accountId, [roleArn]);

@@ -98,11 +98,14 @@ function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unkno
 export function slimIdentity(principal: Principal): Record<string, unknown> {
   const { inlinePolicies: _i, attachedPolicies: _a, facts: _f, ...rest } = principal;
   const out: Record<string, unknown> = rest;
-  if (rest.analysis) {
-    const { blockedEscalations: _b, ...analysis } = rest.analysis;
-    out.analysis = analysis;
-  }
+  if (rest.analysis) out.analysis = withoutBlockedEscalations(rest.analysis);
   return out;
+}
+
+/** An analysis without the escalation methods its policies rule out (no built-in rule reads them). */
+function withoutBlockedEscalations<T extends { blockedEscalations?: unknown }>(analysis: T): Omit<T, "blockedEscalations"> {
+  const { blockedEscalations: _b, ...rest } = analysis;
+  return rest;
 }
 
 export function slimRole(role: Role): Record<string, unknown> {
@@ -112,10 +115,7 @@ export function slimRole(role: Role): Record<string, unknown> {
   // inputs) and the address (they name the role resource of a call given a role made elsewhere).
   if (role.source?.terraformModule !== undefined) out.source = { terraformModule: role.source.terraformModule };
   else if (typeof role.source?.address === "string") out.source = { address: role.source.address };
-  if (rest.analysis) {
-    const { blockedEscalations: _b, ...analysis } = rest.analysis;
-    out.analysis = analysis;
-  }
+  if (rest.analysis) out.analysis = withoutBlockedEscalations(rest.analysis);
   if (facts) {
     const { allowedActions: _aa, services: _sv, fullAccessServices: _fa, statements, ...factsRest } = facts;
     out.facts = { ...factsRest, statements: (statements ?? []).filter((st) => (st.unknownActions?.length ?? 0) > 0) };

@@ -152,3 +152,37 @@ describe("the built-in pack slice by slice", () => {
     }
   }, 300_000);
 });
+
+describe("roles no function uses", () => {
+  // LR016 needs some function of a role's account beside it; such roles are dealt out to their
+  // account's groups (rules-slices.ts planSlices), and a group can hold functions of two accounts
+  // (a role naming another account's function: union-find over role.functions).
+  it("each sit in a slice with a function of their own account, dealt out over that account's groups", () => {
+    const A = "111111111111";
+    const B = "222222222222";
+    const fnOf = (acct: string, name: string, role: string) => ({ arn: `arn:aws:lambda:us-east-1:${acct}:function:${name}`, accountId: acct, roleArn: `arn:aws:iam::${acct}:role/${role}` });
+    // B's only function is in a group whose first function is A's.
+    const functions = [fnOf(A, "c", "rc"), fnOf(A, "a", "ra"), fnOf(B, "b", "rb")];
+    const roleOf = (acct: string, name: string, fns: string[] = []) => ({ arn: `arn:aws:iam::${acct}:role/${name}`, accountId: acct, functions: fns });
+    const roles = [
+      roleOf(A, "rc", [functions[0]!.arn]),
+      // ra names b, whose role is rb (another account): ra and rb are one group, listed under A first.
+      roleOf(A, "ra", [functions[1]!.arn, functions[2]!.arn]),
+      roleOf(B, "rb", [functions[2]!.arn]),
+      ...["o1", "o2", "o3", "o4"].map((n) => roleOf(B, n)),
+      ...["p1", "p2"].map((n) => roleOf(A, n)),
+    ];
+    const slices = sliceRulesView({ functions, roles, principals: [] }, 1) as Array<{ functions: Array<{ accountId: string }>; roles: Array<{ arn: string; accountId: string; functions: string[] }> }>;
+    const unused = new Map<string, number>();
+    slices.forEach((s, i) => {
+      for (const r of s.roles.filter((x) => x.functions.length === 0)) {
+        expect(s.functions.some((f) => f.accountId === r.accountId), `${r.arn} beside a function of its account`).toBe(true);
+        unused.set(r.arn, i);
+      }
+    });
+    expect(unused.size).toBe(6);
+    // Dealt out: A's two over both of A's groups; B's four to B's one.
+    expect(new Set(["o1", "o2", "o3", "o4"].map((n) => unused.get(`arn:aws:iam::${B}:role/${n}`))).size).toBe(1);
+    expect(new Set(["p1", "p2"].map((n) => unused.get(`arn:aws:iam::${A}:role/${n}`))).size).toBe(2);
+  });
+});
