@@ -53,14 +53,14 @@ export type { ManagedPolicyLookup, ShippedManagedPolicy } from "./normalize/poli
 
 // Usage (CloudTrail, Access Advisor, Access Analyzer)
 export { readUsage, labelUsage, type ReadUsageOptions, type LabelOptions, type UsageException, type UsageAggregate } from "./usage/index.js";
-export type { LabelDocument } from "./usage/labels.js";
+export { sessionsLabelsRead, type LabelDocument } from "./usage/labels.js";
 export type { ReadUsageProgress } from "./usage/read-usage.js";
 export type { AccessAdvisorReport, AccessAdvisorService } from "./usage/access-advisor.js";
 export type { AccessAnalyzerFinding } from "./usage/access-analyzer.js";
 export type { FileReport, FunctionCreation, ManagementCounts, PlaceDays, TrailChange } from "./usage/accumulate.js";
 export type { DataEventSelection, TrailSelectors } from "./usage/event-selectors.js";
 export type { LakePage } from "./usage/lake-page.js";
-export type { SessionUsage } from "./usage/aggregate.js";
+export type { SessionFilter, SessionKey, SessionUsage } from "./usage/aggregate.js";
 
 // Analysis the rules read
 export { analyzeDocument, requiredPermissions, type AnalyzeOptions, type RequiredPermission } from "./analysis/index.js";

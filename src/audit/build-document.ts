@@ -23,7 +23,8 @@ import { parameterViolation, shownParameter, templateParameters } from "../sourc
 import { InputError } from "../errors.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
-import { startLabelling, type Labelling } from "../usage/labels.js";
+import type { SessionFilter } from "../usage/aggregate.js";
+import { sessionsLabelsRead, startLabelling, type LabelDocument, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
 import { advisorWindowWarnings } from "../usage/labels.js";
 import { trailGapWarnings } from "../usage/trail-gaps.js";
@@ -418,7 +419,13 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
   // one-line progress display would otherwise flip between the two stages.
   let usageProgress: BuildProgress | null = null;
   let accountDone = false;
-  const normalized = (): void => {
+  // The sessions the labels read (labels.ts sessionsLabelsRead), known once the account is
+  // normalised: the reader leaves the others out of the aggregate from then on (readUsage's
+  // sessionFilter). Why: a real trail is mostly other identities' sessions, which no label reads.
+  let giveSessionFilter: (f: SessionFilter | null) => void = () => undefined;
+  const sessionFilter = new Promise<SessionFilter | null>((resolve) => (giveSessionFilter = resolve));
+  const normalized = (document: LabelDocument): void => {
+    giveSessionFilter(sessionsLabelsRead(document));
     accountDone = true;
     startMoreWorkers();
     if (usageProgress !== null) options.onProgress?.(usageProgress);
@@ -429,6 +436,7 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
       : readUsage(routed.usage, {
           unread: routed.unreadUsage,
           signal: stop.signal,
+          sessionFilter,
           moreWorkersAfter: new Promise<void>((resolve) => (startMoreWorkers = resolve)),
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
           onProgress: (p) => {
@@ -443,6 +451,7 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
     return await buildFrom(routed, reading, normalized, t, options, keepLabels);
   } catch (e) {
     // The workers would read on: stop them (their rejection is this abort, handled above).
+    giveSessionFilter(null);
     stop.abort(e);
     throw e;
   }
@@ -451,7 +460,7 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
 async function buildFrom(
   routed: Awaited<ReturnType<typeof routeInputs>>,
   reading: Promise<UsageAggregate> | null,
-  normalized: () => void,
+  normalized: (document: LabelDocument) => void,
   readStart: StageStart,
   options: BuildOptions,
   keepLabels: boolean,
@@ -506,7 +515,7 @@ async function buildFrom(
     cpuTimings.iamFacts = (cpuTimings.iamFacts ?? 0) + factsCpu;
   }
 
-  normalized();
+  normalized(document);
   document.meta.warnings.push(...exceptionsMatchingNothing(options.config, document, options.configFile));
 
   const analyzeOptions = { principals: options.config?.scope === "account" };

@@ -79,6 +79,16 @@ export interface UsageAggregate {
   warnings: Warning[];
 }
 
+/** What a session is, to a caller choosing the sessions it reads (UsageAggregator.setSessionFilter). */
+export type SessionKey = Pick<SessionUsage, "accountId" | "roleArn" | "sessionName" | "invokedBy"> & { functionArn?: string | null | undefined };
+/**
+ * Whether a session is kept in the aggregate (its records are counted in the coverage whatever it
+ * says). It is asked of each file's sessions as they are merged and of the merged sessions, so it
+ * must read invokedBy only as isLambdaServiceSession does: a role's folded Lambda service session
+ * carries the smallest invokedBy of all files, a file's part its own.
+ */
+export type SessionFilter = (s: SessionKey) => boolean;
+
 /** A group as accumulated across files: a file's partial group without its file-local principal index. */
 type GroupAcc = Omit<GroupPartial, "principal"> & { id: number };
 
@@ -105,7 +115,14 @@ export class UsageAggregator {
   private finished = false;
   /** roleArn → sessionName → invokedBy ("\u0000" for the folded Lambda service principal): nested, not one joined key (see callKey). */
   private readonly sessions = new Map<string, Map<string, Map<string, SessionAcc>>>();
-  private readonly sessionList: SessionAcc[] = [];
+  private sessionList: SessionAcc[] = [];
+  /** setSessionFilter's; null: every session is kept. */
+  private sessionFilter: SessionFilter | null = null;
+  /**
+   * The groups of sessions the filter leaves out, one per call key: what the dedup needs of them
+   * (a global id, and the event name, which says whether a duplicate is a record of its own).
+   */
+  private readonly sinks = new Map<number | string, GroupAcc>();
   /** eventSource → eventName → a small number (callKey). */
   private readonly callIds = new Map<string, Map<string, number>>();
   private nextCallId = 0;
@@ -171,7 +188,9 @@ export class UsageAggregator {
       if (prev === undefined || c.time > prev.time) this.creations.set(k, c);
     }
 
-    const sessionOfPrincipal = part.principals.map((p) => {
+    const keep = this.sessionFilter;
+    const sessionOfPrincipal = part.principals.map((p): SessionAcc | null => {
+      if (keep !== null && !keep(p)) return null;
       // The folded Lambda service principal is one per role, whatever invokedBy its files saw.
       const service = p.sessionFingerprints !== null;
       let byName = this.sessions.get(p.roleArn);
@@ -194,8 +213,9 @@ export class UsageAggregator {
       return s;
     });
     const globalId = part.groups.map((g: GroupPartial) => {
-      const s = sessionOfPrincipal[g.principal] as SessionAcc;
+      const s = sessionOfPrincipal[g.principal] as SessionAcc | null;
       const key = this.callKey(g);
+      if (s === null) return this.sinkOf(key, g);
       const acc = s.groups.get(key);
       if (acc === undefined) {
         // A literal, not `{ ...rest }`: spreading a cloned object copies it property by property in
@@ -240,6 +260,37 @@ export class UsageAggregator {
       const g = fp[i + 2] as number;
       this.dedup.add(fp[i] as number, fp[i + 1] as number, fp[i + 3] as number, g < LATE_COPY ? (globalId[g] as number) : (globalId[g - LATE_COPY] as number) + LATE_COPY);
     }
+  }
+
+  /**
+   * Leave out the sessions `keep` refuses, those merged so far and those to come: they are not in
+   * the finished aggregate, and their groups are not kept. Their records still count in the
+   * coverage (records, days, regions, duplicates removed), which is read from every record. Why:
+   * a caller that reads only some sessions (the audit: the execution roles', labels.ts
+   * sessionsLabelsRead) need not hold the rest, and a real trail is mostly other identities' short
+   * sessions (ECS tasks, EC2 instances, people), each with its own groups.
+   */
+  setSessionFilter(keep: SessionFilter): void {
+    this.sessionFilter = keep;
+    this.sessionList = this.sessionList.filter((s) => keep(s));
+    for (const [role, byName] of this.sessions) {
+      for (const [name, byInvoker] of byName) {
+        for (const [invoker, s] of byInvoker) if (!keep(s)) byInvoker.delete(invoker);
+        if (byInvoker.size === 0) byName.delete(name);
+      }
+      if (byName.size === 0) this.sessions.delete(role);
+    }
+  }
+
+  /** The global id of a left-out session's group (setSessionFilter): one group per call key, counts and resources not kept. */
+  private sinkOf(key: number | string, g: GroupPartial): number {
+    let sink = this.sinks.get(key);
+    if (sink === undefined) {
+      sink = { eventSource: g.eventSource, eventName: g.eventName, errorCode: g.errorCode, versioned: g.versioned, count: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, prefix: null, parents: undefined, unnamed: 0, deniedBy: 0, id: this.groupList.length };
+      this.sinks.set(key, sink);
+      this.groupList.push(sink);
+    }
+    return sink.id;
   }
 
   /**

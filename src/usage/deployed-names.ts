@@ -76,12 +76,23 @@ interface Candidate {
   session: SessionUsage;
 }
 
-export function matchDeployedNames(sessions: readonly SessionUsage[], document: { functions: readonly LambdaFunction[]; roles: ReadonlyArray<Pick<Role, "arn" | "name" | "generatedName" | "source">> }): DeployedNames {
-  const none: DeployedNames = { documentRoleOf: () => null, functionOf: () => null, undecided: () => null, warnings: [] };
+/** What a session is, to the match: the fields the deployed names are matched on. */
+export type DeployedSessionKey = Pick<SessionUsage, "accountId" | "roleArn" | "sessionName" | "invokedBy">;
+
+type DeployedDocument = { functions: readonly LambdaFunction[]; roles: ReadonlyArray<Pick<Role, "arn" | "name" | "generatedName" | "source">> };
+type Wanted = { fn: LambdaFunction; role: NamePattern; session: NamePattern; roleGenerated: boolean };
+
+/**
+ * The template functions whose deployed names are matched, and the test of one session against
+ * them: the functions it may be a deployed copy of (empty: none). matchDeployedNames decides from
+ * these candidates only, so a caller may leave out every session that is none's candidate
+ * (deployedCandidates) and get the same match.
+ */
+function candidatesOf(document: DeployedDocument): { wanted: Wanted[]; of: (s: DeployedSessionKey) => LambdaFunction[]; onRole: (s: DeployedSessionKey) => boolean } {
   const roles = new Map(document.roles.map((r) => [r.arn, r]));
   // Only functions with a name made at deployment, of their own or of their role: the others are
   // matched by labels.ts's exact join.
-  const wanted: Array<{ fn: LambdaFunction; role: NamePattern; session: NamePattern; roleGenerated: boolean }> = [];
+  const wanted: Wanted[] = [];
   for (const fn of document.functions) {
     const role = roles.get(fn.roleArn);
     const roleGenerated = role?.generatedName === true;
@@ -91,32 +102,64 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
     if (rolePattern === null || sessionPattern === null) continue;
     wanted.push({ fn, role: rolePattern, session: sessionPattern, roleGenerated });
   }
-  if (wanted.length === 0) return none;
-
   // A deployed role the document holds itself (the account's export read with the template) is
   // that role: its sessions are its own, joined by labels.ts, never the template's role's.
   const held = new Set(document.roles.map((r) => deployedKey(r.arn)));
-  const byFunction = new Map<LambdaFunction, Candidate[]>();
-  for (const s of sessions) {
-    if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
+  /** The stack the session's role fits `w`'s role with ("" when the pattern names it), null when it does not fit. */
+  const roleFit = (w: Wanted, s: DeployedSessionKey, roleName: string, roleHeld: boolean): string | null => {
+    // The template's account, or, read without one, whichever the logs show (exactly one must fit).
+    if (s.accountId !== w.fn.accountId && !isPlaceholderAccount(w.fn.accountId)) return null;
+    // A role the document names exactly is already its own (labels.ts): only its function's name is matched here.
+    if (!w.roleGenerated && s.accountId !== w.fn.accountId) return null;
+    if (w.roleGenerated && roleHeld) return null;
+    return fit(w.role, roleName);
+  };
+  const of = (s: DeployedSessionKey): LambdaFunction[] => {
+    if (wanted.length === 0 || isLambdaServiceSession(s.sessionName, s.invokedBy)) return [];
     const roleName = roleNameOf(s.roleArn);
-    if (roleName === null) continue;
     const roleHeld = held.has(deployedKey(s.roleArn));
+    const out: LambdaFunction[] = [];
     for (const w of wanted) {
-      // The template's account, or, read without one, whichever the logs show (exactly one must fit).
-      if (s.accountId !== w.fn.accountId && !isPlaceholderAccount(w.fn.accountId)) continue;
-      const roleStack = fit(w.role, roleName);
+      const roleStack = roleFit(w, s, roleName, roleHeld);
       if (roleStack === null) continue;
       const sessionStack = fit(w.session, s.sessionName);
       if (sessionStack === null) continue;
       // Both made by one stack: `orders-dev-CatalogReader-…` is not a session of `orders-prod-CatalogReaderRole-…`.
       if (roleStack !== "" && sessionStack !== "" && roleStack !== sessionStack) continue;
-      // A role the document names exactly is already its own (labels.ts): only its function's name is matched here.
-      if (!w.roleGenerated && s.accountId !== w.fn.accountId) continue;
-      if (w.roleGenerated && roleHeld) continue;
-      const list = byFunction.get(w.fn) ?? [];
+      out.push(w.fn);
+    }
+    return out;
+  };
+  /** Whether the session's role may be a deployed copy of a template function's role, whatever the session's name. */
+  const onRole = (s: DeployedSessionKey): boolean => {
+    const roleName = roleNameOf(s.roleArn);
+    const roleHeld = held.has(deployedKey(s.roleArn));
+    return wanted.some((w) => roleFit(w, s, roleName, roleHeld) !== null);
+  };
+  return { wanted, of, onRole };
+}
+
+/**
+ * Whether a session may be read by the match or by what follows from it: its role may be the
+ * deployed copy of a template function's role (candidatesOf). Every session on a matched role gets
+ * the document's role (documentRoleOf), whatever its name, so the role decides, not the session.
+ */
+export function deployedCandidates(document: DeployedDocument): (s: DeployedSessionKey) => boolean {
+  const { onRole } = candidatesOf(document);
+  return onRole;
+}
+
+export function matchDeployedNames(sessions: readonly SessionUsage[], document: DeployedDocument): DeployedNames {
+  const none: DeployedNames = { documentRoleOf: () => null, functionOf: () => null, undecided: () => null, warnings: [] };
+  const { wanted, of } = candidatesOf(document);
+  if (wanted.length === 0) return none;
+
+  const byFunction = new Map<LambdaFunction, Candidate[]>();
+  for (const s of sessions) {
+    for (const fn of of(s)) {
+      const list = byFunction.get(fn) ?? [];
       list.push({ roleArn: s.roleArn, sessionName: s.sessionName, session: s });
-      byFunction.set(w.fn, list);
+      byFunction.set(fn, list);
     }
   }
 

@@ -4,10 +4,13 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
  * The CLI's end-to-end cases are in test/cli/sam-generated-names.test.ts.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/read-template.js";
 import { deployedNamePattern, matchDeployedNames } from "../../src/usage/deployed-names.js";
-import type { SessionUsage } from "../../src/usage/aggregate.js";
+import type { SessionUsage, UsageAggregate } from "../../src/usage/aggregate.js";
+import { labelUsage, sessionsLabelsRead } from "../../src/usage/labels.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
 
 const session = (accountId: string, roleName: string, sessionName: string, region = "eu-west-1"): SessionUsage => ({
   accountId,
@@ -101,5 +104,37 @@ describe("matchDeployedNames", () => {
     const m = matchDeployedNames([s], { functions: doc.functions, roles: [...doc.roles, exported] });
     expect(m.functionOf(s)).toBeNull();
     expect(m.documentRoleOf(s)).toBeNull();
+  });
+});
+
+describe("the sessions the labels read (labels.ts sessionsLabelsRead)", () => {
+  it("law: leaving out the sessions it refuses changes nothing in the usage section, deployed-name matches and their ambiguity included", () => {
+    const accounts = ["111122223333", "444455556666"];
+    const roleNames = ["orders-prod-CatalogReaderRole-1A2B3C4D5E6F", "orders-dev-CatalogReaderRole-7G8H9I0J1K2L", "CatalogReaderRole-1A2B3C4D5E6F", "ecs-task-role", "AWSReservedSSO_Admin_0123456789abcdef"];
+    const sessionNames = ["orders-prod-CatalogReader-AbCdEf123456", "orders-dev-CatalogReader-QwErTy098765", "CatalogReader", "i-0123456789abcdef0", "alice@example.com", "awslambda_1_2"];
+    const pick = fc.record({ account: fc.constantFrom(...accounts), role: fc.constantFrom(...roleNames), name: fc.constantFrom(...sessionNames), region: fc.constantFrom("eu-west-1", "us-east-1") });
+    fc.assert(
+      fc.property(fc.array(pick, { maxLength: 8 }), fc.boolean(), (picks, named) => {
+        const template = documentOf(named ? { stackName: "orders-prod" } : {});
+        const doc = { ...template, roles: template.roles.map((r) => ({ ...r, trustsLambda: true, functions: [], facts: { ...emptyRoleFacts(), allowedActions: ["dynamodb:GetItem"], allowedActionCount: 1 } })) };
+        const sessions = [...new Map(picks.map((p) => [`${p.account}/${p.role}/${p.name}`, p])).values()].map((p) => ({
+          ...session(p.account, p.role, p.name, p.region),
+          ...(p.name.startsWith("awslambda_") ? { invokedBy: "lambda.amazonaws.com" } : {}),
+          actions: [{ action: "dynamodb:GetItem", count: 1, deniedCount: 0, firstSeen: "2026-11-20T08:00:00Z", lastSeen: "2026-11-20T08:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }],
+        }));
+        const aggregate: UsageAggregate = {
+          kind: "leastrole-usage-aggregate", version: 1, files: [{ path: "t.json", format: "cloudtrail-s3", sha256: "", records: sessions.length, skipped: 0, partialReasons: [] }],
+          coverage: { accounts, regions: ["eu-west-1", "us-east-1"], days: ["2026-11-20"], places: [], firstEvent: "2026-11-20T08:00:00Z", lastEvent: "2026-11-20T08:00:00Z", recordsRead: sessions.length, recordsSkipped: 0, duplicatesRemoved: 0, dataEventRecords: 0, management: [], partial: false, partialReasons: [] },
+          sessions, functionCreations: [], accessAdvisor: [], accessAnalyzer: [], trails: [], warnings: [],
+        };
+        const keep = sessionsLabelsRead(doc);
+        const all = labelUsage(aggregate, doc);
+        expect(labelUsage({ ...aggregate, sessions: sessions.filter((s) => keep(s)) }, doc)).toEqual(all);
+        // Every session the section lists is one the filter keeps (the filter keeps more: the sessions
+        // the match reads, as two deployed copies that make it ambiguous, are not listed).
+        for (const p of all.principals) expect(sessions.some((s) => keep(s) && p.roleArn === s.roleArn && p.sessionName === s.sessionName)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
 import { computePrincipalFacts, emptyRoleFacts, loadActionCatalogSync } from "../../src/iam/index.js";
 import { labelUsage, readUsage, type UsageAggregate } from "../../src/usage/index.js";
@@ -377,12 +378,55 @@ describe("labels", () => {
     const withSso = labelUsage({ ...plain, sessions: [...plain.sessions, session(ssoArn, "alice@example.com")] }, { ...DOC, roles: [...DOC.roles, sso], policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
     expect(withSso.labels.find((x) => x.roleArn === ssoArn)).toBeUndefined();
     expect(withSso.coverage.partialReasons.filter((r) => r.includes("AWSReservedSSO"))).toEqual([]);
-    expect(withSso.principals.find((p) => p.roleArn === ssoArn)?.sessionKind).toBe("other");
+    // Nor listed: a person's role is no execution role (listedSessions, labels.ts); its record is counted.
+    expect(withSso.principals.find((p) => p.roleArn === ssoArn)).toBeUndefined();
+    expect(withSso.coverage.recordsRead).toBe(plain.coverage.recordsRead);
     // A role Lambda may assume, whose functions are not in the inputs, is still labelled, and says
     // that its labels cover part of its grant.
     const withOrphan = labelUsage({ ...plain, sessions: [...plain.sessions, session(orphan.arn, "old-admin-fn")] }, { ...DOC, roles: [...DOC.roles, orphan], policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
     expect(withOrphan.labels.find((x) => x.roleArn === orphan.arn)?.permissions.find((p) => p.action === "s3:ListAllMyBuckets")?.label).toBe("used");
     expect(withOrphan.coverage.partialReasons.some((r) => r.startsWith(`${orphan.arn}: grants`))).toBe(true);
+  });
+
+  it("lists the sessions of roles that are or may be execution roles, and those named like a function on any role", () => {
+    const plain = { ...agg, accessAdvisor: [], accessAnalyzer: [] };
+    const task = `arn:aws:iam::${ACCT}:role/orders-task`;
+    const taskRole = role(task, "2025-01-01T00:00:00Z", []);
+    taskRole.trustsLambda = false;
+    taskRole.trustPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: ["ecs-tasks.amazonaws.com"] }, Action: ["sts:AssumeRole"] }] } as Role["trustPolicy"];
+    const unknownTrust = { ...role(`arn:aws:iam::${ACCT}:role/imported-role`, "2025-01-01T00:00:00Z", []), trustPolicy: null, trustsLambda: false };
+    const other = (roleArn: string, sessionName: string, invokedBy: string | null = null) => ({ ...plain.sessions[0]!, roleArn, sessionName, invokedBy, sessionCount: 1 });
+    const sessions = [
+      other(task, "0f1e2d3c4b5a69788796a5b4c3d2e1f0"), // a task's session: not listed
+      other(task, "orders-api"), // named like a function on another role: listed (generate's sessionsElsewhere)
+      other(ROLE, "alice"), // a person on an execution role: listed, its calls unknowable for the role's functions
+      other(unknownTrust.arn, "bob"), // a role whose trust policy the inputs do not hold: listed
+      other(`arn:aws:iam::${ACCT}:role/not-in-inputs`, "carol"), // a role the inputs do not hold: not listed
+      other(`arn:aws:iam::${ACCT}:role/not-in-inputs`, "awslambda_123", "lambda.amazonaws.com"), // Lambda's own session: listed
+    ];
+    const s = labelUsage({ ...plain, sessions: [...plain.sessions, ...sessions] }, { ...DOC, roles: [...DOC.roles, taskRole, unknownTrust], policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
+    const listed = s.principals.filter((p) => !plain.sessions.some((q) => q.roleArn === p.roleArn && q.sessionName === p.sessionName)).map((p) => `${p.roleArn.split("/").pop()} ${p.sessionName} ${p.sessionKind}`);
+    expect(listed.sort()).toEqual(["imported-role bob other", "not-in-inputs awslambda_123 lambda-service", "orders-role alice other", "orders-task orders-api other"]);
+    expect(s.coverage).toEqual(labelUsage(plain, DOC, { asOf: "2026-11-01T00:00:00Z" }).coverage);
+  });
+
+  it("law: sessions of roles that are no execution role, named like no function, change nothing in the section", () => {
+    const plain = { ...agg, accessAdvisor: [], accessAnalyzer: [] };
+    const docRoles = new Set(DOC.roles.map((r) => r.name));
+    const names = new Set(DOC.functions.map((f) => f.name));
+    const ident = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
+    const noise = fc.array(
+      fc.record({ role: ident.filter((r) => !docRoles.has(r)), name: fc.oneof(ident, fc.stringMatching(/^i-[0-9a-f]{17}$/)).filter((n) => !names.has(n)), action: fc.constantFrom("s3:GetObject", "dynamodb:GetItem", "ecs:DescribeTasks", "sts:GetCallerIdentity"), count: fc.integer({ min: 1, max: 9 }) }),
+      { maxLength: 12 },
+    );
+    const base = labelUsage(plain, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    fc.assert(
+      fc.property(noise, (ns) => {
+        const extra = ns.map((n) => ({ ...plain.sessions[0]!, roleArn: `arn:aws:iam::${ACCT}:role/${n.role}`, sessionName: n.name, invokedBy: null, sessionCount: 1, actions: [{ ...plain.sessions[0]!.actions[0]!, action: n.action, count: n.count, deniedCount: 0, errorCodes: {} }] }));
+        expect(labelUsage({ ...plain, sessions: [...extra, ...plain.sessions] }, DOC, { asOf: "2026-11-01T00:00:00Z" })).toEqual(base);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("a call after the as-of instant is outside the window: not a use as of then", () => {
