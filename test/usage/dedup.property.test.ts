@@ -15,9 +15,8 @@ import { FileAccumulator } from "../../src/usage/accumulate.js";
 import { readUsage } from "../../src/usage/index.js";
 import { UsageAggregator, type UsageAggregate } from "../../src/usage/aggregate.js";
 import { EventDedup, hourOf, LATE_COPY } from "../../src/usage/dedup.js";
-import { eventFromRecord, missingField } from "../../src/usage/record-fields.js";
-import { corpusFiles, INVICTUS, readJson } from "./helpers.js";
-import { denialRecords } from "../support/denial-records.js";
+import { eventFromRecord } from "../../src/usage/record-fields.js";
+import { INVICTUS, lawRecordPool, splitAndShuffle } from "./helpers.js";
 
 type Rec = { [k: string]: unknown };
 let pool: Rec[];
@@ -27,16 +26,9 @@ afterAll(() => rmSync(spillRoot, { recursive: true, force: true }));
 
 beforeAll(() => {
   // Role-session API calls with an eventID and a usable eventTime: the records dedup applies to.
-  const seen = new Set<string>();
   // First (picks come from the first 120): refused calls counted as two calls, a KMS refusal's
   // service and KMS halves (denials.ts), whose re-deliveries must be one duplicate each.
-  pool = [...(denialRecords() as Rec[]), ...corpusFiles()]
-    .flatMap((f) => {
-      if (typeof f !== "string") return [f];
-      const doc = readJson(f) as Rec[] | { Records: Rec[] };
-      return Array.isArray(doc) ? doc : doc.Records;
-    })
-    .filter((r) => missingField(r) === null && typeof r.eventID === "string" && !seen.has(r.eventID) && (seen.add(r.eventID), true));
+  pool = lawRecordPool();
 });
 
 /** Does the accumulator fingerprint this record (a role-session API call with an eventID)? */
@@ -66,17 +58,6 @@ const noFiles = (a: UsageAggregate) => {
   return { ...rest, coverage: { ...cov, dataEventRecords: dataEventRecords > 0, management: management.map((m) => ({ accountId: m.accountId, reads: m.reads > 0, kms: m.kms > 0 })) } };
 };
 
-/** Deliveries spread over `nFiles` files at random, and a random order to merge the files in. */
-function splitAndShuffle(deliveries: Rec[], nFiles: number, next: () => number): { files: Rec[][]; order: number[] } {
-  const files: Rec[][] = Array.from({ length: nFiles }, () => []);
-  for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
-  const order = files.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = next() % (i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
-  return { files, order };
-}
 
 describe("deduplication by eventTime hour", () => {
   it("the corpus pool spans several hours (so buckets are exercised)", () => {

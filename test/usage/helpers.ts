@@ -5,6 +5,7 @@ import type { UsageEvent } from "../../src/usage/event.js";
 import { scanRecords } from "../../src/usage/scan-records.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 import type { LambdaFunction, Role } from "../../src/model/document.js";
+import { denialRecords } from "../support/denial-records.js";
 
 export const CORPUS = "/work/shared/corpus";
 export const INVICTUS = join(CORPUS, "invictus-ir-aws-dataset/CloudTrail");
@@ -50,4 +51,34 @@ export function roleWithFunction(account: string, roleName: string, functionName
     resourcePolicy: null, functionUrls: [], tags: {}, source: null,
   };
   return { role, fn };
+}
+
+type Rec = { [k: string]: unknown };
+
+/**
+ * The records the dedup and merge laws draw from: the refused-call fixtures first (two calls per
+ * record, a KMS refusal's service and KMS halves), then every usable corpus record with an eventID,
+ * each eventID once.
+ */
+export function lawRecordPool(): Rec[] {
+  const seen = new Set<string>();
+  return [...(denialRecords() as Rec[]), ...corpusFiles()]
+    .flatMap((f) => {
+      if (typeof f !== "string") return [f];
+      const doc = readJson(f) as Rec[] | { Records: Rec[] };
+      return Array.isArray(doc) ? doc : doc.Records;
+    })
+    .filter((r) => missingField(r) === null && typeof r.eventID === "string" && !seen.has(r.eventID) && (seen.add(r.eventID), true));
+}
+
+/** Deliveries spread over `nFiles` files at random, and a random order to merge the files in. */
+export function splitAndShuffle(deliveries: Rec[], nFiles: number, next: () => number): { files: Rec[][]; order: number[] } {
+  const files: Rec[][] = Array.from({ length: nFiles }, () => []);
+  for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
+  const order = files.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = next() % (i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return { files, order };
 }

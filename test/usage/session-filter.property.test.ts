@@ -16,9 +16,8 @@ import { FileAccumulator } from "../../src/usage/accumulate.js";
 import { UsageAggregator, type SessionFilter, type SessionKey, type UsageAggregate } from "../../src/usage/aggregate.js";
 import { isLambdaServiceSession } from "../../src/usage/attribution.js";
 import { readUsage } from "../../src/usage/index.js";
-import { eventFromRecord, missingField } from "../../src/usage/record-fields.js";
-import { corpusFiles, readJson } from "./helpers.js";
-import { denialRecords } from "../support/denial-records.js";
+import { eventFromRecord } from "../../src/usage/record-fields.js";
+import { lawRecordPool, splitAndShuffle } from "./helpers.js";
 
 type Rec = { [k: string]: unknown };
 let pool: Rec[];
@@ -26,14 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), "leastrole-session-filter-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(() => {
-  const seen = new Set<string>();
-  pool = [...(denialRecords() as Rec[]), ...corpusFiles()]
-    .flatMap((f) => {
-      if (typeof f !== "string") return [f];
-      const doc = readJson(f) as Rec[] | { Records: Rec[] };
-      return Array.isArray(doc) ? doc : doc.Records;
-    })
-    .filter((r) => missingField(r) === null && typeof r.eventID === "string" && !seen.has(r.eventID) && (seen.add(r.eventID), true));
+  pool = lawRecordPool();
 });
 
 /** A filter from a seed: keeps a session by a hash of what names it (never its invokedBy but as Lambda's own). */
@@ -75,14 +67,7 @@ describe("the aggregate's session filter", () => {
           // Re-deliveries of some records (a duplicate of a left-out session's record, or of a kept one's).
           const deliveries = [...records, ...redeliver.map((r) => records[r % records.length] as Rec)];
           let n = 0;
-          const next = (): number => noise[n++ % noise.length] as number;
-          const files: Rec[][] = Array.from({ length: nFiles }, () => []);
-          for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
-          const order = files.map((_, i) => i);
-          for (let i = order.length - 1; i > 0; i--) {
-            const j = next() % (i + 1);
-            [order[i], order[j]] = [order[j] as number, order[i] as number];
-          }
+          const { files, order } = splitAndShuffle(deliveries, nFiles, () => noise[n++ % noise.length] as number);
           const keep = filterOf(seed);
           const all = aggregate(files, order, null, 0);
           expect(aggregate(files, order, keep, setAt)).toEqual(leftOut(all, keep));
