@@ -53,7 +53,9 @@ export type { ManagedPolicyLookup, ShippedManagedPolicy } from "./normalize/poli
 
 // Usage (CloudTrail, Access Advisor, Access Analyzer)
 export { readUsage, labelUsage, type ReadUsageOptions, type LabelOptions, type UsageException, type UsageAggregate } from "./usage/index.js";
-export { sessionsLabelsRead, type LabelDocument } from "./usage/labels.js";
+export type { LabelDocument } from "./usage/labels.js";
+export { sessionsLabelsRead, sessionFilterDocument, type SessionFilterDocument } from "./usage/session-filter.js";
+export type { DeployedFunction } from "./usage/deployed-names.js";
 export type { ReadUsageProgress } from "./usage/read-usage.js";
 export type { AccessAdvisorReport, AccessAdvisorService } from "./usage/access-advisor.js";
 export type { AccessAnalyzerFinding } from "./usage/access-analyzer.js";

@@ -23,8 +23,8 @@ import { parameterViolation, shownParameter, templateParameters } from "../sourc
 import { InputError } from "../errors.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
-import type { SessionFilter } from "../usage/aggregate.js";
-import { sessionsLabelsRead, startLabelling, type LabelDocument, type Labelling } from "../usage/labels.js";
+import { sessionFilterDocument, type SessionFilterDocument } from "../usage/session-filter.js";
+import { startLabelling, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
 import { advisorWindowWarnings } from "../usage/labels.js";
 import { trailGapWarnings } from "../usage/trail-gaps.js";
@@ -419,13 +419,13 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
   // one-line progress display would otherwise flip between the two stages.
   let usageProgress: BuildProgress | null = null;
   let accountDone = false;
-  // The sessions the labels read (labels.ts sessionsLabelsRead), known once the account is
-  // normalised: the reader leaves the others out of the aggregate from then on (readUsage's
-  // sessionFilter). Why: a real trail is mostly other identities' sessions, which no label reads.
-  let giveSessionFilter: (f: SessionFilter | null) => void = () => undefined;
-  const sessionFilter = new Promise<SessionFilter | null>((resolve) => (giveSessionFilter = resolve));
-  const normalized = (document: LabelDocument): void => {
-    giveSessionFilter(sessionsLabelsRead(document));
+  // The document, once the account is normalised: the reader leaves the sessions its labels do not
+  // read out of the aggregate from then on (readUsage's sessionsFor, session-filter.ts). Why: a real
+  // trail is mostly other identities' sessions, which no label reads.
+  let giveSessions: (d: SessionFilterDocument | null) => void = () => undefined;
+  const sessionsFor = new Promise<SessionFilterDocument | null>((resolve) => (giveSessions = resolve));
+  const normalized = (document: SessionFilterDocument): void => {
+    giveSessions(sessionFilterDocument(document));
     accountDone = true;
     startMoreWorkers();
     if (usageProgress !== null) options.onProgress?.(usageProgress);
@@ -436,7 +436,7 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
       : readUsage(routed.usage, {
           unread: routed.unreadUsage,
           signal: stop.signal,
-          sessionFilter,
+          sessionsFor,
           moreWorkersAfter: new Promise<void>((resolve) => (startMoreWorkers = resolve)),
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
           onProgress: (p) => {
@@ -451,7 +451,7 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
     return await buildFrom(routed, reading, normalized, t, options, keepLabels);
   } catch (e) {
     // The workers would read on: stop them (their rejection is this abort, handled above).
-    giveSessionFilter(null);
+    giveSessions(null);
     stop.abort(e);
     throw e;
   }
@@ -460,7 +460,7 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
 async function buildFrom(
   routed: Awaited<ReturnType<typeof routeInputs>>,
   reading: Promise<UsageAggregate> | null,
-  normalized: (document: LabelDocument) => void,
+  normalized: (document: SessionFilterDocument) => void,
   readStart: StageStart,
   options: BuildOptions,
   keepLabels: boolean,

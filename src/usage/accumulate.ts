@@ -24,6 +24,7 @@ import { commonPrefix, copySourceOf, ddbItemGroups, deriveResources, reEncryptSp
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
 import { appendAll } from "../collections.js";
+import type { SessionFilter } from "./aggregate.js";
 
 const FP = new Uint32Array(2);
 const UNRESOLVED = -2;
@@ -90,6 +91,12 @@ export interface PrincipalPartial {
    * the records do not say.
    */
   functionArn: string | null;
+  /**
+   * The batch's sessions the reader's filter refused (setSessionFilter), of one account and
+   * partition, folded into this principal: their calls are kept only for the coverage and the
+   * dedup, and the aggregate leaves them out. Absent for a session's own principal.
+   */
+  dropped?: true;
   regions: string[];
   /**
    * The distinct session names folded into a Lambda service principal, as fingerprint52s (sorted);
@@ -273,6 +280,11 @@ export class FileAccumulator {
    * to a growing Set cost more than pushing them and sorting once.
    */
   private readonly principalSessions: (number[] | null)[] = [];
+  /** setSessionFilter's; null: every session has its principal. */
+  private keep: SessionFilter | null = null;
+  /** The principals of refused sessions, by account and partition (see PrincipalPartial.dropped). */
+  private readonly droppedByPlace = new Map<string, number>();
+  private readonly droppedPrincipals = new Set<number>();
   private readonly groups: GroupPartial[] = [];
   /** Per group: first and last seen, in epoch seconds (ISO strings only in the partial). */
   private readonly groupFirst: number[] = [];
@@ -918,6 +930,12 @@ export class FileAccumulator {
     const invoker = service ? "" : (session.invokedBy ?? "");
     const inv = session.functionArn === null ? invoker : `${invoker}\u0000${session.functionArn}`;
     let p = byInvoker.get(inv);
+    if (p !== undefined && this.droppedPrincipals.has(p)) return p;
+    if (p === undefined && this.keep !== null && !this.keep({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, functionArn: session.functionArn })) {
+      p = this.droppedPrincipal(session.accountId, partitionOf(session.roleArn));
+      byInvoker.set(inv, p);
+      return p;
+    }
     if (p === undefined) {
       p = this.principals.length;
       this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, functionArn: session.functionArn, regions: [], sessionFingerprints: null });
@@ -933,6 +951,33 @@ export class FileAccumulator {
       (this.principalSessions[p] as number[]).push(fingerprint52(session.sessionName));
       const pr = this.principals[p] as PrincipalPartial;
       pr.invokedBy = minInvoker(pr.invokedBy, session.invokedBy);
+    }
+    return p;
+  }
+
+  /**
+   * Sessions the filter refuses get no principal of their own from now on (those resolved before
+   * keep theirs; the aggregator leaves them out: UsageAggregator.setSessionFilter). Their calls go
+   * to one principal per account and partition, which derives their resources as theirs would
+   * (a record naming a hidden resource is skipped either way) and feeds the dedup. Why: each task's
+   * or instance's session was a principal with its own groups, posted and merged (session 48).
+   */
+  setSessionFilter(keep: SessionFilter): void {
+    this.keep = keep;
+  }
+
+  private droppedPrincipal(accountId: string, partition: string): number {
+    const k = `${accountId}\u0000${partition}`;
+    let p = this.droppedByPlace.get(k);
+    if (p === undefined) {
+      p = this.principals.length;
+      this.principals.push({ accountId, roleArn: "", sessionName: "", invokedBy: null, functionArn: null, dropped: true, regions: [], sessionFingerprints: null });
+      this.principalRegions.push(new Set());
+      this.principalLastRegion.push(undefined);
+      this.principalPartition.push(partition);
+      this.principalSessions.push(null);
+      this.droppedByPlace.set(k, p);
+      this.droppedPrincipals.add(p);
     }
     return p;
   }

@@ -190,7 +190,8 @@ export class UsageAggregator {
 
     const keep = this.sessionFilter;
     const sessionOfPrincipal = part.principals.map((p): SessionAcc | null => {
-      if (keep !== null && !keep(p)) return null;
+      // A worker's refused sessions come folded (PrincipalPartial.dropped); the others are judged here.
+      if (p.dropped === true || (keep !== null && !keep(p))) return null;
       // The folded Lambda service principal is one per role, whatever invokedBy its files saw.
       const service = p.sessionFingerprints !== null;
       let byName = this.sessions.get(p.roleArn);
@@ -266,7 +267,7 @@ export class UsageAggregator {
    * Leave out the sessions `keep` refuses, those merged so far and those to come: they are not in
    * the finished aggregate, and their groups are not kept. Their records still count in the
    * coverage (records, days, regions, duplicates removed), which is read from every record. Why:
-   * a caller that reads only some sessions (the audit: the execution roles', labels.ts
+   * a caller that reads only some sessions (the audit: the execution roles', session-filter.ts
    * sessionsLabelsRead) need not hold the rest, and a real trail is mostly other identities' short
    * sessions (ECS tasks, EC2 instances, people), each with its own groups.
    */

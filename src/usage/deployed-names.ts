@@ -79,8 +79,11 @@ interface Candidate {
 /** What a session is, to the match: the fields the deployed names are matched on. */
 export type DeployedSessionKey = Pick<SessionUsage, "accountId" | "roleArn" | "sessionName" | "invokedBy">;
 
-type DeployedDocument = { functions: readonly LambdaFunction[]; roles: ReadonlyArray<Pick<Role, "arn" | "name" | "generatedName" | "source">> };
-type Wanted = { fn: LambdaFunction; role: NamePattern; session: NamePattern; roleGenerated: boolean };
+/** What the match reads of a function. */
+export type DeployedFunction = Pick<LambdaFunction, "name" | "accountId" | "roleArn" | "generatedName" | "source">;
+/** What the match reads of a document: its functions and roles, with their names and where they were written. */
+export type DeployedDocument<F extends DeployedFunction = DeployedFunction> = { functions: readonly F[]; roles: ReadonlyArray<Pick<Role, "arn" | "name" | "generatedName" | "source">> };
+type Wanted<F> = { fn: F; role: NamePattern; session: NamePattern; roleGenerated: boolean };
 
 /**
  * The template functions whose deployed names are matched, and the test of one session against
@@ -88,11 +91,11 @@ type Wanted = { fn: LambdaFunction; role: NamePattern; session: NamePattern; rol
  * these candidates only, so a caller may leave out every session that is none's candidate
  * (deployedCandidates) and get the same match.
  */
-function candidatesOf(document: DeployedDocument): { wanted: Wanted[]; of: (s: DeployedSessionKey) => LambdaFunction[]; onRole: (s: DeployedSessionKey) => boolean } {
+function candidatesOf<F extends DeployedFunction>(document: DeployedDocument<F>): { wanted: Array<Wanted<F>>; of: (s: DeployedSessionKey) => F[]; onRole: (s: DeployedSessionKey) => boolean } {
   const roles = new Map(document.roles.map((r) => [r.arn, r]));
   // Only functions with a name made at deployment, of their own or of their role: the others are
   // matched by labels.ts's exact join.
-  const wanted: Wanted[] = [];
+  const wanted: Array<Wanted<F>> = [];
   for (const fn of document.functions) {
     const role = roles.get(fn.roleArn);
     const roleGenerated = role?.generatedName === true;
@@ -106,7 +109,7 @@ function candidatesOf(document: DeployedDocument): { wanted: Wanted[]; of: (s: D
   // that role: its sessions are its own, joined by labels.ts, never the template's role's.
   const held = new Set(document.roles.map((r) => deployedKey(r.arn)));
   /** The stack the session's role fits `w`'s role with ("" when the pattern names it), null when it does not fit. */
-  const roleFit = (w: Wanted, s: DeployedSessionKey, roleName: string, roleHeld: boolean): string | null => {
+  const roleFit = (w: Wanted<F>, s: DeployedSessionKey, roleName: string, roleHeld: boolean): string | null => {
     // The template's account, or, read without one, whichever the logs show (exactly one must fit).
     if (s.accountId !== w.fn.accountId && !isPlaceholderAccount(w.fn.accountId)) return null;
     // A role the document names exactly is already its own (labels.ts): only its function's name is matched here.
@@ -114,11 +117,11 @@ function candidatesOf(document: DeployedDocument): { wanted: Wanted[]; of: (s: D
     if (w.roleGenerated && roleHeld) return null;
     return fit(w.role, roleName);
   };
-  const of = (s: DeployedSessionKey): LambdaFunction[] => {
+  const of = (s: DeployedSessionKey): F[] => {
     if (wanted.length === 0 || isLambdaServiceSession(s.sessionName, s.invokedBy)) return [];
     const roleName = roleNameOf(s.roleArn);
     const roleHeld = held.has(deployedKey(s.roleArn));
-    const out: LambdaFunction[] = [];
+    const out: F[] = [];
     for (const w of wanted) {
       const roleStack = roleFit(w, s, roleName, roleHeld);
       if (roleStack === null) continue;
@@ -149,7 +152,7 @@ export function deployedCandidates(document: DeployedDocument): (s: DeployedSess
   return onRole;
 }
 
-export function matchDeployedNames(sessions: readonly SessionUsage[], document: DeployedDocument): DeployedNames {
+export function matchDeployedNames(sessions: readonly SessionUsage[], document: DeployedDocument<LambdaFunction>): DeployedNames {
   const none: DeployedNames = { documentRoleOf: () => null, functionOf: () => null, undecided: () => null, warnings: [] };
   const { wanted, of } = candidatesOf(document);
   if (wanted.length === 0) return none;

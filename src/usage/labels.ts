@@ -19,9 +19,10 @@ import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } f
 import type { DataEventTypeCoverage, LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import type { LabelDigest } from "../model/pending.js";
 import { emptyUsage } from "../model/usage.js";
-import { cmp, type SessionFilter, type SessionKey, type SessionUsage, type UsageAggregate } from "./aggregate.js";
+import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
-import { deployedCandidates, matchDeployedNames } from "./deployed-names.js";
+import { matchDeployedNames } from "./deployed-names.js";
+import { listedSessions } from "./session-filter.js";
 import { dataEventClassOf, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays, placeUncovered } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
@@ -1099,50 +1100,6 @@ function notHeldWarnings(byRole: ReadonlyMap<string, NotHeld[]>, functionRoles: 
     });
   }
   return out;
-}
-
-/**
- * The sessions labelling reads of a document's usage: a session failing this is neither listed in
- * the section nor changes anything in it (nor in its warnings), so the usage reader may leave it out
- * of the aggregate (readUsage's `sessionFilter`: the audit's, once the account is normalised).
- * Lambda's own sessions, sessions whose records name the function (inScopeOf), sessions that may be
- * a template function's deployed copy (deployed-names.ts), and listedSessions'.
- */
-export function sessionsLabelsRead(document: LabelDocument): SessionFilter {
-  const listed = listedSessions(document);
-  const deployed = deployedCandidates(document);
-  return (s) => (s.functionArn !== undefined && s.functionArn !== null) || isLambdaServiceSession(s.sessionName, s.invokedBy) || listed(s) || deployed(s);
-}
-
-/**
- * Whether a session no function is attributed is listed in the usage section: it is on a role that
- * is or may be an execution role (a role the inputs' functions run with, or one of the inputs'
- * roles that Lambda may assume or whose trust policy the inputs do not hold), or it is named like
- * one of the inputs' functions (generate points to such sessions on other roles: sessionsElsewhere).
- * Lambda's own sessions, sessions whose records name the function, and sessions matched to a
- * template's role by deployed name are listed whatever their role (startLabelling).
- *
- * Why not all: a real account's trail is mostly other identities (people signed in through IAM
- * Identity Center, ECS tasks and EC2 instances, whose session names are task and instance IDs, CI
- * roles), each task and instance a session of its own. Nothing in leastrole reads them (the labels,
- * the rules and generate read the execution roles' sessions), and listing them made the document,
- * and the audit's memory, grow with their number: 37,404 such sessions from 500,000 records held
- * ~150 MiB to the end of the audit (bench/scale/noisy-trail.ts). Their records are still read and
- * counted in `coverage`.
- */
-function listedSessions(document: LabelDocument): (s: SessionKey) => boolean {
-  const roleKeys = new Set<string>();
-  const names = new Set<string>();
-  for (const f of document.functions) {
-    names.add(f.name);
-    for (const arn of [f.roleArn, ...f.versions.map((v) => v.roleArn)]) {
-      roleKeys.add(roleKey(arn));
-      // unattributed.ts joins a role by the function's account (a template's role ARN may name a placeholder).
-      roleKeys.add(`${f.accountId}/${roleNameOf(arn)}`);
-    }
-  }
-  for (const r of document.roles) if (r.trustsLambda || r.trustPolicy === null) roleKeys.add(roleKey(r.arn));
-  return (s) => names.has(s.sessionName) || roleKeys.has(roleKey(s.roleArn)) || roleKeys.has(`${s.accountId}/${roleNameOf(s.roleArn)}`);
 }
 
 function principalOf(s: SessionUsage, fn: LambdaFunction | null, kind: PrincipalUsage["sessionKind"], documentRole: string | null = null): PrincipalUsage {

@@ -23,6 +23,7 @@ import { constants, gunzipSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
+import type { SessionFilter } from "./aggregate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
@@ -116,11 +117,21 @@ export class BatchReader {
 
   constructor(private readonly options: ReadFileOptions = {}) {}
 
+  private keep: SessionFilter | null = null;
+
+  /** From now on, the sessions `keep` refuses get no principal of their own (FileAccumulator.setSessionFilter). */
+  setSessionFilter(keep: SessionFilter): void {
+    this.keep = keep;
+    this.acc?.setSessionFilter(keep);
+  }
+
   /** Read one file; returns its record count. */
   read(path: string): number {
     let acc = this.acc;
-    if (acc === null) this.acc = acc = new FileAccumulator(path, this.options);
-    else acc.nextFile(path);
+    if (acc === null) {
+      this.acc = acc = new FileAccumulator(path, this.options);
+      if (this.keep !== null) acc.setSessionFilter(this.keep);
+    } else acc.nextFile(path);
     const sink: FileResult = { partial: EMPTY_PARTIAL, accessAdvisor: this.advisor, accessAnalyzer: this.analyzer, trails: this.trails };
     readUsageFileInto(path, acc, sink, this.options);
     return acc.recordsInFile;

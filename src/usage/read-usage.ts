@@ -17,7 +17,8 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
 import { startWorker, workerEntry } from "../worker-entry.js";
-import { UsageAggregator, type SessionFilter, type UsageAggregate } from "./aggregate.js";
+import { UsageAggregator, type UsageAggregate } from "./aggregate.js";
+import { sessionsLabelsRead, type SessionFilterDocument } from "./session-filter.js";
 import type { DedupOptions } from "./dedup.js";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
 
@@ -56,13 +57,13 @@ export interface ReadUsageOptions extends ReadFileOptions {
    */
   unread?: Array<{ path: string; message: string; named?: boolean }>;
   /**
-   * The sessions the caller reads, once it knows them (null: all): the others are left out of the
-   * aggregate (UsageAggregator.setSessionFilter), their records still counted in the coverage. The
-   * reading waits for it to settle before it finishes, so the aggregate is the same whenever it
-   * does; a rejection counts as null. The audit's is labels.ts's sessionsLabelsRead, given once
-   * the account is normalised.
+   * The document the aggregate will be labelled against, once the caller knows it (null: none):
+   * the sessions its labels do not read (session-filter.ts sessionsLabelsRead) are left out of the
+   * aggregate, in the workers and on this thread, and their records still count in the coverage.
+   * The reading waits for it to settle before it finishes, so the aggregate is the same whenever
+   * it does; a rejection counts as null. The audit gives its document once the account is normalised.
    */
-  sessionFilter?: Promise<SessionFilter | null>;
+  sessionsFor?: Promise<SessionFilterDocument | null>;
 }
 
 /** Folders of the S3 tree that hold no API events. */
@@ -164,14 +165,13 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
   let bytesRead = 0;
   let recordsRead = 0;
   let done = 0;
-  // Set as soon as it is known, so that the batches merged after it keep only the sessions asked for.
-  void options.sessionFilter?.then(
-    (f) => f !== null && agg.setSessionFilter(f),
-    () => undefined,
-  );
+  // The document's filter, set as soon as it is known: the batches merged after it keep only the
+  // sessions its labels read (readWithWorkers hands the document to the workers too).
+  const sessionsFor = options.sessionsFor?.catch(() => null);
+  void sessionsFor?.then((d) => d !== null && agg.setSessionFilter(sessionsLabelsRead(d)));
   const finish = async (): Promise<UsageAggregate> => {
-    const f = options.sessionFilter === undefined ? null : await options.sessionFilter.catch(() => null);
-    if (f !== null) agg.setSessionFilter(f);
+    const d = sessionsFor === undefined ? null : await sessionsFor;
+    if (d !== null) agg.setSessionFilter(sessionsLabelsRead(d));
     return agg.finish();
   };
   const mergeBatch = (r: FileResult): void => {
@@ -207,7 +207,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     if (last !== null) mergeBatch(last);
     return finish();
   }
-  await readWithWorkers(entry as URL, files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch, options.signal, options.moreWorkersAfter);
+  await readWithWorkers(entry as URL, files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch, options.signal, options.moreWorkersAfter, sessionsFor);
   return finish();
 }
 
@@ -252,6 +252,7 @@ async function readWithWorkers(
   merge: (r: FileResult) => void,
   signal?: AbortSignal,
   moreWorkersAfter?: Promise<unknown>,
+  sessionsFor?: Promise<SessionFilterDocument | null>,
 ): Promise<void> {
   signal?.throwIfAborted();
   const workers: Worker[] = [];
@@ -305,8 +306,15 @@ async function readWithWorkers(
         w.on("exit", (code) => {
           if (!finished && code !== 0) fail(new Error(`usage worker exited with code ${code}`));
         });
-        w.postMessage({ kind: "pull", files: paths, next, options, flushAt, earlyAt });
+        w.postMessage({ kind: "pull", files: paths, next, options, flushAt, earlyAt, sessions });
       };
+      // The document, once known, to the workers started (those started later get it with their files).
+      let sessions: SessionFilterDocument | null = null;
+      void sessionsFor?.then((d) => {
+        if (d === null || finished) return;
+        sessions = d;
+        for (const w of workers) w.postMessage({ kind: "sessions", document: d });
+      });
       start();
       const more = (): void => {
         for (let k = 1; k < n; k++) start();

@@ -7,11 +7,20 @@
  * not copied.
  */
 
-import { parentPort } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
+import { sessionsLabelsRead, type SessionFilterDocument } from "./session-filter.js";
+
+/** The document the aggregate will be labelled against, when the caller learns it (read-usage.ts sessionsFor). */
+interface Sessions {
+  kind: "sessions";
+  document: SessionFilterDocument;
+}
 
 interface Task {
   kind: "pull";
+  /** The caller's document when it was known before this worker started (else a Sessions message follows). */
+  sessions: SessionFilterDocument | null;
   files: string[];
   /** Int32Array[1]: the index of the next file to take. */
   next: SharedArrayBuffer;
@@ -27,10 +36,23 @@ const post = (msg: object, batch: FileResult | null): void => {
   port?.postMessage(batch === null ? msg : { ...msg, batch }, batch === null ? [] : [batch.partial.fingerprints.buffer as ArrayBuffer]);
 };
 if (port !== null) {
-  port.on("message", (task: Task) => {
+  let keepFor: SessionFilterDocument | null = null;
+  const filterBy = (d: SessionFilterDocument): void => {
+    keepFor = d;
+    reader?.setSessionFilter(sessionsLabelsRead(d));
+  };
+  port.on("message", (task: Task | Sessions) => {
+    // A document that came after the files were all read: nothing left to filter.
+    if (task.kind === "sessions") return;
+    if (task.sessions !== null) filterBy(task.sessions);
     const next = new Int32Array(task.next);
     let early = false;
     for (;;) {
+      // The files are read in one synchronous loop: a document sent meanwhile is taken here.
+      if (keepFor === null) {
+        const m = receiveMessageOnPort(port)?.message as Sessions | undefined;
+        if (m?.kind === "sessions") filterBy(m.document);
+      }
       const id = Atomics.add(next, 0, 1);
       if (id >= task.files.length) break;
       if (!early && id >= task.earlyAt) {
@@ -39,7 +61,10 @@ if (port !== null) {
         if (batch !== null) post({}, batch);
       }
       try {
-        reader ??= new BatchReader(task.options);
+        if (reader === null) {
+          reader = new BatchReader(task.options);
+          if (keepFor !== null) reader.setSessionFilter(sessionsLabelsRead(keepFor));
+        }
         const records = reader.read(task.files[id] as string);
         post({ id, records }, reader.isFull(task.flushAt) ? reader.flush() : null);
       } catch (e) {

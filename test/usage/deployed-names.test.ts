@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/read-template.js";
 import { deployedNamePattern, matchDeployedNames } from "../../src/usage/deployed-names.js";
 import type { SessionUsage, UsageAggregate } from "../../src/usage/aggregate.js";
-import { labelUsage, sessionsLabelsRead } from "../../src/usage/labels.js";
+import { labelUsage } from "../../src/usage/labels.js";
+import { sessionsLabelsRead } from "../../src/usage/session-filter.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 
 const session = (accountId: string, roleName: string, sessionName: string, region = "eu-west-1"): SessionUsage => ({

@@ -1,6 +1,6 @@
 /**
  * Law of the aggregate's session filter (UsageAggregator.setSessionFilter, readUsage's
- * `sessionFilter`, which the audit sets to the sessions its labels read): whatever the file split,
+ * `sessionsFor`, which the audit sets to the sessions its labels read): whatever the file split,
  * the merge order and the moment the filter is set (before the first merge, between two, or at the
  * end), the aggregate is the unfiltered one with the refused sessions left out, and its coverage
  * (records read and skipped, duplicates removed, days, places, management events) is the same.
@@ -16,6 +16,7 @@ import { FileAccumulator } from "../../src/usage/accumulate.js";
 import { UsageAggregator, type SessionFilter, type SessionKey, type UsageAggregate } from "../../src/usage/aggregate.js";
 import { isLambdaServiceSession } from "../../src/usage/attribution.js";
 import { readUsage } from "../../src/usage/index.js";
+import { sessionsLabelsRead, type SessionFilterDocument } from "../../src/usage/session-filter.js";
 import { eventFromRecord } from "../../src/usage/record-fields.js";
 import { lawRecordPool, splitAndShuffle } from "./helpers.js";
 
@@ -38,12 +39,22 @@ function filterOf(seed: number): SessionFilter {
   };
 }
 
-function aggregate(files: Rec[][], order: number[], filter: SessionFilter | null, setAt: number): UsageAggregate {
+/**
+ * Files merged in `order`; the aggregator gets the filter before the merge `setAt` (or after the
+ * last), and the file `readerAt` of the order and those after it are read with the filter as a
+ * worker reads once it has the document (refused sessions folded), some records before it.
+ */
+function aggregate(files: Rec[][], order: number[], filter: SessionFilter | null, setAt: number, readerAt = order.length): UsageAggregate {
   const agg = new UsageAggregator(50);
   order.forEach((fi, k) => {
     if (filter !== null && k === setAt) agg.setSessionFilter(filter);
     const acc = new FileAccumulator(`file-${fi}.json`);
-    (files[fi] as Rec[]).forEach((r, i) => acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), i));
+    const recs = files[fi] as Rec[];
+    const from = k < readerAt ? recs.length : k === readerAt ? recs.length >> 1 : 0;
+    recs.forEach((r, i) => {
+      if (filter !== null && i === from) acc.setSessionFilter(filter);
+      acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), i);
+    });
     agg.merge(acc.finish());
   });
   if (filter !== null && setAt >= order.length) agg.setSessionFilter(filter);
@@ -53,7 +64,7 @@ function aggregate(files: Rec[][], order: number[], filter: SessionFilter | null
 const leftOut = (a: UsageAggregate, keep: SessionFilter): UsageAggregate => ({ ...a, sessions: a.sessions.filter((s) => keep(s)) });
 
 describe("the aggregate's session filter", () => {
-  it("law: filtered while merging = filtered after, with the same coverage, whatever the split, order and moment", () => {
+  it("law: filtered while reading or merging = filtered after, with the same coverage, whatever the split, order and moments", () => {
     fc.assert(
       fc.property(
         fc.array(fc.nat(), { minLength: 1, maxLength: 60 }),
@@ -61,8 +72,9 @@ describe("the aggregate's session filter", () => {
         fc.integer({ min: 1, max: 5 }),
         fc.integer(),
         fc.nat(6),
+        fc.nat(6),
         fc.array(fc.nat(), { minLength: 80, maxLength: 80 }),
-        (picks, redeliver, nFiles, seed, setAt, noise) => {
+        (picks, redeliver, nFiles, seed, setAt, readerAt, noise) => {
           const records = [...new Set(picks.map((p) => p % pool.length))].map((i) => pool[i] as Rec);
           // Re-deliveries of some records (a duplicate of a left-out session's record, or of a kept one's).
           const deliveries = [...records, ...redeliver.map((r) => records[r % records.length] as Rec)];
@@ -70,14 +82,14 @@ describe("the aggregate's session filter", () => {
           const { files, order } = splitAndShuffle(deliveries, nFiles, () => noise[n++ % noise.length] as number);
           const keep = filterOf(seed);
           const all = aggregate(files, order, null, 0);
-          expect(aggregate(files, order, keep, setAt)).toEqual(leftOut(all, keep));
+          expect(aggregate(files, order, keep, setAt, readerAt)).toEqual(leftOut(all, keep));
         },
       ),
       { numRuns: 120 },
     );
   });
 
-  it("readUsage's sessionFilter, settled before the reading ends or after, gives the same aggregate; workers included", async () => {
+  it("readUsage's sessionsFor, settled before the reading ends or after, gives the same aggregate; workers included", async () => {
     // Sessions on four roles and a few names, Lambda's own among them, over several files.
     const account = "123456789012";
     const roles = ["orders-role", "task-role", "AWSReservedSSO_Admin_0123456789abcdef", "orders-stack-FnRole-ABCDEFGH1234"];
@@ -117,16 +129,24 @@ describe("the aggregate's session filter", () => {
       writeFileSync(path, JSON.stringify({ Records }));
       paths.push(path);
     }
-    const keep: SessionFilter = (s) => !s.roleArn.endsWith("/task-role") && !s.sessionName.startsWith("i-");
+    // The filter of a document whose function runs with orders-role: the task's and the person's
+    // sessions are refused, the instance's too; Lambda's own and the function's kept.
+    const role = (name: string, trustsLambda: boolean) => ({ arn: `arn:aws:iam::${account}:role/${name}`, name, source: null, trustsLambda, trustPolicy: {} });
+    const document: SessionFilterDocument = {
+      functions: [{ name: "orders-api", accountId: account, roleArn: `arn:aws:iam::${account}:role/orders-role`, versions: [], source: null }],
+      roles: [role("orders-role", true), role("task-role", false), role("AWSReservedSSO_Admin_0123456789abcdef", false)],
+    };
+    const keep = sessionsLabelsRead(document);
     const all = await readUsage(paths, { workers: 1 });
     expect(all.sessions.some((s) => !keep(s))).toBe(true);
+    expect(all.sessions.some((s) => keep(s))).toBe(true);
     expect(all.coverage.duplicatesRemoved).toBeGreaterThan(0);
     const expected = leftOut(all, keep);
     for (const workers of [1, 2]) {
-      expect(await readUsage(paths, { workers, sessionFilter: Promise.resolve(keep) })).toEqual(expected);
-      const late = new Promise<SessionFilter | null>((resolve) => setTimeout(() => resolve(keep), 50));
-      expect(await readUsage(paths, { workers, sessionFilter: late })).toEqual(expected);
-      expect(await readUsage(paths, { workers, sessionFilter: Promise.reject(new Error("no document")) })).toEqual(await readUsage(paths, { workers }));
+      expect(await readUsage(paths, { workers, sessionsFor: Promise.resolve(document) })).toEqual(expected);
+      const late = new Promise<SessionFilterDocument | null>((resolve) => setTimeout(() => resolve(document), 50));
+      expect(await readUsage(paths, { workers, sessionsFor: late })).toEqual(expected);
+      expect(await readUsage(paths, { workers, sessionsFor: Promise.reject(new Error("no document")) })).toEqual(await readUsage(paths, { workers }));
     }
   });
 });
