@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { normaliseTime } from "./accumulate.js";
+import { roleKeyOf } from "./attribution.js";
 import { printable } from "../printable.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 
@@ -187,8 +188,6 @@ export function usageTime(v: unknown): string | null | undefined {
   return t === null || t === undefined ? t : (normaliseTime(t) ?? undefined);
 }
 
-/** Account and role name (the path left out: an ARN written by hand often lacks it). */
-const roleKey = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
 
 /**
  * Why the output is not the report of `roleArn` (null when nothing says so). For a role's report,
@@ -210,8 +209,8 @@ export function notTheRolesReport(doc: Obj, roleArn: string): string | null {
       shared = `its service ${printable(s.ServiceNamespace)} was accessed by ${s.TotalAuthenticatedEntities} entities (TotalAuthenticatedEntities), where a role's report counts the role alone (a policy's, a group's or a user's report counts several)`;
     }
   }
-  const own = roleKey(roleArn);
-  const other = [...named].sort().find((e) => e.startsWith("arn:") && !(ROLE.test(e) && roleKey(e) === own));
+  const own = roleKeyOf(roleArn);
+  const other = [...named].sort().find((e) => e.startsWith("arn:") && !(ROLE.test(e) && roleKeyOf(e) === own));
   return other !== undefined ? `it names ${other} as the entity that accessed services` : shared;
 }
 

@@ -284,7 +284,6 @@ export class FileAccumulator {
   private keep: SessionFilter | null = null;
   /** The principals of refused sessions, by account and partition (see PrincipalPartial.dropped). */
   private readonly droppedByPlace = new Map<string, number>();
-  private readonly droppedPrincipals = new Set<number>();
   private readonly groups: GroupPartial[] = [];
   /** Per group: first and last seen, in epoch seconds (ISO strings only in the partial). */
   private readonly groupFirst: number[] = [];
@@ -930,7 +929,7 @@ export class FileAccumulator {
     const invoker = service ? "" : (session.invokedBy ?? "");
     const inv = session.functionArn === null ? invoker : `${invoker}\u0000${session.functionArn}`;
     let p = byInvoker.get(inv);
-    if (p !== undefined && this.droppedPrincipals.has(p)) return p;
+    if (p !== undefined && this.principals[p]?.dropped === true) return p;
     if (p === undefined && this.keep !== null && !this.keep({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, functionArn: session.functionArn })) {
       p = this.droppedPrincipal(session.accountId, partitionOf(session.roleArn));
       byInvoker.set(inv, p);
@@ -977,7 +976,6 @@ export class FileAccumulator {
       this.principalPartition.push(partition);
       this.principalSessions.push(null);
       this.droppedByPlace.set(k, p);
-      this.droppedPrincipals.add(p);
     }
     return p;
   }

@@ -99,6 +99,11 @@ export function isLambdaServiceSession(sessionName: string, invokedBy: string | 
   return sessionName.startsWith(LAMBDA_SERVICE_PREFIX, from) || invokedBy === "lambda.amazonaws.com";
 }
 
+/** Account + role name, how a role is matched across inputs: STS-rebuilt ARNs and ARNs written by hand lack the path. */
+export function roleKeyOf(roleArn: string): string {
+  return `${roleArn.split(":")[4] ?? ""}/${roleNameOf(roleArn)}`;
+}
+
 /** `arn:aws:iam::123:role/a/b/name` → `name`. */
 export function roleNameOf(roleArn: string): string {
   const i = roleArn.lastIndexOf("/");

@@ -22,7 +22,7 @@
 import type { LambdaFunction, Role, Warning } from "../model/document.js";
 import { isPlaceholderAccount, namedInText } from "../deployment-account.js";
 import type { SessionUsage } from "./aggregate.js";
-import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
+import { isLambdaServiceSession, roleKeyOf, roleNameOf } from "./attribution.js";
 
 /** CloudFormation's random suffix: 12 or 13 letters and digits today; at least 8 accepted. */
 const SUFFIX = "[A-Za-z0-9]{8,}";
@@ -107,7 +107,7 @@ function candidatesOf<F extends DeployedFunction>(document: DeployedDocument<F>)
   }
   // A deployed role the document holds itself (the account's export read with the template) is
   // that role: its sessions are its own, joined by labels.ts, never the template's role's.
-  const held = new Set(document.roles.map((r) => deployedKey(r.arn)));
+  const held = new Set(document.roles.map((r) => roleKeyOf(r.arn)));
   /** The stack the session's role fits `w`'s role with ("" when the pattern names it), null when it does not fit. */
   const roleFit = (w: Wanted<F>, s: DeployedSessionKey, roleName: string, roleHeld: boolean): string | null => {
     // The template's account, or, read without one, whichever the logs show (exactly one must fit).
@@ -120,7 +120,7 @@ function candidatesOf<F extends DeployedFunction>(document: DeployedDocument<F>)
   const of = (s: DeployedSessionKey): F[] => {
     if (wanted.length === 0 || isLambdaServiceSession(s.sessionName, s.invokedBy)) return [];
     const roleName = roleNameOf(s.roleArn);
-    const roleHeld = held.has(deployedKey(s.roleArn));
+    const roleHeld = held.has(roleKeyOf(s.roleArn));
     const out: F[] = [];
     for (const w of wanted) {
       const roleStack = roleFit(w, s, roleName, roleHeld);
@@ -136,7 +136,7 @@ function candidatesOf<F extends DeployedFunction>(document: DeployedDocument<F>)
   /** Whether the session's role may be a deployed copy of a template function's role, whatever the session's name. */
   const onRole = (s: DeployedSessionKey): boolean => {
     const roleName = roleNameOf(s.roleArn);
-    const roleHeld = held.has(deployedKey(s.roleArn));
+    const roleHeld = held.has(roleKeyOf(s.roleArn));
     return wanted.some((w) => roleFit(w, s, roleName, roleHeld) !== null);
   };
   return { wanted, of, onRole };
@@ -193,7 +193,7 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
     }
     const c = pick[0] as Candidate;
     for (const s of cands) if (s.roleArn === c.roleArn && s.sessionName === c.sessionName) sessionFunction.set(s.session, fn);
-    const k = deployedKey(c.roleArn);
+    const k = roleKeyOf(c.roleArn);
     const seen = roleOf.get(k);
     if (seen === undefined) roleOf.set(k, fn.roleArn);
     else if (seen !== fn.roleArn) roleOf.set(k, null);
@@ -202,23 +202,18 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
   // its sessions is attributed (a half-made match would call the other copy's calls this one's).
   for (const [k, arn] of roleOf) if (arn === null || unmatchedRoles.has(arn)) roleOf.set(k, null);
   for (const [s, fn] of [...sessionFunction]) {
-    if (roleOf.get(deployedKey(s.roleArn)) !== null) continue;
+    if (roleOf.get(roleKeyOf(s.roleArn)) !== null) continue;
     sessionFunction.delete(s);
     undecided.set(fn, "its role's deployed copy is claimed by another of the template's functions or roles whose copy is not known (ambiguous-deployment; --stack-name names it)");
   }
   ambiguous.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   return {
     documentRoleOf: (s) => {
-      const arn = roleOf.get(deployedKey(s.roleArn));
-      return arn === undefined || arn === null || deployedKey(arn) === deployedKey(s.roleArn) ? null : arn;
+      const arn = roleOf.get(roleKeyOf(s.roleArn));
+      return arn === undefined || arn === null || roleKeyOf(arn) === roleKeyOf(s.roleArn) ? null : arn;
     },
     functionOf: (s) => sessionFunction.get(s) ?? null,
     undecided: (fn) => undecided.get(fn) ?? null,
     warnings: ambiguous,
   };
-}
-
-/** Account + role name (STS-rebuilt ARNs lack the path). */
-function deployedKey(roleArn: string): string {
-  return `${roleArn.split(":")[4] ?? ""}/${roleNameOf(roleArn) ?? roleArn}`;
 }

@@ -20,7 +20,7 @@ import type { DataEventTypeCoverage, LabelledPermission, PartialPlace, Permissio
 import type { LabelDigest } from "../model/pending.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
-import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
+import { isLambdaServiceSession, roleKeyOf, roleNameOf } from "./attribution.js";
 import { matchDeployedNames } from "./deployed-names.js";
 import { listedSessions } from "./session-filter.js";
 import { dataEventClassOf, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
@@ -1134,7 +1134,7 @@ const roleKey = (arn: string): string => {
   let k = roleKeys.get(arn);
   if (k === undefined) {
     if (roleKeys.size >= 1 << 17) roleKeys.clear();
-    roleKeys.set(arn, (k = `${accountOf(arn)}/${roleNameOf(arn)}`));
+    roleKeys.set(arn, (k = roleKeyOf(arn)));
   }
   return k;
 };

@@ -168,10 +168,11 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
   // The document's filter, set as soon as it is known: the batches merged after it keep only the
   // sessions its labels read (readWithWorkers hands the document to the workers too).
   const sessionsFor = options.sessionsFor?.catch(() => null);
-  void sessionsFor?.then((d) => d !== null && agg.setSessionFilter(sessionsLabelsRead(d)));
+  const keep = sessionsFor?.then((d) => (d === null ? null : sessionsLabelsRead(d)));
+  void keep?.then((f) => f !== null && agg.setSessionFilter(f));
   const finish = async (): Promise<UsageAggregate> => {
-    const d = sessionsFor === undefined ? null : await sessionsFor;
-    if (d !== null) agg.setSessionFilter(sessionsLabelsRead(d));
+    const f = keep === undefined ? null : await keep;
+    if (f !== null) agg.setSessionFilter(f);
     return agg.finish();
   };
   const mergeBatch = (r: FileResult): void => {

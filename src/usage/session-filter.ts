@@ -14,7 +14,7 @@
 
 import type { LambdaFunction, Role } from "../model/document.js";
 import type { SessionFilter, SessionKey } from "./aggregate.js";
-import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
+import { isLambdaServiceSession, roleKeyOf, roleNameOf } from "./attribution.js";
 import { deployedCandidates, type DeployedFunction } from "./deployed-names.js";
 
 /** What the filter reads of a document: small, and cloned to the reader's workers. */
@@ -65,9 +65,4 @@ export function listedSessions(document: SessionFilterDocument): (s: SessionKey)
   }
   for (const r of document.roles) if (r.trustsLambda || r.trustPolicy === null) roleKeys.add(roleKeyOf(r.arn));
   return (s) => names.has(s.sessionName) || roleKeys.has(roleKeyOf(s.roleArn)) || roleKeys.has(`${s.accountId}/${roleNameOf(s.roleArn)}`);
-}
-
-/** Account + role name, as labels.ts keys roles (STS-rebuilt ARNs lack the path). */
-function roleKeyOf(arn: string): string {
-  return `${arn.split(":")[4] ?? ""}/${roleNameOf(arn)}`;
 }

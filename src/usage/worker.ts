@@ -9,6 +9,7 @@
 
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
+import type { SessionFilter } from "./aggregate.js";
 import { sessionsLabelsRead, type SessionFilterDocument } from "./session-filter.js";
 
 /** The document the aggregate will be labelled against, when the caller learns it (read-usage.ts sessionsFor). */
@@ -36,10 +37,10 @@ const post = (msg: object, batch: FileResult | null): void => {
   port?.postMessage(batch === null ? msg : { ...msg, batch }, batch === null ? [] : [batch.partial.fingerprints.buffer as ArrayBuffer]);
 };
 if (port !== null) {
-  let keepFor: SessionFilterDocument | null = null;
+  let keep: SessionFilter | null = null;
   const filterBy = (d: SessionFilterDocument): void => {
-    keepFor = d;
-    reader?.setSessionFilter(sessionsLabelsRead(d));
+    keep = sessionsLabelsRead(d);
+    reader?.setSessionFilter(keep);
   };
   port.on("message", (task: Task | Sessions) => {
     // A document that came after the files were all read: nothing left to filter.
@@ -49,7 +50,7 @@ if (port !== null) {
     let early = false;
     for (;;) {
       // The files are read in one synchronous loop: a document sent meanwhile is taken here.
-      if (keepFor === null) {
+      if (keep === null) {
         const m = receiveMessageOnPort(port)?.message as Sessions | undefined;
         if (m?.kind === "sessions") filterBy(m.document);
       }
@@ -63,7 +64,7 @@ if (port !== null) {
       try {
         if (reader === null) {
           reader = new BatchReader(task.options);
-          if (keepFor !== null) reader.setSessionFilter(sessionsLabelsRead(keepFor));
+          if (keep !== null) reader.setSessionFilter(keep);
         }
         const records = reader.read(task.files[id] as string);
         post({ id, records }, reader.isFull(task.flushAt) ? reader.flush() : null);
