@@ -6,6 +6,8 @@
 #   rule indexing.
 package leastrole.lib.analysis
 
+import data.leastrole.lib.text
+
 role_resource(role) := {"type": "role", "arn": role.arn, "name": role.name}
 
 # How the user's code names a role, function, user or group, for messages: its `displayName` (the
@@ -24,7 +26,7 @@ function_resource(fn) := {"type": "function", "arn": fn.arn, "name": fn.name}
 principal_resource(p) := {"type": "principal", "arn": p.arn, "name": p.name}
 
 # `policy#index`: the detail that tells apart findings of one rule on several statements of a role.
-statement_id(policy, index) := sprintf("%s#%d", [policy, index])
+statement_id(policy, index) := text.format("%s#%s", [policy, index])
 
 # What a CDK user can do about a grant on a role the CDK makes for one of its own handlers
 # (role.cdkHandler, from src/sources/cloudformation/cdk-handlers.ts), said after a finding's
@@ -48,7 +50,7 @@ else := ""
 # SingletonFunction may be the app's and run on its traffic: the grants' advice only.
 cdk_handler_usage_note(role) := cdk_handler_grants_advice(role) if role.cdkHandler.kind == "singleton-function"
 
-else := sprintf(". The CDK's %s %s runs only when CloudFormation creates, updates or deletes its custom resources, so a window without such a deployment does not show its calls%s", [
+else := text.format(". The CDK's %s %s runs only when CloudFormation creates, updates or deletes its custom resources, so a window without such a deployment does not show its calls%s", [
 	cdk_handler_name[role.cdkHandler.kind], role.cdkHandler.construct, cdk_handler_grants_advice(role),
 ]) if {
 	role.cdkHandler
@@ -58,7 +60,7 @@ else := ""
 
 # LR001 on a CDK handler's role: the CDK makes one per stack for every construct that needs the
 # handler; splitting it is not the app's to do, so say that and what the app can do instead.
-cdk_shared_role_advice(role) := sprintf(". The CDK makes this role for its %s %s, one per stack, and every construct that needs the handler shares it by design: it is not the app's to split%s", [
+cdk_shared_role_advice(role) := text.format(". The CDK makes this role for its %s %s, one per stack, and every construct that needs the handler shares it by design: it is not the app's to split%s", [
 	cdk_handler_name[role.cdkHandler.kind], role.cdkHandler.construct, cdk_handler_grants_advice(role),
 ]) if role.cdkHandler
 
@@ -75,20 +77,20 @@ cdk_handler_name := {
 # One sentence per handler kind (CdkHandler.kind); `user` is the AwsCustomResource whose policy
 # the statement is in (CdkHandler.awsCustomResources), "" when not known; `what` names the grant
 # or grants the finding is about, `adder` the AwsCustomResource(s) that add it when not known.
-cdk_advice(h, _, what, _) := sprintf(". The CDK writes %s for its LogRetention handler %s, which it adds for the logRetention prop of functions (and of its own custom resources), and the app cannot scope it: give them a logGroup (a logs.LogGroup with its retention) instead of logRetention, as the CDK recommends, and the handler goes; or suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "log-retention"
+cdk_advice(h, _, what, _) := text.format(". The CDK writes %s for its LogRetention handler %s, which it adds for the logRetention prop of functions (and of its own custom resources), and the app cannot scope it: give them a logGroup (a logs.LogGroup with its retention) instead of logRetention, as the CDK recommends, and the handler goes; or suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "log-retention"
 
-cdk_advice(h, user, what, _) := sprintf(". The CDK writes %s for the AwsCustomResource %s from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [what, user]) if {
+cdk_advice(h, user, what, _) := text.format(". The CDK writes %s for the AwsCustomResource %s from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [what, user]) if {
 	h.kind == "aws-custom-resource"
 	user != ""
 }
 
-cdk_advice(h, "", _, adder) := sprintf(". The role is the CDK's AwsCustomResource handler %s, shared by the stack's AwsCustomResources, each adding its policy: give %s AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [h.construct, adder]) if h.kind == "aws-custom-resource"
+cdk_advice(h, "", _, adder) := text.format(". The role is the CDK's AwsCustomResource handler %s, shared by the stack's AwsCustomResources, each adding its policy: give %s AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [h.construct, adder]) if h.kind == "aws-custom-resource"
 
-cdk_advice(h, _, what, _) := sprintf(". The CDK writes %s for its BucketNotificationsHandler %s, which it adds for buckets' event notifications, and the app cannot scope it: aws-cdk-lib releases since aws/aws-cdk#35334 (2025) write it on the buckets' ARNs, so upgrade aws-cdk-lib; or suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "bucket-notifications"
+cdk_advice(h, _, what, _) := text.format(". The CDK writes %s for its BucketNotificationsHandler %s, which it adds for buckets' event notifications, and the app cannot scope it: aws-cdk-lib releases since aws/aws-cdk#35334 (2025) write it on the buckets' ARNs, so upgrade aws-cdk-lib; or suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "bucket-notifications"
 
-cdk_advice(h, _, what, _) := sprintf(". The CDK writes %s for its custom resource provider %s, and the app cannot scope it: suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "custom-resource-provider"
+cdk_advice(h, _, what, _) := text.format(". The CDK writes %s for its custom resource provider %s, and the app cannot scope it: suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "custom-resource-provider"
 
-cdk_advice(h, _, _, _) := sprintf(". The role is the singleton function %s's (a construct id ending in a 32-hex UUID, as the CDK's own handlers and SingletonFunction have): scope the statement where the app adds it, or, if the CDK adds it, suppress the finding on this role with that reason", [h.construct]) if h.kind == "singleton-function"
+cdk_advice(h, _, _, _) := text.format(". The role is the singleton function %s's (a construct id ending in a 32-hex UUID, as the CDK's own handlers and SingletonFunction have): scope the statement where the app adds it, or, if the CDK adds it, suppress the finding on this role with that reason", [h.construct]) if h.kind == "singleton-function"
 
 # Roles by ARN, for rules about a function or a usage entry that name their role (LR008). The
 # usage entries of a role are in its rules slice (src/evaluate/rules-slices.ts).
@@ -104,16 +106,16 @@ lambda_module_calls := {role.arn: role.source.terraformModule.call | some role i
 lambda_module_attachments := {role.arn: names |
 	some role in input.roles
 	call := role.source.terraformModule.call
-	prefix := sprintf("%s.aws_iam_role_policy_attachment.", [call])
+	prefix := text.format("%s.aws_iam_role_policy_attachment.", [call])
 	names := {trim_suffix(trim_prefix(p.source.address, prefix), "[0]") |
 		some p in object.get(role, "policyResources", [])
 		startswith(p.source.address, prefix)
 	}
 }
 
-# ". Its role is made by the terraform-aws-modules/lambda call module.x: <text>" after a finding on
+# ". Its role is made by the terraform-aws-modules/lambda call module.x: <advice>" after a finding on
 # function fn; "" when its role is no such call's.
-lambda_module_advice(fn, text) := sprintf(". Its role is made by the terraform-aws-modules/lambda call %s: %s", [lambda_module_calls[fn.roleArn], text]) if lambda_module_calls[fn.roleArn]
+lambda_module_advice(fn, advice) := text.format(". Its role is made by the terraform-aws-modules/lambda call %s: %s", [lambda_module_calls[fn.roleArn], advice]) if lambda_module_calls[fn.roleArn]
 
 else := lambda_module_role_outside(fn) if fn.source.terraformModule.call
 
@@ -123,9 +125,9 @@ else := ""
 # call (`create_role = false`, `lambda_role = aws_iam_role.shared.arn`): the call's attach_* and
 # policy inputs make nothing then (iam.tf's resources all have count 0), so the advice names the
 # role, by its Terraform address when the plan makes it, else by its ARN.
-lambda_module_role_outside(fn) := sprintf(". Its role %s is not made by the terraform-aws-modules/lambda call %s, which is given it (create_role = false, lambda_role): grant this in that role's policies, where %s is written; the call's attach_* and policy inputs make nothing without create_role", [place, fn.source.terraformModule.call, place]) if {
+lambda_module_role_outside(fn) := text.format(". Its role %s is not made by the terraform-aws-modules/lambda call %s, which is given it (create_role = false, lambda_role): grant this in that role's policies, where %s is written; the call's attach_* and policy inputs make nothing without create_role", [place, fn.source.terraformModule.call, place]) if {
 	place := terraform_address(roles_by_arn[fn.roleArn])
-} else := sprintf(". Its role %s is not made by the terraform-aws-modules/lambda call %s, which is given it (create_role = false, lambda_role): grant this in that role's policies, where the role is managed; the call's attach_* and policy inputs make nothing without create_role", [fn.roleArn, fn.source.terraformModule.call])
+} else := text.format(". Its role %s is not made by the terraform-aws-modules/lambda call %s, which is given it (create_role = false, lambda_role): grant this in that role's policies, where the role is managed; the call's attach_* and policy inputs make nothing without create_role", [fn.roleArn, fn.source.terraformModule.call])
 
 # A role's Terraform address (`aws_iam_role.shared`, `module.iam.aws_iam_role.this[0]`); undefined for a
 # role of another input (an IAM export's `RoleDetailList[4]`, a template's logical ID).
@@ -134,7 +136,7 @@ terraform_address(role) := role.source.address if regex.match(`^(module\.|aws_)[
 # The advice to turn on the module input that attaches a policy (`attachment`, iam.tf's name), when
 # the call does not attach it yet; "" when it does (the cause is elsewhere: a Deny, a boundary, another
 # resource than the call's) or the role is no call's.
-lambda_module_turn_on(fn, attachment, text) := lambda_module_advice(fn, text) if not lambda_module_attaches(fn, attachment)
+lambda_module_turn_on(fn, attachment, advice) := lambda_module_advice(fn, advice) if not lambda_module_attaches(fn, attachment)
 
 else := ""
 
@@ -166,12 +168,12 @@ max_severity(severities) := rank_severity[min([severity_rank[s] | some s in seve
 lower_severity(s) := rank_severity[min([severity_rank[s] + 1, 4])]
 
 # A count with its noun, for messages: "1 action", "3 actions" (the noun's plural takes an s).
-counted(n, noun) := sprintf("%d %s", [n, noun]) if n == 1
+counted(n, noun) := text.format("%s %s", [n, noun]) if n == 1
 
-counted(n, noun) := sprintf("%d %ss", [n, noun]) if n != 1
+counted(n, noun) := text.format("%s %ss", [n, noun]) if n != 1
 
 # " and 3 more" after a list cut to its first `shown` items; "" when nothing was cut.
-more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
+more(n, shown) := text.format(" and %s more", [n - shown]) if n > shown
 
 more(n, shown) := "" if n <= shown
 

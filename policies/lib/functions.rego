@@ -3,6 +3,8 @@
 # description: Lookups shared by rules. Computed once per evaluation (complete rules are memoised).
 package leastrole.lib.functions
 
+import data.leastrole.lib.text
+
 # Functions by their unqualified ARN. A complete object (not a partial rule) so that both OPA's
 # interpreter and wasm compute it once per evaluation instead of once per lookup.
 by_arn := {fn.arn: fn | some fn in input.functions}
@@ -30,7 +32,7 @@ sensitivity_tag_keys := default_sensitivity_tag_keys if {
 # The sensitivity label of a function: "key=value" for the first matching tag, in key order;
 # "unlabelled" when the function has none.
 sensitivity(fn) := label if {
-	labels := sort([sprintf("%s=%s", [lower(k), v]) |
+	labels := sort([text.format("%s=%s", [lower(k), v]) |
 		some k, v in object.get(fn, "tags", {})
 		lower(k) in sensitivity_tag_keys
 	])

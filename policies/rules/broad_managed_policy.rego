@@ -31,6 +31,7 @@
 package leastrole.rules.broad_managed_policy
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in analysis.execution_roles
@@ -39,7 +40,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": p.arn,
 		"severity": severity(p),
-		"message": sprintf("Role %s has the AWS managed policy %s attached, which grants %s on every resource that could be scoped to named resources (%s%s)", [
+		"message": text.format("Role %s has the AWS managed policy %s attached, which grants %s on every resource that could be scoped to named resources (%s%s)", [
 			analysis.display_name(role), p.name, analysis.counted(p.actionCount, "write action"),
 			concat(", ", array.slice(p.actions, 0, 5)),
 			analysis.more(p.actionCount, 5),

@@ -22,6 +22,7 @@ package leastrole.rules.denied_call
 
 import data.leastrole.lib.analysis
 import data.leastrole.lib.functions
+import data.leastrole.lib.text
 
 findings := [finding |
 	input.usage.present
@@ -32,11 +33,11 @@ findings := [finding |
 	denied := [pair[1] | some pair in pairs]
 	resource := resource_of(p)
 	total := sum([a.deniedCount | some a in denied])
-	summary := sort([sprintf("%s (%s)", [name, action_text(name, [pair | some pair in pairs; pair[1].action == name])]) | some name in {a.action | some a in denied}])
+	summary := sort([text.format("%s (%s)", [name, action_text(name, [pair | some pair in pairs; pair[1].action == name])]) | some name in {a.action | some a in denied}])
 	finding := {
 		"resource": resource,
 		"detail": detail(p),
-		"message": sprintf("Function %s made %s: %s", [function_label(p), analysis.counted(total, "denied call"), concat(", ", summary)]),
+		"message": text.format("Function %s made %s: %s", [function_label(p), analysis.counted(total, "denied call"), concat(", ", summary)]),
 		"evidence": {
 			"roleArn": p.roleArn,
 			"denied": [object.union(
@@ -70,12 +71,12 @@ denied_principals[key] contains i if {
 
 principal_key(p) := p.functionArn if is_string(object.get(p, "functionArn", null))
 
-principal_key(p) := sprintf("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))
+principal_key(p) := text.format("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))
 
 # An action's refusals as the message says them (counted_text); when every one of them is Lambda's
 # own decryption of the environment under aws/lambda (lambda_environment_decrypt), saying so: the
 # fix is not in the role's policies (the entry's lambdaEnvironmentKey says what it is).
-action_text(name, same_pairs) := sprintf("%s; %s", [counted_text([pair[1] | some pair in same_pairs]), "Lambda's own, decrypting the environment variables with the AWS managed key aws/lambda"]) if {
+action_text(name, same_pairs) := text.format("%s; %s", [counted_text([pair[1] | some pair in same_pairs]), "Lambda's own, decrypting the environment variables with the AWS managed key aws/lambda"]) if {
 	every pair in same_pairs {
 		lambda_environment_decrypt(pair[0], pair[1])
 	}
@@ -150,7 +151,7 @@ resource_of(p) := {"type": "role", "arn": p.roleArn, "name": analysis.name_of_ar
 
 detail(p) := "" if is_string(object.get(p, "functionArn", null))
 
-detail(p) := sprintf("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))
+detail(p) := text.format("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))
 
 # `resources` are those of every call of the action, the allowed ones too: a function that read one
 # secret and was refused another listed both as if both were refused. The resources seen only in
@@ -165,13 +166,13 @@ denied_only(a) := {"deniedResources": [r | some r in a.resources; not r in {x | 
 # Which policy type refused, when the refusals' messages said (usage `deniedBy`, src/usage/denials.ts):
 # an explicit deny or a missing allow anywhere but the role's identity-based policies is not fixed
 # by granting the action in the role, so the message says it beside the count.
-count_and_reasons(a) := sprintf("%d; %s", [a.deniedCount, concat(", ", [reason_text(r) | some r in a.deniedBy])]) if {
+count_and_reasons(a) := text.format("%s; %s", [a.deniedCount, concat(", ", [reason_text(r) | some r in a.deniedBy])]) if {
 	count(object.get(a, "deniedBy", [])) > 0
-} else := sprintf("%d", [a.deniedCount])
+} else := text.format("%s", [a.deniedCount])
 
-reason_text(r) := sprintf("explicit deny in %s %s", [article(r.policy), r.policy]) if r.kind == "explicit-deny"
+reason_text(r) := text.format("explicit deny in %s %s", [article(r.policy), r.policy]) if r.kind == "explicit-deny"
 
-reason_text(r) := sprintf("no %s allows it", [r.policy]) if r.kind == "no-allow"
+reason_text(r) := text.format("no %s allows it", [r.policy]) if r.kind == "no-allow"
 
 article(policy) := "an" if startswith(policy, "identity")
 

@@ -21,14 +21,15 @@
 package leastrole.rules.dynamic_resource_scope
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in analysis.execution_roles
 	some s in role.analysis.scopeSuggestions
 	finding := {
 		"resource": analysis.role_resource(role),
-		"detail": sprintf("%s#%d:%s", [s.policy, s.index, s.granted]),
-		"message": sprintf("Role %s: %s Statement[%d] grants %s, but its functions used only %s%s (%s); scope it to %s%s", [
+		"detail": text.format("%s#%s:%s", [s.policy, s.index, s.granted]),
+		"message": text.format("Role %s: %s Statement[%s] grants %s, but its functions used only %s%s (%s); scope it to %s%s", [
 			analysis.display_name(role), analysis.policy_name(role, s.policy), s.index, s.granted, concat(", ", s.resources), beyond_sample(s), concat(", ", s.actions), s.suggested,
 			analysis.cdk_handler_advice(role, s.policy),
 		]),
@@ -45,6 +46,6 @@ findings := [finding |
 ]
 
 # More resources were used than the usage sample keeps: say what the others all match.
-beyond_sample(s) := sprintf(", and more beyond the usage sample, all under %s", [concat(", ", s.beyondSample)]) if {
+beyond_sample(s) := text.format(", and more beyond the usage sample, all under %s", [concat(", ", s.beyondSample)]) if {
 	count(object.get(s, "beyondSample", [])) > 0
 } else := ""

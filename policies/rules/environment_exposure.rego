@@ -25,6 +25,7 @@
 package leastrole.rules.environment_exposure
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some fn in input.functions
@@ -35,7 +36,7 @@ findings := [finding |
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"severity": severity(readers),
-		"message": sprintf("Function %s has %s readable by %s: %s%s", [
+		"message": text.format("Function %s has %s readable by %s: %s%s", [
 			analysis.display_name(fn), analysis.counted(count(fn.environmentVariableNames), "environment variable"), analysis.counted(fn.analysis.readerCount, "principal"),
 			concat(", ", array.slice(names, 0, 5)), analysis.more(fn.analysis.readerCount, 5),
 		]),

@@ -31,6 +31,7 @@
 package leastrole.rules.execution_role_trust
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in input.roles
@@ -39,12 +40,12 @@ findings := [finding |
 	extra := not_principal(role)
 	count(others) + count(extra) > 0
 	severities := array.concat([principal_severity(p) | some p in others], extra)
-	described := sort({sprintf("%s %s (%s%s)", [p.kind, p.identifier, statement_of(p), restricted_note(p)]) | some p in others})
-	parts := array.concat([t | count(described) > 0; t := sprintf("can also be assumed by %s", [concat(", ", described)])], refused_texts(role))
+	described := sort({text.format("%s %s (%s%s)", [p.kind, p.identifier, statement_of(p), restricted_note(p)]) | some p in others})
+	parts := array.concat([t | count(described) > 0; t := text.format("can also be assumed by %s", [concat(", ", described)])], refused_texts(role))
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": analysis.max_severity(severities),
-		"message": sprintf("Execution role %s %s", [analysis.display_name(role), concat("; it also ", parts)]),
+		"message": text.format("Execution role %s %s", [analysis.display_name(role), concat("; it also ", parts)]),
 		"evidence": {
 			"principals": others,
 			"notPrincipalAllow": role.analysis.trust.notPrincipalAllow,
@@ -86,9 +87,9 @@ restricted_note(p) := "" if {
 
 # Which statement of the trust policy lets the principal in, by index and Sid (the analysis's
 # `sid`, absent without one): what to edit.
-statement_of(p) := sprintf("Statement[%d] %s", [p.statementIndex, json.marshal(p.sid)]) if {
+statement_of(p) := text.format("Statement[%s] %s", [p.statementIndex, json.marshal(p.sid)]) if {
 	is_string(p.sid)
-} else := sprintf("Statement[%d]", [p.statementIndex])
+} else := text.format("Statement[%s]", [p.statementIndex])
 
 principal_severity(p) := "critical" if {
 	p.kind == "wildcard"
@@ -140,17 +141,17 @@ outside(p) if {
 	p.crossAccount
 }
 
-not_principal_text(role) := sprintf("has a trust policy IAM does not accept: %s NotPrincipal with Effect Allow, which a role trust policy cannot hold, so CreateRole and UpdateAssumeRolePolicy refuse it (a template or plan with it fails to deploy) and no account holds it as written; it lets no one in. Name the principals in Principal", [not_principal_statements(role)])
+not_principal_text(role) := text.format("has a trust policy IAM does not accept: %s NotPrincipal with Effect Allow, which a role trust policy cannot hold, so CreateRole and UpdateAssumeRolePolicy refuse it (a template or plan with it fails to deploy) and no account holds it as written; it lets no one in. Name the principals in Principal", [not_principal_statements(role)])
 
-not_principal_statements(role) := sprintf("%s uses", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in indexes])]) if {
+not_principal_statements(role) := text.format("%s uses", [concat(", ", [text.format("Statement[%s]", [i]) | some i in indexes])]) if {
 	indexes := role.analysis.trust.notPrincipalAllowStatements
 	count(indexes) == 1
-} else := sprintf("%s use", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in role.analysis.trust.notPrincipalAllowStatements])]) if {
+} else := text.format("%s use", [concat(", ", [text.format("Statement[%s]", [i]) | some i in role.analysis.trust.notPrincipalAllowStatements])]) if {
 	count(role.analysis.trust.notPrincipalAllowStatements) > 1
 } else := "a statement uses"
 
-not_principal_deny_text(role) := sprintf("has a trust policy IAM does not accept: %s NotPrincipal with Effect Deny, which a role trust policy cannot hold either, so CreateRole and UpdateAssumeRolePolicy refuse it (a template or plan with it fails to deploy) and no account holds it as written; it takes no one back. Name the principals to deny in Principal, or let the Allow statements name only who may assume the role", [statement_list(deny_statements(role))])
+not_principal_deny_text(role) := text.format("has a trust policy IAM does not accept: %s NotPrincipal with Effect Deny, which a role trust policy cannot hold either, so CreateRole and UpdateAssumeRolePolicy refuse it (a template or plan with it fails to deploy) and no account holds it as written; it takes no one back. Name the principals to deny in Principal, or let the Allow statements name only who may assume the role", [statement_list(deny_statements(role))])
 
-statement_list(indexes) := sprintf("%s uses", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in indexes])]) if {
+statement_list(indexes) := text.format("%s uses", [concat(", ", [text.format("Statement[%s]", [i]) | some i in indexes])]) if {
 	count(indexes) == 1
-} else := sprintf("%s use", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in indexes])])
+} else := text.format("%s use", [concat(", ", [text.format("Statement[%s]", [i]) | some i in indexes])])

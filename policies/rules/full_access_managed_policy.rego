@@ -29,6 +29,7 @@
 package leastrole.rules.full_access_managed_policy
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in analysis.execution_roles
@@ -83,19 +84,19 @@ blocked_note(p) := "" if blocked(p) == 0
 
 blocked_note(p) := "; the permissions boundary or a Deny blocks all of them" if all_blocked(p)
 
-blocked_note(p) := sprintf("; the permissions boundary or a Deny blocks %d of its %d actions", [blocked(p), p.actionCount]) if {
+blocked_note(p) := text.format("; the permissions boundary or a Deny blocks %s of its %s actions", [blocked(p), p.actionCount]) if {
 	blocked(p) > 0
 	not all_blocked(p)
 }
 
-message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action on every resource", [analysis.display_name(role), p.name]) if {
+message(role, p) := text.format("Role %s has the AWS managed policy %s attached, which grants every action on every resource", [analysis.display_name(role), p.name]) if {
 	p.kind == "admin"
 }
 
-message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action of %s", [analysis.display_name(role), p.name, analysis.counted(p.serviceCount, "service")]) if {
+message(role, p) := text.format("Role %s has the AWS managed policy %s attached, which grants every action of %s", [analysis.display_name(role), p.name, analysis.counted(p.serviceCount, "service")]) if {
 	p.kind == "power-user"
 }
 
-message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action on every resource of %s", [analysis.display_name(role), p.name, concat(", ", p.services)]) if {
+message(role, p) := text.format("Role %s has the AWS managed policy %s attached, which grants every action on every resource of %s", [analysis.display_name(role), p.name, concat(", ", p.services)]) if {
 	p.kind == "service-wide"
 }

@@ -30,6 +30,7 @@
 package leastrole.rules.managed_policy_data_read
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 # Cloudsplaining's default data-exfiltration list, plus the reads that return a whole table or a
 # decrypted value; all of them are in the engine's SENSITIVE_ACTIONS, so facts list them uncapped.
@@ -54,7 +55,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": policy,
 		"severity": severity(grants),
-		"message": sprintf("Role %s: the AWS managed policy %s lets the function read every resource of the account with %s", [
+		"message": text.format("Role %s: the AWS managed policy %s lets the function read every resource of the account with %s", [
 			analysis.display_name(role), analysis.name_of_arn(policy), concat(", ", sort([s.action | some s in grants])),
 		]),
 		"evidence": {

@@ -32,6 +32,7 @@
 package leastrole.rules.missing_log_permissions
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some fn in input.functions
@@ -43,7 +44,7 @@ findings := [finding |
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"severity": severity(count(essential) > 0, fn.analysis.roleIncomplete, denied_on_purpose(missing)),
-		"message": sprintf("%s %s cannot %s: its execution role %s %s%s%s", [
+		"message": text.format("%s %s cannot %s: its execution role %s %s%s%s", [
 			"Function", analysis.display_name(fn), what(count(essential) > 0, groups(missing)), verb(denied_on_purpose(missing)), concat(", ", actions), purpose(denied_on_purpose(missing)),
 			analysis.lambda_module_turn_on(fn, "logs", "set attach_cloudwatch_logs_policy = true there (its default), which attaches the module's logs policy on the call's log group"),
 		]),
@@ -56,9 +57,9 @@ findings := [finding |
 	}
 ]
 
-what(true, group) := sprintf("write its logs to %s", [group])
+what(true, group) := text.format("write its logs to %s", [group])
 
-what(false, group) := sprintf("create its log group %s", [group])
+what(false, group) := text.format("create its log group %s", [group])
 
 # The log groups the missing permissions are for: the function's own, and for a Lambda@Edge
 # function its replicas' group in every Region (`/aws/lambda/us-east-1.<name>`).

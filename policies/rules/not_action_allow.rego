@@ -22,6 +22,7 @@
 package leastrole.rules.not_action_allow
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in analysis.execution_roles
@@ -33,7 +34,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": severity(kinds, g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] is an Allow with %s (grants %s%s)%s", [analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, concat(" and ", kinds), analysis.counted(g.actionCount, "action"), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
+		"message": text.format("Role %s: %s Statement[%s] is an Allow with %s (grants %s%s)%s", [analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, concat(" and ", kinds), analysis.counted(g.actionCount, "action"), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
 		"evidence": {
 			"policy": g.policy,
 			"statementIndex": g.index,
@@ -58,6 +59,6 @@ severity(kinds, true) := analysis.lower_severity(base(kinds))
 
 severity(kinds, false) := base(kinds)
 
-blocked_note(g) := sprintf(" the role may use; its Deny statements or permissions boundary block %d more", [g.blockedActionCount]) if {
+blocked_note(g) := text.format(" the role may use; its Deny statements or permissions boundary block %s more", [g.blockedActionCount]) if {
 	object.get(g, "blockedActionCount", 0) > 0
 } else := ""

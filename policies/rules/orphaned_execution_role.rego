@@ -35,6 +35,7 @@
 package leastrole.rules.orphaned_execution_role
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 # Accounts of the inputs' functions: in templates (whose account IDs are placeholders, with no
 # entry in `accounts`) "no function uses it" means "none of the template's functions".
@@ -65,7 +66,7 @@ judgement(role) := {
 # operator role of one (it trusts Lambda, and no function names it). Low, and said.
 judgement(role) := {
 	"severity": "low",
-	"what": sprintf("no function in any region of the account uses it%s", [capacity_providers_clause(c)]),
+	"what": text.format("no function in any region of the account uses it%s", [capacity_providers_clause(c)]),
 	"regions": c.regions,
 	"allRegions": true,
 } if {
@@ -76,14 +77,14 @@ judgement(role) := {
 
 # What was not read, and what to do about it: a region asked for whose function list failed is
 # fixed by granting the call and resuming, not by `--regions all` (which may be what was run).
-not_read_clause(c) := sprintf("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume), and a function there may use it", [concat(", ", c.listsFailed)]) if {
+not_read_clause(c) := text.format("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume), and a function there may use it", [concat(", ", c.listsFailed)]) if {
 	count(object.get(c, "listsFailed", [])) > 0
 	c.allRegionsAsked
-} else := sprintf("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume) and %s: a function there may use it", [concat(", ", c.listsFailed), other_regions_clause(c)]) if {
+} else := text.format("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume) and %s: a function there may use it", [concat(", ", c.listsFailed), other_regions_clause(c)]) if {
 	count(object.get(c, "listsFailed", [])) > 0
 } else := "the function lists of the account's other regions are not among the inputs (give the whole collection folder), and a function there may use it" if {
 	c.allRegionsAsked
-} else := sprintf("%s, and a function there may use it", [other_regions_clause(c)])
+} else := text.format("%s, and a function there may use it", [other_regions_clause(c)])
 
 # Why the other regions were not read: nobody asked (the remedy is `--regions all`), or
 # `--regions all` ran but could not learn which regions are enabled and read only its home region
@@ -94,7 +95,7 @@ other_regions_clause(c) := "the account's enabled regions could not be listed (a
 
 capacity_providers_unread(c) if count(object.get(c, "capacityProvidersUnread", [])) > 0
 
-capacity_providers_clause(c) := sprintf(", but the capacity providers of %s could not be listed (lambda:ListCapacityProviders failed: see the collection's reasons; fix it and collect --resume), and it may be the operator role of one", [concat(", ", c.capacityProvidersUnread)]) if {
+capacity_providers_clause(c) := text.format(", but the capacity providers of %s could not be listed (lambda:ListCapacityProviders failed: see the collection's reasons; fix it and collect --resume), and it may be the operator role of one", [concat(", ", c.capacityProvidersUnread)]) if {
 	capacity_providers_unread(c)
 } else := ""
 
@@ -102,7 +103,7 @@ capacity_providers_clause(c) := sprintf(", but the capacity providers of %s coul
 # silent when IAM saw the role used in a region that was not read (a function there, most likely).
 judgement(role) := {
 	"severity": "low",
-	"what": sprintf("no function in the regions read (%s) uses it; %s%s", [concat(", ", c.regions), not_read_clause(c), capacity_providers_clause(c)]),
+	"what": text.format("no function in the regions read (%s) uses it; %s%s", [concat(", ", c.regions), not_read_clause(c), capacity_providers_clause(c)]),
 	"regions": c.regions,
 	"allRegions": false,
 } if {
@@ -161,7 +162,7 @@ defined_by_templates(role) if coverage(role).definedByIac
 # with the role, so "no function uses it" is not known. Low, saying so, as for unread regions.
 held_back(role, j) := object.union(j, {
 	"severity": "low",
-	"what": sprintf("%s, but %s %s, which the inputs do not hold, and %s run with this role (give the functions' versions: aws lambda list-versions-by-function)", [j.what, routes_phrase(unread), concat(", ", unread), may_phrase(unread)]),
+	"what": text.format("%s, but %s %s, which the inputs do not hold, and %s run with this role (give the functions' versions: aws lambda list-versions-by-function)", [j.what, routes_phrase(unread), concat(", ", unread), may_phrase(unread)]),
 }) if {
 	unread := object.get(coverage(role), "versionsUnread", [])
 	count(unread) > 0
@@ -194,7 +195,7 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": j.severity,
-		"message": sprintf("Role %s trusts Lambda but %s; it grants %s%s across %s%s%s", [
+		"message": text.format("Role %s trusts Lambda but %s; it grants %s%s across %s%s%s", [
 			analysis.display_name(role), j.what, at_least(role), analysis.counted(s.actionCount, "action"), analysis.counted(service_count(role, s), "service"), last_used(role), not_all_read(role),
 		]),
 		"evidence": {
@@ -240,10 +241,10 @@ not_all_read(role) := "; some of its policies are not in the inputs" if {
 
 # An else chain, not two rules with `not`: `lastUsed` may be null, and a reference through null
 # must fall through to the default rather than leave the message undefined.
-last_used(role) := sprintf(" (last used %s in %s)", [role.lastUsed.date, role.lastUsed.region]) if {
+last_used(role) := text.format(" (last used %s in %s)", [role.lastUsed.date, role.lastUsed.region]) if {
 	is_string(role.lastUsed.date)
 	is_string(role.lastUsed.region)
-} else := sprintf(" (last used %s)", [role.lastUsed.date]) if {
+} else := text.format(" (last used %s)", [role.lastUsed.date]) if {
 	is_string(role.lastUsed.date)
 } else := " (never used, or last use not recorded)"
 

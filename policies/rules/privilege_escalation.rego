@@ -45,6 +45,7 @@
 package leastrole.rules.privilege_escalation
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := array.concat(role_findings, principal_findings)
 
@@ -75,7 +76,7 @@ principal_label(p) := "Group" if p.type != "user"
 paths_finding(resource, label, entity, paths) := {
 	"resource": resource,
 	"severity": analysis.max_severity([severity(p.conditional) | some p in paths]),
-	"message": sprintf("%s %s has %s: %s%s", [
+	"message": text.format("%s %s has %s: %s%s", [
 		label, analysis.display_name(entity), analysis.counted(count(paths), "privilege-escalation path"), concat("; ", [describe(entity, p) | some p in array.slice(paths, 0, 3)]), more(count(paths), 3),
 	]),
 	"evidence": {
@@ -105,12 +106,12 @@ chains(p) := {"chains": p.chains} if p.chains
 
 chains(p) := {} if not p.chains
 
-describe(_, p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2))]) if p.id != "sts-assume-role"
+describe(_, p) := text.format("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2))]) if p.id != "sts-assume-role"
 
 # Assuming a more privileged role: which role, what of its trust policy lets the principal in and
 # why it is more privileged, as the analysis says it (`<name> can assume <reasons>`:
 # AssumeRoleChains.pathOf in src/analysis/escalation.ts), without the principal's name.
-describe(entity, p) := sprintf("%s (%s on %s): %s", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2)), trim_prefix(p.why, sprintf("%s can assume ", [entity.name]))]) if p.id == "sts-assume-role"
+describe(entity, p) := text.format("%s (%s on %s): %s", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2)), trim_prefix(p.why, text.format("%s can assume ", [entity.name]))]) if p.id == "sts-assume-role"
 
 # The targets as the message shows them, in the order of those names (then the listed resource)
 # when a template's or plan's are among them, so the two shown are the first by the names the user
@@ -124,7 +125,7 @@ resource_names(p) := [pair[0] | some pair in sort([[resource_name(p, r), r] | so
 # ARN or `<any …>` description the path lists.
 resource_name(p, r) := object.get(p, ["resourceDisplayNames", r], r)
 
-more(n, shown) := sprintf("; and %d more", [n - shown]) if n > shown
+more(n, shown) := text.format("; and %s more", [n - shown]) if n > shown
 
 more(n, shown) := "" if n <= shown
 

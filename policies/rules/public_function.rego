@@ -33,6 +33,7 @@
 package leastrole.rules.public_function
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := array.concat(statement_findings, url_findings)
 
@@ -48,9 +49,9 @@ statement_findings := [finding |
 	origin := statement_origin(fn, g.index)
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"detail": sprintf("statement:%s:%s", [statement_id(fn, g.index, origin, st), issue.kind]),
+		"detail": text.format("statement:%s:%s", [statement_id(fn, g.index, origin, st), issue.kind]),
 		"severity": issue.severity,
-		"message": sprintf("Function %s: %s Statement[%d]%s %s", [analysis.display_name(fn), policy_name(origin), origin.index, sid_note(st), issue.message]),
+		"message": text.format("Function %s: %s Statement[%s]%s %s", [analysis.display_name(fn), policy_name(origin), origin.index, sid_note(st), issue.message]),
 		"evidence": {
 			"statementIndex": g.index,
 			"qualifier": origin.qualifier,
@@ -75,17 +76,17 @@ url_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": url_detail(exposure.detail, url.qualifier),
 		"severity": exposure.severity,
-		"message": sprintf("Function %s has a function URL%s with AuthType NONE%s", [analysis.display_name(fn), url_of(url.qualifier), exposure.message]),
+		"message": text.format("Function %s has a function URL%s with AuthType NONE%s", [analysis.display_name(fn), url_of(url.qualifier), exposure.message]),
 		"evidence": {"url": url.url, "qualifier": url.qualifier, "publicStatements": public.statements},
 	}
 ]
 
 # The unqualified URL keeps the detail it had before aliases' URLs were read (stable fingerprints).
-url_detail(detail, qualifier) := sprintf("%s:%s", [detail, qualifier]) if {
+url_detail(detail, qualifier) := text.format("%s:%s", [detail, qualifier]) if {
 	is_string(qualifier)
 } else := detail
 
-url_of(qualifier) := sprintf(" (alias %s)", [qualifier]) if {
+url_of(qualifier) := text.format(" (alias %s)", [qualifier]) if {
 	is_string(qualifier)
 } else := ""
 
@@ -118,10 +119,10 @@ statement_origin(fn, index) := fn.resourcePolicyStatementOrigins[index] if {
 	is_array(fn.resourcePolicyStatementOrigins)
 } else := {"qualifier": null, "index": index}
 
-policy_name(origin) := sprintf("resource policy of version %s,", [origin.qualifier]) if {
+policy_name(origin) := text.format("resource policy of version %s,", [origin.qualifier]) if {
 	is_string(origin.qualifier)
 	regex.match(`^[0-9]+$`, origin.qualifier)
-} else := sprintf("resource policy of alias %s,", [origin.qualifier]) if {
+} else := text.format("resource policy of alias %s,", [origin.qualifier]) if {
 	is_string(origin.qualifier)
 } else := "resource policy"
 
@@ -132,10 +133,10 @@ policy_name(origin) := sprintf("resource policy of version %s,", [origin.qualifi
 # the statement's JSON in place of the hash.
 statement_id(fn, index, origin, st) := fn.analysis.resourcePolicyStatementIds[index] if {
 	is_string(fn.analysis.resourcePolicyStatementIds[index])
-} else := sprintf("sid:%s:%s", [qualifier_text(origin), st.Sid]) if {
+} else := text.format("sid:%s:%s", [qualifier_text(origin), st.Sid]) if {
 	is_string(st.Sid)
 	st.Sid != ""
-} else := sprintf("content:%s", [json.marshal([origin.qualifier, st])])
+} else := text.format("content:%s", [json.marshal([origin.qualifier, st])])
 
 qualifier_text(origin) := origin.qualifier if {
 	is_string(origin.qualifier)
@@ -143,7 +144,7 @@ qualifier_text(origin) := origin.qualifier if {
 
 # An else chain: OPA evaluates a function's arguments outside `not`, so `not is_string(st.Sid)`
 # would be undefined (not true) for a statement without a Sid.
-sid_note(st) := sprintf(" (%s)", [st.Sid]) if {
+sid_note(st) := text.format(" (%s)", [st.Sid]) if {
 	is_string(st.Sid)
 } else := ""
 
@@ -184,29 +185,29 @@ principal_ids(p, _) := [] if not is_object(p)
 issues(p, fn, g) := ((({issue |
 	wildcard_principal(p)
 	not g.pinned
-	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb_of(g)])}
+	issue := {"kind": "public", "severity": "critical", "message": text.format("lets anyone %s (Principal \"*\" without a source condition)", [verb_of(g)])}
 } | {issue |
 	some svc in principal_ids(p, "Service")
 	not g.pinned
-	issue := {"kind": sprintf("service:%s", [svc]), "severity": outside_severity[g.access], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb_of(g)])}
+	issue := {"kind": text.format("service:%s", [svc]), "severity": outside_severity[g.access], "message": text.format("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb_of(g)])}
 }) | {issue |
 	# Principal "*" held to the organisation (or an account) by a Deny that exempts AWS services
 	# (`servicesUnpinned`): the services it exempts may still call for any account's resources.
 	wildcard_principal(p)
 	g.pinned
 	object.get(g, "servicesUnpinned", false)
-	issue := {"kind": "service:*", "severity": outside_severity[g.access], "message": sprintf("lets any AWS service %s on behalf of any account (Principal \"*\"; a Deny holds other callers to its condition but exempts service principals, aws:PrincipalIsAWSService, and no aws:SourceArn nor aws:SourceAccount names the source)", [verb_of(g)])}
+	issue := {"kind": "service:*", "severity": outside_severity[g.access], "message": text.format("lets any AWS service %s on behalf of any account (Principal \"*\"; a Deny holds other callers to its condition but exempts service principals, aws:PrincipalIsAWSService, and no aws:SourceArn nor aws:SourceAccount names the source)", [verb_of(g)])}
 }) | {issue |
 	wildcard_or_service(p)
 	accounts := g.otherAccounts
 	count(accounts) > 0
-	issue := {"kind": sprintf("account:%s", [concat(",", accounts)]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb_of(g), plural_accounts(accounts)])}
+	issue := {"kind": text.format("account:%s", [concat(",", accounts)]), "severity": outside_severity[g.access], "message": text.format("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb_of(g), plural_accounts(accounts)])}
 }) | {issue |
 	some id in principal_ids(p, "AWS")
 	id != "*"
 	account := account_of(id)
 	account != fn.accountId
-	issue := {"kind": sprintf("account:%s", [account]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s", [account, verb_of(g)])}
+	issue := {"kind": text.format("account:%s", [account]), "severity": outside_severity[g.access], "message": text.format("lets account %s %s", [account, verb_of(g)])}
 }
 
 # A URL's public statement left behind when the URL was switched to AWS_IAM (`dormantUrl`): it

@@ -33,6 +33,7 @@
 package leastrole.rules.public_layer_version
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings contains finding if {
 	some layer in object.get(input, "layerVersions", [])
@@ -43,10 +44,10 @@ findings contains finding if {
 	principal := object.get(g, "principal", object.get(st, "Principal", null))
 	some issue in issues(principal, layer, g)
 	finding := {
-		"resource": {"type": "layer", "arn": layer.arn, "name": sprintf("%s:%s", [layer.name, layer.version])},
-		"detail": sprintf("statement:%s:%s", [statement_key(st, g.index), issue.kind]),
+		"resource": {"type": "layer", "arn": layer.arn, "name": text.format("%s:%s", [layer.name, layer.version])},
+		"detail": text.format("statement:%s:%s", [statement_key(st, g.index), issue.kind]),
 		"severity": issue.severity,
-		"message": sprintf("Layer %s version %s: policy Statement[%d]%s %s; %s", [layer.name, layer.version, g.index, sid_note(st), issue.message, users(layer)]),
+		"message": text.format("Layer %s version %s: policy Statement[%s]%s %s; %s", [layer.name, layer.version, g.index, sid_note(st), issue.message, users(layer)]),
 		"evidence": {
 			"layerVersionArn": layer.arn,
 			"layer": layer.name,
@@ -78,22 +79,22 @@ findings contains finding if {
 	not account in input_accounts
 	finding := {
 		"resource": {"type": "function", "arn": fn.arn, "name": fn.name},
-		"detail": sprintf("layer-of-account:%s", [substring(arn, 0, (count(arn) - count(m[0][3])) - 1)]),
+		"detail": text.format("layer-of-account:%s", [substring(arn, 0, (count(arn) - count(m[0][3])) - 1)]),
 		"severity": "info",
-		"message": sprintf("Function %s runs layer %s version %s of account %s, which is not among the inputs' accounts: that account's code runs inside the function with its execution role", [analysis.display_name(fn), m[0][2], m[0][3], account]),
+		"message": text.format("Function %s runs layer %s version %s of account %s, which is not among the inputs' accounts: that account's code runs inside the function with its execution role", [analysis.display_name(fn), m[0][2], m[0][3], account]),
 		"evidence": {"layerVersionArn": arn, "layer": m[0][2], "version": m[0][3], "publisherAccount": account, "roleArn": fn.roleArn},
 	}
 }
 
 # The Sid identifies a statement in its policy (RemoveLayerVersionPermission takes it); without
 # one, the index.
-statement_key(st, index) := sprintf("sid:%s", [st.Sid]) if {
+statement_key(st, index) := text.format("sid:%s", [st.Sid]) if {
 	is_string(st.Sid)
 	st.Sid != ""
-} else := sprintf("index:%d", [index])
+} else := text.format("index:%s", [index])
 
 # An else chain: OPA evaluates a function's arguments outside `not`.
-sid_note(st) := sprintf(" (%s)", [st.Sid]) if {
+sid_note(st) := text.format(" (%s)", [st.Sid]) if {
 	is_string(st.Sid)
 } else := ""
 
@@ -102,7 +103,7 @@ condition_keys(st) := sort({lower(k) | some _, block in object.get(st, "Conditio
 # Which functions of the inputs run the version (with its code, and their execution roles).
 users(layer) := "no function of the inputs uses it" if {
 	count(layer.functions) == 0
-} else := sprintf("used by %s of the inputs: %s", [plural(count(layer.functions)), concat(", ", user_names(layer))])
+} else := text.format("used by %s of the inputs: %s", [plural(count(layer.functions)), concat(", ", user_names(layer))])
 
 # The functions' names in the order of the names shown (then ARN) when a template's or plan's are
 # among them: a list of logical IDs or addresses in the order of the names in AWS does not look
@@ -118,7 +119,7 @@ user_name(layer, arn) := object.get(layer, ["analysis", "functionDisplayNames", 
 
 plural(n) := "1 function" if n == 1
 
-plural(n) := sprintf("%d functions", [n]) if n != 1
+plural(n) := text.format("%s functions", [n]) if n != 1
 
 function_name(arn) := substring(arn, i + 10, -1) if {
 	i := indexof(arn, ":function:")
@@ -136,9 +137,9 @@ principal_ids(p, _) := [] if not is_object(p)
 # The accounts the inputs hold: the audit looks at them too.
 input_accounts := {a.accountId | some a in object.get(input, "accounts", [])}
 
-account_issue(account) := {"kind": sprintf("account:%s", [account]), "severity": "low", "message": sprintf("lets account %s, an account of the inputs, get the version and download its code", [account])} if {
+account_issue(account) := {"kind": text.format("account:%s", [account]), "severity": "low", "message": text.format("lets account %s, an account of the inputs, get the version and download its code", [account])} if {
 	account in input_accounts
-} else := {"kind": sprintf("account:%s", [account]), "severity": "medium", "message": sprintf("lets account %s, which is not among the inputs' accounts, get the version and download its code", [account])}
+} else := {"kind": text.format("account:%s", [account]), "severity": "medium", "message": text.format("lets account %s, which is not among the inputs' accounts, get the version and download its code", [account])}
 
 # `*` with no organisation or account condition: every AWS account. `*` pinned by a condition to
 # other accounts (aws:PrincipalAccount, aws:SourceAccount): those. An account principal other

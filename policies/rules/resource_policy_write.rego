@@ -44,6 +44,7 @@
 package leastrole.rules.resource_policy_write
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 # Each action, and the resource type (as IAM Access Analyzer names it) whose access it changes.
 # Every action here is in the engine's SENSITIVE_ACTIONS (src/iam/sensitive-actions.ts), so the
@@ -80,7 +81,7 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": analysis.max_severity({grant_severity(g) | some g in grants}),
-		"message": sprintf("Role %s can change who may access resources: %s", [analysis.display_name(role), concat(", ", [describe(g) | some g in grants])]),
+		"message": text.format("Role %s can change who may access resources: %s", [analysis.display_name(role), concat(", ", [describe(g) | some g in grants])]),
 		"evidence": {
 			"actions": [{
 				"action": g.action,
@@ -221,7 +222,7 @@ base_severity(g) := "medium" if {
 }
 
 # `s3:PutBucketPolicy (S3 bucket, every resource)`, `sqs:SetQueueAttributes (SQS queue, 2 resources, with a condition)`.
-describe(g) := sprintf("%s (%s, %s%s)", [g.action, policy_writes[g.action], scope(g), condition_note(g)])
+describe(g) := text.format("%s (%s, %s%s)", [g.action, policy_writes[g.action], scope(g), condition_note(g)])
 
 scope(g) := "every resource" if broad(g)
 
@@ -230,7 +231,7 @@ scope(g) := "1 resource" if {
 	count(g.resources) == 1
 }
 
-scope(g) := sprintf("%d resources", [count(g.resources)]) if {
+scope(g) := text.format("%s resources", [count(g.resources)]) if {
 	not broad(g)
 	count(g.resources) != 1
 }

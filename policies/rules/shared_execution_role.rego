@@ -29,6 +29,7 @@ package leastrole.rules.shared_execution_role
 
 import data.leastrole.lib.analysis
 import data.leastrole.lib.functions
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in input.roles
@@ -66,10 +67,10 @@ severity(reasons) := "high" if count(reasons) > 0
 
 severity(reasons) := "medium" if count(reasons) == 0
 
-message(role, names, reasons) := sprintf("Role %s is the execution role of %d functions (%s)", [role, count(names), concat(", ", names)]) if {
+message(role, names, reasons) := text.format("Role %s is the execution role of %s functions (%s)", [role, count(names), concat(", ", names)]) if {
 	count(reasons) == 0
 }
 
-message(role, names, reasons) := sprintf("Role %s is the execution role of %d functions (%s), which %s", [role, count(names), concat(", ", names), concat(" and ", reasons)]) if {
+message(role, names, reasons) := text.format("Role %s is the execution role of %s functions (%s), which %s", [role, count(names), concat(", ", names), concat(" and ", reasons)]) if {
 	count(reasons) > 0
 }

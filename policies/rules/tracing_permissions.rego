@@ -23,6 +23,7 @@
 package leastrole.rules.tracing_permissions
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := array.concat(missing_findings, unneeded_findings)
 
@@ -36,7 +37,7 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
 		"severity": severity_missing(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s has Active tracing%s but its execution role does not allow %s%s", [
+		"message": text.format("Function %s has Active tracing%s but its execution role does not allow %s%s", [
 			analysis.display_name(fn), which(missing[0].subject), concat(", ", actions),
 			analysis.lambda_module_turn_on(fn, "tracing", "set attach_tracing_policy = true there, which attaches the module's copy of AWSXRayDaemonWriteAccess"),
 		]),
@@ -58,7 +59,7 @@ unneeded_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "unneeded",
 		"severity": "low",
-		"message": sprintf("Function %s does not use Active tracing but its execution role allows %s%s", [analysis.display_name(fn), concat(", ", cap.actions), unneeded_advice(fn)]),
+		"message": text.format("Function %s does not use Active tracing but its execution role allows %s%s", [analysis.display_name(fn), concat(", ", cap.actions), unneeded_advice(fn)]),
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
 ]

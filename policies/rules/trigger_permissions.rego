@@ -61,6 +61,7 @@
 package leastrole.rules.trigger_permissions
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule"}
 
@@ -98,9 +99,9 @@ missing_findings := [finding |
 	actions := analysis.actions_of(reqs)
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"detail": sprintf("%s:%s", [key[0], key[1]]),
+		"detail": text.format("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": sprintf("Function %s: its execution role %s %s its %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), use(key[0]), what(fn, key[0], key[1], reqs), concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
+		"message": text.format("Function %s: its execution role %s %s its %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), use(key[0]), what(fn, key[0], key[1], reqs), concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
 		"evidence": object.union(
 			{
 				"purpose": key[0],
@@ -120,10 +121,10 @@ missing_findings := [finding |
 # source it holds the credentials of: the subject of a trigger-secret requirement is the mapping's
 # source (the broker or cluster, requirements.ts), and before, "its event source secret
 # arn:aws:mq:…:broker:…" named the broker as the secret.
-what(fn, purpose, subject, reqs) := sprintf("%s %s of its event source %s", [secret_label(secrets(fn, subject, reqs)), concat(", ", secrets(fn, subject, reqs)), subject]) if {
+what(fn, purpose, subject, reqs) := text.format("%s %s of its event source %s", [secret_label(secrets(fn, subject, reqs)), concat(", ", secrets(fn, subject, reqs)), subject]) if {
 	purpose == "trigger-secret"
 	count(secrets(fn, subject, reqs)) > 0
-} else := sprintf("%s %s", [labels[purpose], subject])
+} else := text.format("%s %s", [labels[purpose], subject])
 
 secret_label(names) := "secret" if count(names) == 1
 
@@ -158,9 +159,9 @@ reported_findings := [finding |
 	]) == 0
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"detail": sprintf("reported:%s", [source]),
+		"detail": text.format("reported:%s", [source]),
 		"severity": severity(fn.analysis.roleIncomplete, true),
-		"message": sprintf("Function %s: Lambda reports that its event source mapping could not use %s (%s), though the execution role's policies allow every action the mapping needs: what refuses it is outside those policies (the source's or its key's resource policy, an SCP, a permissions boundary not read, or for Kafka the cluster's ACLs or the secret's credentials), and the mapping reads no records until it is fixed", [analysis.display_name(fn), source, problem]),
+		"message": text.format("Function %s: Lambda reports that its event source mapping could not use %s (%s), though the execution role's policies allow every action the mapping needs: what refuses it is outside those policies (the source's or its key's resource policy, an SCP, a permissions boundary not read, or for Kafka the cluster's ACLs or the secret's credentials), and the mapping reads no records until it is fixed", [analysis.display_name(fn), source, problem]),
 		"evidence": {
 			"purpose": "trigger",
 			"subject": source,
@@ -195,7 +196,7 @@ mapping_problem(fn, purpose, subject) := problems[0] if {
 	count(problems) > 0
 } else := null
 
-state_clause(fn, purpose, subject) := sprintf("; Lambda reports that the mapping could not use it (%s)", [mapping_problem(fn, purpose, subject)]) if {
+state_clause(fn, purpose, subject) := text.format("; Lambda reports that the mapping could not use it (%s)", [mapping_problem(fn, purpose, subject)]) if {
 	mapping_problem(fn, purpose, subject) != null
 } else := disabled_clause(fn, purpose, subject)
 
@@ -226,7 +227,7 @@ mappings(fn, purpose, subject) := [t | some t in fn.triggers; t.onFailureDestina
 # As requirements.ts names a mapping without a source ARN (self-managed Kafka).
 mapping_source(t) := t.eventSourceArn if {
 	is_string(t.eventSourceArn)
-} else := sprintf("self-managed-kafka:%s", [t.uuid]) if {
+} else := text.format("self-managed-kafka:%s", [t.uuid]) if {
 	is_string(t.uuid)
 } else := "self-managed-kafka:unknown"
 
@@ -243,7 +244,7 @@ mapping_disabled(fn, purpose, subject) if {
 	}
 } else := false
 
-disabled_clause(fn, purpose, subject) := sprintf("; %s: Lambda reads nothing through it now, and needs these permissions when it is enabled", [disabled_phrase(count(mappings(fn, purpose, subject)))]) if {
+disabled_clause(fn, purpose, subject) := text.format("; %s: Lambda reads nothing through it now, and needs these permissions when it is enabled", [disabled_phrase(count(mappings(fn, purpose, subject)))]) if {
 	mapping_disabled(fn, purpose, subject)
 } else := ""
 

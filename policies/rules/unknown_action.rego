@@ -25,6 +25,7 @@
 package leastrole.rules.unknown_action
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in analysis.execution_roles
@@ -36,7 +37,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(s.policy, s.index),
 		"severity": severity(s),
-		"message": sprintf("Role %s: %s Statement[%d] allows %s, which %s no action in the AWS action catalog (iam-data %s): it grants nothing; %s", [analysis.display_name(role), analysis.policy_name(role, s.policy), s.index, concat(", ", s.unknownActions), verb(s.unknownActions), catalog_version, consequence(s)]),
+		"message": text.format("Role %s: %s Statement[%s] allows %s, which %s no action in the AWS action catalog (iam-data %s): it grants nothing; %s", [analysis.display_name(role), analysis.policy_name(role, s.policy), s.index, concat(", ", s.unknownActions), verb(s.unknownActions), catalog_version, consequence(s)]),
 		"evidence": {
 			"policy": s.policy,
 			"statementIndex": s.index,
@@ -69,7 +70,7 @@ severity(s) := "info" if from_aws_template(s)
 
 severity(s) := "low" if not from_aws_template(s)
 
-consequence(s) := sprintf("AWS's SAM policy template %s writes %s, and %s, granted here too, authorise%s those calls", [
+consequence(s) := text.format("AWS's SAM policy template %s writes %s, and %s, granted here too, authorise%s those calls", [
 	concat(", ", sort({aws_template_names[lower(a)].template | some a in s.unknownActions})),
 	it_or_them(s.unknownActions),
 	concat(", ", sort({aws_template_names[lower(a)].authorisedBy | some a in s.unknownActions})),

@@ -25,6 +25,7 @@ package leastrole.rules.unused_permission
 
 import data.leastrole.lib.analysis
 import data.leastrole.lib.functions
+import data.leastrole.lib.text
 
 findings := [finding |
 	input.usage.present
@@ -37,7 +38,7 @@ findings := [finding |
 	fn := object.get(functions.by_arn, labels.functionArn, {"arn": labels.functionArn, "name": analysis.name_of_arn(labels.functionArn)})
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"message": sprintf("Function %s did not use %s in the %d-day usage window: %s%s%s", [
+		"message": text.format("Function %s did not use %s in the %s-day usage window: %s%s%s", [
 			analysis.display_name(fn), analysis.counted(count(unused), "granted action"), window_days, concat(", ", array.slice(unused, 0, 8)), analysis.more(count(unused), 8),
 			cdk_note(labels.roleArn),
 		]),

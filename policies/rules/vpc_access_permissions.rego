@@ -28,6 +28,7 @@
 package leastrole.rules.vpc_access_permissions
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := array.concat(missing_findings, unneeded_findings)
 
@@ -41,7 +42,7 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
 		"severity": severity_missing(essential_missing(missing), fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s runs in %s but its execution role does not allow %s%s%s", [
+		"message": text.format("Function %s runs in %s but its execution role does not allow %s%s%s", [
 			analysis.display_name(fn), vpc_text(fn, missing[0].subject), concat(", ", actions),
 			only_discovery_text(essential_missing(missing)),
 			analysis.lambda_module_turn_on(fn, "vpc", "set attach_network_policy = true there, which attaches the module's copy of AWSLambdaENIManagementAccess"),
@@ -65,7 +66,7 @@ unneeded_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "unneeded",
 		"severity": "low",
-		"message": sprintf("Function %s is not in a VPC but its execution role allows %s%s", [analysis.display_name(fn), concat(", ", cap.actions), unneeded_advice(fn)]),
+		"message": text.format("Function %s is not in a VPC but its execution role allows %s%s", [analysis.display_name(fn), concat(", ", cap.actions), unneeded_advice(fn)]),
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
 ]
@@ -73,30 +74,30 @@ unneeded_findings := [finding |
 # The VPC the requirement names: "VPC vpc-0abc" (or "VPC vpc-0abc (version 3)"). IaC gives a
 # function's subnets and security groups, not its VPC's ID, and the requirement's subject is then
 # the placeholder `vpc`: named by what is known, "a VPC (subnets subnet-1, subnet-2)", never "VPC vpc".
-vpc_text(_, subject) := sprintf("VPC %s", [subject]) if {
+vpc_text(_, subject) := text.format("VPC %s", [subject]) if {
 	subject != "vpc"
 	not startswith(subject, "vpc (version ")
 }
 
-vpc_text(fn, "vpc") := sprintf("a VPC%s", [members_text(fn.vpc, "")])
+vpc_text(fn, "vpc") := text.format("a VPC%s", [members_text(fn.vpc, "")])
 
-vpc_text(fn, subject) := sprintf("a VPC%s", [members_text(object.get(v, "vpc", fn.vpc), sprintf("version %s", [v.version]))]) if {
+vpc_text(fn, subject) := text.format("a VPC%s", [members_text(object.get(v, "vpc", fn.vpc), text.format("version %s", [v.version]))]) if {
 	some v in object.get(fn, "versions", [])
-	subject == sprintf("vpc (version %s)", [v.version])
+	subject == text.format("vpc (version %s)", [v.version])
 }
 
 # " (subnets a, b)", else " (security groups sg-1)", then `extra` after a semicolon; empty when nothing is known.
 members_text(vpc, extra) := parenthesised([part | some part in [members_part(vpc), extra]; part != ""])
 
-members_part(vpc) := sprintf("subnets %s", [concat(", ", vpc.subnetIds)]) if {
+members_part(vpc) := text.format("subnets %s", [concat(", ", vpc.subnetIds)]) if {
 	is_object(vpc)
 	count(object.get(vpc, "subnetIds", [])) > 0
-} else := sprintf("security groups %s", [concat(", ", vpc.securityGroupIds)]) if {
+} else := text.format("security groups %s", [concat(", ", vpc.securityGroupIds)]) if {
 	is_object(vpc)
 	count(object.get(vpc, "securityGroupIds", [])) > 0
 } else := ""
 
-parenthesised(parts) := sprintf(" (%s)", [concat("; ", parts)]) if count(parts) > 0
+parenthesised(parts) := text.format(" (%s)", [concat("; ", parts)]) if count(parts) > 0
 
 else := ""
 

@@ -25,6 +25,7 @@
 package leastrole.rules.wildcard_action
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in analysis.execution_roles
@@ -36,7 +37,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": condition_adjusted(blocked_adjusted(base, g), g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] allows %s%s%s", [analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, describe(kind, g), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
+		"message": text.format("Role %s: %s Statement[%s] allows %s%s%s", [analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, describe(kind, g), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
 		"evidence": {
 			"policy": g.policy,
 			"statementIndex": g.index,
@@ -70,7 +71,7 @@ blocked_adjusted(s, g) := analysis.lower_severity(s) if {
 	g.fullWildcardAction
 } else := s
 
-blocked_note(g) := sprintf("; the role's Deny statements or permissions boundary block %d of its actions, leaving %d (%s)", [g.blockedActionCount, g.actionCount, concat(", ", g.remainingServices)]) if {
+blocked_note(g) := text.format("; the role's Deny statements or permissions boundary block %s of its actions, leaving %s (%s)", [g.blockedActionCount, g.actionCount, concat(", ", g.remainingServices)]) if {
 	object.get(g, "blockedActionCount", 0) > 0
 } else := ""
 
@@ -80,6 +81,6 @@ condition_adjusted(s, false) := s
 
 describe("all", _) := "every action (`*`)"
 
-describe("service", g) := sprintf("every action of a service (%s)", [concat(", ", g.serviceWildcards)])
+describe("service", g) := text.format("every action of a service (%s)", [concat(", ", g.serviceWildcards)])
 
-describe("write", g) := sprintf("%s, which expands to %s", [concat(", ", g.writeWildcards), analysis.counted(g.wildcardWriteActionCount, "write or permissions-management action")])
+describe("write", g) := text.format("%s, which expands to %s", [concat(", ", g.writeWildcards), analysis.counted(g.wildcardWriteActionCount, "write or permissions-management action")])

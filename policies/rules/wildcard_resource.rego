@@ -25,6 +25,7 @@
 package leastrole.rules.wildcard_resource
 
 import data.leastrole.lib.analysis
+import data.leastrole.lib.text
 
 findings := [finding |
 	some role in analysis.execution_roles
@@ -36,7 +37,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": severity(g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] grants %s on Resource \"*\" that can be scoped to specific resources (%s%s)%s", [
+		"message": text.format("Role %s: %s Statement[%s] grants %s on Resource \"*\" that can be scoped to specific resources (%s%s)%s", [
 			analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, analysis.counted(g.resourceLevelActionsOnStarCount, "action"),
 			concat(", ", array.slice(g.resourceLevelActionsOnStar, 0, 5)),
 			analysis.more(g.resourceLevelActionsOnStarCount, 5),

@@ -60,7 +60,9 @@ describe("built-in pack", () => {
     expect(pack.abi.major).toBe(1);
     expect(pack.abi.minor).toBeGreaterThanOrEqual(2);
     expect(pack.entrypoints).toContain("leastrole/findings");
-    expect(pack.hostBuiltins.every((b) => ["sprintf", "regex.split", "json.is_valid", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal"].includes(b))).toBe(true);
+    // None implemented in JavaScript: each call leaves the module and costs a JSON round trip
+    // (sprintf was a fifth of the evaluation at 10,000 functions); messages use policies/lib/text.rego.
+    expect(pack.hostBuiltins).toEqual([]);
     const lr001 = pack.catalog.rules.find((r) => r.id === "LR001");
     expect(lr001).toMatchObject({ package: "shared_execution_role", name: "shared-execution-role", severity: "medium", category: "blast-radius" });
     expect(lr001?.relatedResources[0]?.ref).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
