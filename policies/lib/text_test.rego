@@ -10,6 +10,7 @@ test_format_writes_numbers_as_sprintf_does if {
 	text.format("%s#%s", ["inline:app", 0]) == sprintf("%s#%d", ["inline:app", 0])
 	text.format(" and %s more", [1200]) == sprintf(" and %d more", [1200])
 	text.format("%s", [-3]) == "-3"
+	text.format("%s %s %s", [2147483648, -2147483648, 9007199254740991]) == "2147483648 -2147483648 9007199254740991"
 }
 
 test_format_writes_other_values_as_json if {
