@@ -24,6 +24,7 @@ import { InputError } from "../errors.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { sessionFilterDocument, type SessionFilterDocument } from "../usage/session-filter.js";
+import { roleKeyOf } from "../usage/attribution.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
 import { advisorWindowWarnings } from "../usage/labels.js";
@@ -639,10 +640,9 @@ function markNamedDigests(warnings: Warning[], named: readonly string[]): void {
  * account and name, as the labels match them (an ARN in a file name often lacks the role's path).
  */
 function advisorRolesNotAudited(reports: ReadonlyArray<{ file: string; roleArn: string | null }>, roles: ReadonlyArray<{ arn: string }>): Warning[] {
-  const key = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
-  const known = new Set(roles.map((r) => key(r.arn)));
+  const known = new Set(roles.map((r) => roleKeyOf(r.arn)));
   return reports
-    .filter((r) => r.roleArn !== null && !known.has(key(r.roleArn)))
+    .filter((r) => r.roleArn !== null && !known.has(roleKeyOf(r.roleArn)))
     .map((r) => ({ code: "access-advisor-role-not-audited", severity: "warning" as const, file: r.file, message: `Access Advisor report about ${r.roleArn}, which is not in the IAM inputs: not used` }));
 }
 
@@ -657,20 +657,19 @@ function advisorRolesNotAudited(reports: ReadonlyArray<{ file: string; roleArn: 
  * Access Advisor only the services it tracks.
  */
 function lastUsedFromAdvisor(reports: ReadonlyArray<{ roleArn: string | null; services: ReadonlyArray<{ lastAuthenticated: string | null; actions: ReadonlyArray<{ lastAccessed: string | null }> | null }> }>, roles: Role[]): void {
-  const key = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
   const latest = new Map<string, string>();
   for (const r of reports) {
     if (r.roleArn === null) continue;
     const times = r.services.flatMap((s) => [s.lastAuthenticated, ...(s.actions ?? []).map((a) => a.lastAccessed)]).filter((t): t is string => t !== null);
     for (const t of times) {
-      const k = key(r.roleArn);
+      const k = roleKeyOf(r.roleArn);
       const seen = latest.get(k);
       if (seen === undefined || Date.parse(t) > Date.parse(seen)) latest.set(k, t);
     }
   }
   for (const role of roles) {
     if (role.lastUsed !== null && role.lastUsed.date !== null) continue;
-    const t = latest.get(key(role.arn));
+    const t = latest.get(roleKeyOf(role.arn));
     if (t !== undefined) role.lastUsed = { date: t, region: role.lastUsed?.region ?? null };
   }
 }

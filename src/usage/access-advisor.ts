@@ -188,7 +188,6 @@ export function usageTime(v: unknown): string | null | undefined {
   return t === null || t === undefined ? t : (normaliseTime(t) ?? undefined);
 }
 
-
 /**
  * Why the output is not the report of `roleArn` (null when nothing says so). For a role's report,
  * `LastAuthenticatedEntity` is "the role ARN that you used to generate the report" (IAM API
