@@ -308,6 +308,41 @@ export class UsageAggregator {
     return g.errorCode === null ? key : `${key}\n${g.errorCode}`;
   }
 
+  /**
+   * The order in which the dedup prefers a key's copies that fell in different groups (dedup.ts
+   * resolve): by session (account, role, session name, invoker, function, folded Lambda service sessions last; the kept sessions before
+   * the groups of sessions the filter left out), then by call (event source, event name, no error
+   * code before an error code, unversioned first). It reads what the groups are, never their ids,
+   * which follow the order the workers' batches were merged in. Two groups it ranks equal are both
+   * of left-out sessions with one call, which nothing reads but the duplicate count, alike for both.
+   */
+  private groupOrder(): (a: number, b: number) => number {
+    let sessionOf: (SessionAcc | undefined)[] | null = null;
+    return (a, b) => {
+      if (sessionOf === null) {
+        // Built on the first conflict only: copies of one key in two groups are rare.
+        sessionOf = [];
+        for (const s of this.sessionList) for (const g of s.groups.values()) sessionOf[g.id] = s;
+      }
+      const ga = this.groupList[a] as GroupAcc;
+      const gb = this.groupList[b] as GroupAcc;
+      const sa = sessionOf[a];
+      const sb = sessionOf[b];
+      if (sa !== sb) {
+        if (sa === undefined) return 1;
+        if (sb === undefined) return -1;
+        const bySession = cmp(sa.accountId, sb.accountId) || cmp(sa.roleArn, sb.roleArn) || cmp(sa.sessionName, sb.sessionName) || cmp(sa.invokedBy ?? "", sb.invokedBy ?? "") || cmp(sa.functionArn ?? "", sb.functionArn ?? "") || Number(sa.serviceSessions !== null) - Number(sb.serviceSessions !== null);
+        if (bySession !== 0) return bySession;
+      }
+      return (
+        cmp(ga.eventSource, gb.eventSource) ||
+        cmp(ga.eventName, gb.eventName) ||
+        (ga.errorCode === gb.errorCode ? 0 : ga.errorCode === null ? -1 : gb.errorCode === null ? 1 : cmp(ga.errorCode, gb.errorCode)) ||
+        Number(ga.versioned) - Number(gb.versioned)
+      );
+    };
+  }
+
   /** Free the dedup buffers and spill files without finishing (reading was abandoned). */
   dispose(): void {
     this.dedup.dispose();
@@ -336,7 +371,7 @@ export class UsageAggregator {
   finish(): UsageAggregate {
     if (!this.finished) {
       this.finished = true;
-      const { duplicates, byGroup } = this.dedup.resolve();
+      const { duplicates, byGroup } = this.dedup.resolve(this.groupOrder());
       this.duplicates = duplicates;
       for (const [id, n] of byGroup) {
         const g = this.groupList[id] as GroupAcc;

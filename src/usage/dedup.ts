@@ -38,20 +38,25 @@
  * still shows that its account's trail logged that day.
  *
  * Guarantee: the result is exactly that of one key set over all events (key: sharedEventID, else
- * eventID; a duplicate is every event whose key was seen before, late copies last; its group loses
- * one count), for ANY file order and any merge order, provided the copies of an event carry the
- * same eventTime hour, which CloudTrail's re-deliveries do. Two records with one eventID and
- * eventTimes in different hours are not duplicates of a delivery and are both counted. Memory: at most `memoryEntries` buffered entries
- * (12 bytes each, up to twice that with the buffers' growth slack, at least 3 KiB per hour that has
- * entries since the last spill) plus, while resolving, about 30 bytes per event of the busiest hour. Disk: 12 bytes per event, removed
- * by `resolve()` or `dispose()`. Fingerprint collisions (which would drop one event) can only occur
+ * eventID): of a key's copies, one is counted, a copy that is not LATE_COPY when there is one and
+ * among those the one in the least group (the aggregate orders groups by session and call, not by
+ * when they were merged); every other copy's group loses one count. That holds for ANY file order,
+ * merge order and spill pattern, provided the copies of an event carry the same eventTime hour,
+ * which CloudTrail's re-deliveries do. Keeping the first copy met instead would make the counts
+ * depend on the workers' timing wherever two different records share an eventID (CloudTrail does
+ * not write such records; a mixed or hand-made export may). Two records with one eventID and
+ * eventTimes in different hours are not duplicates of a delivery and are both counted. Memory: at
+ * most `memoryEntries` buffered entries (12 bytes each, up to twice that with the buffers' growth
+ * slack, at least 3 KiB per hour that has entries since the last spill) plus, while resolving,
+ * 30–45 bytes per event of the busiest hour. Disk: 12 bytes per event, removed by `resolve()` or
+ * `dispose()`. Fingerprint collisions (which would drop one event) can only occur
  * inside one hour: probability about n²/2⁶⁵ for n events in the busiest hour.
  */
 
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FingerprintSet } from "./fingerprints.js";
+import { FingerprintMap } from "./fingerprints.js";
 
 export interface DedupOptions {
   /** Entries (12 bytes each) buffered in memory before they are written to disk. Default 2²⁰. */
@@ -141,13 +146,22 @@ export class EventDedup {
   }
 
   /**
-   * Find the duplicates, one hour at a time (hours in ascending order, entries of an hour in the
-   * order they were added, so "the first copy" is the same for any spill pattern). Returns how many
-   * were removed from each group. Removes the spill files.
+   * Find the duplicates, one hour at a time. Of the copies of one key, one survives: a copy that
+   * is not LATE_COPY when there is one, and among those, the least group by `order` (the aggregate
+   * orders groups by what they are, not by when they were merged); every other copy is removed
+   * from its group. So the result does not depend on the order of the files, of the merges or of
+   * the spills, even when two copies of one key fall in different groups (a shared action's
+   * copies, or different records given one eventID by a mixed or hand-made export). `order` must
+   * tell any two different groups apart (0 only for a group and itself); by default groups are
+   * ordered by id. Returns how many copies were removed from each group. Removes the spill files.
    */
-  resolve(): { duplicates: number; byGroup: Map<number, number> } {
+  resolve(order: (a: number, b: number) => number = (a, b) => a - b): { duplicates: number; byGroup: Map<number, number> } {
     const byGroup = new Map<number, number>();
     let duplicates = 0;
+    const removeFrom = (g: number): void => {
+      byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
+      duplicates++;
+    };
     try {
       for (const hour of [...this.buckets.keys()].sort((a, b) => a - b)) {
         const b = this.buckets.get(hour) as Bucket;
@@ -158,30 +172,42 @@ export class EventDedup {
         let total = 0;
         for (const p of parts) total += p.length / 3;
         if (total < 2) continue;
-        const seen = new FingerprintSet(Math.ceil(total / 0.7) + 1);
+        // Per key, the group of its surviving copy so far.
+        const survivor = new FingerprintMap(Math.ceil(total / 0.7) + 1);
+        const see = (h1: number, h2: number, g: number, late: boolean): void => {
+          const kept = survivor.putIfAbsent(h1, h2, g);
+          if (kept < 0) return; // the key's first copy
+          if (kept === g) {
+            removeFrom(late ? g - LATE_COPY : g);
+            return;
+          }
+          // Copies in different groups: the least survives. Late copies come after the hour's
+          // other entries, so a late copy meeting an early survivor is removed.
+          const keptLate = kept >= LATE_COPY;
+          const gs = late ? g - LATE_COPY : g;
+          const ks = keptLate ? kept - LATE_COPY : kept;
+          if (keptLate === late && order(gs, ks) < 0) {
+            survivor.replace(h1, h2, g);
+            removeFrom(ks);
+          } else {
+            removeFrom(gs);
+          }
+        };
         // Late copies (LATE_COPY) wait until the hour's other entries are in: (part, offset) pairs.
         let late: number[] | null = null;
         for (let k = 0; k < parts.length; k++) {
           const p = parts[k] as Uint32Array;
           for (let i = 0; i < p.length; i += 3) {
             const g = p[i + 2] as number;
-            if (g >= LATE_COPY) {
-              (late ??= []).push(k, i);
-            } else if (!seen.add(p[i] as number, p[i + 1] as number)) {
-              byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
-              duplicates++;
-            }
+            if (g >= LATE_COPY) (late ??= []).push(k, i);
+            else see(p[i] as number, p[i + 1] as number, g, false);
           }
         }
         if (late !== null) {
           for (let j = 0; j < late.length; j += 2) {
             const p = parts[late[j] as number] as Uint32Array;
             const i = late[j + 1] as number;
-            if (!seen.add(p[i] as number, p[i + 1] as number)) {
-              const g = (p[i + 2] as number) - LATE_COPY;
-              byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
-              duplicates++;
-            }
+            see(p[i] as number, p[i + 1] as number, p[i + 2] as number, true);
           }
         }
       }

@@ -1,11 +1,12 @@
 /**
- * A set of 64-bit fingerprints of eventIDs, for removing duplicate deliveries.
+ * 64-bit fingerprints of eventIDs, for removing duplicate deliveries.
  *
  * CloudTrail may deliver an event more than once (same eventID, "records are not ordered and may
  * be duplicated", CloudTrail user guide, finding log files). Keeping every eventID string would
- * cost ~100 bytes per event; two 32-bit hashes in an open-addressing table cost 8 bytes per slot
- * (≤ 12 bytes per event at the 0.7 load limit). The chance that two distinct eventIDs collide is
- * about n²/2⁶⁵ (4·10⁻⁷ at 4 million events); a collision would drop one event from the counts.
+ * cost ~100 bytes per event; two 32-bit hashes and a 32-bit value in an open-addressing table cost
+ * 12 bytes per slot (≤ 18 bytes per event at the 0.7 load limit). The chance that two distinct
+ * eventIDs collide is about n²/2⁶⁵ (4·10⁻⁷ at 4 million events); a collision would drop one event
+ * from the counts.
  */
 
 /** Two independent 32-bit hashes (FNV-1a and a multiplicative variant) of a string. */
@@ -49,7 +50,11 @@ export function fingerprint52(s: string, from = 0): number {
 }
 const scratch52 = new Uint32Array(2);
 
-export class FingerprintSet {
+/**
+ * Fingerprints, each with a 32-bit value (dedup.ts: the group of an event's surviving copy), in
+ * one open-addressing table of three 32-bit words per slot.
+ */
+export class FingerprintMap {
   private table: Uint32Array;
   private mask: number;
   size = 0;
@@ -57,29 +62,38 @@ export class FingerprintSet {
   constructor(initialCapacity = 1 << 16) {
     let cap = 1;
     while (cap < initialCapacity) cap <<= 1;
-    this.table = new Uint32Array(cap * 2);
+    this.table = new Uint32Array(cap * 3);
     this.mask = cap - 1;
   }
 
-  /** Add; true when it was not there before. */
-  add(h1: number, h2: number): boolean {
+  /** The value of (h1, h2) when it is there (0 … 2³² − 1); else `value` is stored and -1 returned. */
+  putIfAbsent(h1: number, h2: number, value: number): number {
     if ((this.size + 1) * 10 > (this.mask + 1) * 7) this.grow();
-    return this.insert(h1 >>> 0, h2 >>> 0);
+    const i = this.slot(h1 >>> 0, h2 >>> 0);
+    const t = this.table;
+    if (t[3 * i] !== 0 || t[3 * i + 1] !== 0) return t[3 * i + 2] as number;
+    t[3 * i] = h1 >>> 0;
+    t[3 * i + 1] = h2 >>> 0;
+    t[3 * i + 2] = value >>> 0;
+    this.size++;
+    return -1;
   }
 
-  private insert(h1: number, h2: number): boolean {
+  /** Replace the value of (h1, h2), which must be there. */
+  replace(h1: number, h2: number, value: number): void {
+    const i = this.slot(h1 >>> 0, h2 >>> 0);
+    if (this.table[3 * i] === 0 && this.table[3 * i + 1] === 0) throw new Error("FingerprintMap.replace: the fingerprint is not in the map");
+    this.table[3 * i + 2] = value >>> 0;
+  }
+
+  /** The slot holding (h1, h2), or the empty slot where it would go. */
+  private slot(h1: number, h2: number): number {
     const t = this.table;
     let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask;
     for (;;) {
-      const a = t[2 * i] as number;
-      const b = t[2 * i + 1] as number;
-      if (a === 0 && b === 0) {
-        t[2 * i] = h1;
-        t[2 * i + 1] = h2;
-        this.size++;
-        return true;
-      }
-      if (a === h1 && b === h2) return false;
+      const a = t[3 * i] as number;
+      const b = t[3 * i + 1] as number;
+      if ((a === 0 && b === 0) || (a === h1 && b === h2)) return i;
       i = (i + 1) & this.mask;
     }
   }
@@ -88,11 +102,14 @@ export class FingerprintSet {
     const old = this.table;
     this.table = new Uint32Array(old.length * 2);
     this.mask = (this.mask << 1) | 1;
-    this.size = 0;
-    for (let i = 0; i < old.length; i += 2) {
-      const a = old[i] as number;
-      const b = old[i + 1] as number;
-      if (a !== 0 || b !== 0) this.insert(a, b);
+    for (let j = 0; j < old.length; j += 3) {
+      const a = old[j] as number;
+      const b = old[j + 1] as number;
+      if (a === 0 && b === 0) continue;
+      const i = this.slot(a, b);
+      this.table[3 * i] = a;
+      this.table[3 * i + 1] = b;
+      this.table[3 * i + 2] = old[j + 2] as number;
     }
   }
 

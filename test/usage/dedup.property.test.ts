@@ -6,7 +6,7 @@
  * and, for some, made into the two copies of one cross-account action (one sharedEventID, the
  * caller's and the owner's): one call per sharedEventID, the caller's copy counted.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -254,6 +254,108 @@ describe("deduplication by eventTime hour", () => {
     expect(d.bufferedEntries).toBe(7);
     expect(readdirSync(spillRoot)).toHaveLength(1);
     d.dispose();
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("EventDedup alone: of a key's copies in different groups, the least early group keeps its count, for any add order and budget", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 6 }), fc.boolean()), { maxLength: 150 }), fc.integer({ min: 1, max: 40 }), fc.infiniteStream(fc.nat()), (entries, memoryEntries, rand) => {
+        // Groups ranked by an order other than their ids (descending), as the aggregate's by content.
+        const order = (a: number, b: number): number => b - a;
+        const run = (xs: typeof entries) => {
+          const d = new EventDedup({ memoryEntries, spillDir: spillRoot });
+          for (const [id, group, late] of xs) d.add(id * 2654435761, id + 1, 490_000 + (id % 3), late ? LATE_COPY + group : group);
+          const { duplicates, byGroup } = d.resolve(order);
+          return { duplicates, byGroup: [...byGroup].sort((a, b) => a[0] - b[0]) };
+        };
+        const it = rand[Symbol.iterator]();
+        const shuffled = [...entries];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = (it.next().value as number) % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j] as (typeof entries)[number], shuffled[i] as (typeof entries)[number]];
+        }
+        // Reference: per key, the survivor is the greatest group among early copies (the order is
+        // descending), else among late ones; every other copy is removed from its own group.
+        const expected = new Map<number, number>();
+        for (const id of new Set(entries.map(([x]) => x))) {
+          const copies = entries.filter(([x]) => x === id);
+          const early = copies.filter(([, , l]) => !l);
+          const pool = early.length > 0 ? early : copies;
+          const keep = pool.reduce((best, c) => (c[1] > best[1] ? c : best));
+          for (const c of copies) if (c !== keep) expected.set(c[1], (expected.get(c[1]) ?? 0) + 1);
+        }
+        const got = run(entries);
+        expect(got.duplicates).toBe(entries.length - new Set(entries.map(([x]) => x)).size);
+        expect(got.byGroup).toEqual([...expected].sort((a, b) => a[0] - b[0]));
+        expect(run(shuffled)).toEqual(got);
+      }),
+      { numRuns: 300 },
+    );
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("different records under one eventID (a mixed or hand-made export): any split, file order and budget gives one aggregate, one copy per eventID counted", () => {
+    // Role-session calls of the pool keyed by eventID (no sharedEventID); some deliveries are given
+    // the eventID and eventTime of another record, so the copies of one eventID fall in different
+    // groups (another call, or another session), where which copy is dropped decides the counts.
+    const base = pool.filter((r) => fingerprinted(r) && r.sharedEventID === undefined);
+    expect(base.length).toBeGreaterThan(20);
+    const callOf = (r: Rec): string => JSON.stringify([r.eventSource, r.eventName, r.errorCode, r.userIdentity]);
+    let runsWithConflicts = 0;
+    fc.assert(
+      fc.property(
+        // q: of 24 values, 12 lend their record's eventID, so that eventIDs meet often.
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 23 })), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 48 }),
+        fc.infiniteStream(fc.nat()),
+        (picks, nFiles, memoryEntries, rand) => {
+          const it = rand[Symbol.iterator]();
+          const next = (): number => it.next().value as number;
+          // [p, q]: record p, under record q's eventID and eventTime when q is even, else as it is.
+          const deliveries = picks.map(([p, q]) => {
+            const r = base[p % base.length] as Rec;
+            const other = base[q % base.length] as Rec;
+            return q % 2 === 0 ? { ...r, eventID: other.eventID, eventTime: other.eventTime } : r;
+          });
+          const calls = new Map<string, Set<string>>();
+          for (const d of deliveries) calls.set(String(d.eventID), (calls.get(String(d.eventID)) ?? new Set()).add(callOf(d)));
+          if ([...calls.values()].some((c) => c.size > 1)) runsWithConflicts++;
+          const { files, order } = splitAndShuffle(deliveries, nFiles, next);
+          const spilled = aggregate(files, order, { memoryEntries, spillDir: spillRoot });
+          const reversed = aggregate(files, [...order].reverse(), {});
+          const oneFileBackwards = aggregate([[...deliveries].reverse()], [0], {});
+          expect(spilled).toEqual(reversed);
+          expect(noFiles(spilled)).toEqual(noFiles(oneFileBackwards));
+          expect(spilled.coverage.duplicatesRemoved).toBe(deliveries.length - calls.size);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // The law was put to the case it is about.
+    expect(runsWithConflicts).toBeGreaterThan(30);
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("readUsage with different records under one eventID: 2 workers give the 1-worker aggregate, run after run", async () => {
+    // Six files; every third record carries the eventID and eventTime of a record in another file
+    // with another call, so that which worker hands its copy over first would decide the counts.
+    const base = pool.filter((r) => fingerprinted(r) && r.sharedEventID === undefined);
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-dedup-mixed-"));
+    try {
+      for (let f = 0; f < 6; f++) {
+        const Records = base.map((r, i) => {
+          const other = base[(i + 7 * (f + 1)) % base.length] as Rec;
+          return i % 3 === f % 3 ? { ...r, eventID: other.eventID, eventTime: other.eventTime } : r;
+        });
+        writeFileSync(join(dir, `f${f}.json`), JSON.stringify({ Records }));
+      }
+      const one = await readUsage([dir], { workers: 1 });
+      expect(one.coverage.duplicatesRemoved).toBeGreaterThan(0);
+      for (let run = 0; run < 4; run++) expect(await readUsage([dir], { workers: 2, dedupMemoryEntries: 5 + run, spillDir: spillRoot })).toEqual(one);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(readdirSync(spillRoot)).toEqual([]);
   });
 

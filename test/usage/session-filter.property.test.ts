@@ -101,9 +101,9 @@ describe("the aggregate's session filter", () => {
       const Records: Rec[] = [];
       for (let i = 0; i < 40; i++) {
         // Every seventh record is delivered again in each file: the same record, as CloudTrail
-        // re-delivers one (its eventID is the event's). A record that differed under the same
-        // eventID, as these once did, is kept by whichever reader reaches it first: with two
-        // workers the aggregate then depended on their timing, and this test failed now and then.
+        // re-delivers one (its eventID is the event's). Different records under one eventID are
+        // dedup.ts's case (the copy in the least group is kept, whatever the readers' timing),
+        // held by test/usage/dedup.property.test.ts.
         const again = i % 7 === 0;
         const role = roles[again ? i % roles.length : (f + i) % roles.length] as string;
         const session = names[again ? (i * 3) % names.length : (f * 3 + i) % names.length] as string;
