@@ -38,6 +38,12 @@ function fingerprinted(r: Rec): boolean {
   return acc.finish().fingerprints.length > 0;
 }
 
+/** The numbers of fast-check's infinite stream, one per call (shuffles, file picks). */
+function nextOf(rand: Iterable<number>): () => number {
+  const it = rand[Symbol.iterator]();
+  return () => it.next().value as number;
+}
+
 function aggregate(files: Rec[][], order: number[], dedup: { memoryEntries?: number; spillDir?: string }): UsageAggregate {
   const agg = new UsageAggregator(50, dedup);
   for (const fi of order) {
@@ -84,8 +90,7 @@ describe("deduplication by eventTime hour", () => {
         fc.integer({ min: 1, max: 64 }),
         fc.infiniteStream(fc.nat()),
         (picks, nFiles, memoryEntries, rand) => {
-          const it = rand[Symbol.iterator]();
-          const next = (): number => it.next().value as number;
+          const next = nextOf(rand);
           // Each pick is a delivery of one pool record: repeats are re-deliveries, verbatim.
           const deliveries = picks.map((p) => pool[p % Math.min(pool.length, 120)] as Rec);
           const { files, order } = splitAndShuffle(deliveries, nFiles, next);
@@ -158,8 +163,7 @@ describe("deduplication by eventTime hour", () => {
         fc.integer({ min: 1, max: 48 }),
         fc.infiniteStream(fc.nat()),
         (picks, nFiles, memoryEntries, rand) => {
-          const it = rand[Symbol.iterator]();
-          const next = (): number => it.next().value as number;
+          const next = nextOf(rand);
           const deliveries = picks.map(([p, owner]) => {
             const i = p % base.length;
             return sharedKind(i) === null ? (base[i] as Rec) : owner ? ownerCopy(i) : callerCopy(i);
@@ -268,10 +272,10 @@ describe("deduplication by eventTime hour", () => {
           const { duplicates, byGroup } = d.resolve(order);
           return { duplicates, byGroup: [...byGroup].sort((a, b) => a[0] - b[0]) };
         };
-        const it = rand[Symbol.iterator]();
+        const next = nextOf(rand);
         const shuffled = [...entries];
         for (let i = shuffled.length - 1; i > 0; i--) {
-          const j = (it.next().value as number) % (i + 1);
+          const j = next() % (i + 1);
           [shuffled[i], shuffled[j]] = [shuffled[j] as (typeof entries)[number], shuffled[i] as (typeof entries)[number]];
         }
         // Reference: per key, the survivor is the greatest group among early copies (the order is
@@ -310,8 +314,7 @@ describe("deduplication by eventTime hour", () => {
         fc.integer({ min: 1, max: 48 }),
         fc.infiniteStream(fc.nat()),
         (picks, nFiles, memoryEntries, rand) => {
-          const it = rand[Symbol.iterator]();
-          const next = (): number => it.next().value as number;
+          const next = nextOf(rand);
           // [p, q]: record p, under record q's eventID and eventTime when q is even, else as it is.
           const deliveries = picks.map(([p, q]) => {
             const r = base[p % base.length] as Rec;
