@@ -152,8 +152,14 @@ function buildQuery(version: SecurityLakeSourceVersion): string {
 -- add "AND region IN (…) AND accountid IN (…)" to each block.
 WITH ocsf AS (
 ${SOURCES.map((s) => projection(version, s)).join("")}),
+-- Different records under one eventID keep one copy by what it is, as the athena-usage query's
+-- (requestParameters left out: version 2's may be typed JSON, which Athena cannot order by).
 deduped AS (
-  SELECT o.*, row_number() OVER (PARTITION BY eventid ORDER BY eventtime) AS rn FROM ocsf o
+  SELECT o.*, row_number() OVER (
+    PARTITION BY eventid
+    ORDER BY eventtime, recipientaccountid, issuer_arn NULLS FIRST, principal_id NULLS FIRST, invoked_by NULLS FIRST,
+      eventsource, eventname, errorcode NULLS FIRST, awsregion, identity_arn NULLS FIRST, errormessage NULLS FIRST,
+      lr_source) AS rn FROM ocsf o
 ),
 -- One AWS action sent to several accounts has one sharedEventID: one call, the caller's copy first.
 delivered AS (

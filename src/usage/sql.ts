@@ -210,8 +210,15 @@ export const REQUEST_ITEMS_SQL = `CASE WHEN eventsource = 'dynamodb.amazonaws.co
 const REFUSAL_CODES_SQL = [...ACCESS_DENIED_CODES].map((c) => `'${c}'`).join(", ");
 
 export const ATHENA_USAGE_QUERY = `-- leastrole usage aggregation (Athena engine v3 / Trino). Rows are ingested by readUsage().
+-- A re-delivered record is the same record: any copy will do. Of different records under one
+-- eventID (a mixed or hand-made table), the earliest is kept, and of copies with one time the least
+-- by session and then call, as readUsage's dedup orders them: never by which file was read first.
 WITH deduped AS (
-  SELECT t.*, row_number() OVER (PARTITION BY eventid ORDER BY eventtime) AS rn
+  SELECT t.*, row_number() OVER (
+    PARTITION BY eventid
+    ORDER BY eventtime, useridentity.accountid, useridentity.sessioncontext.sessionissuer.arn NULLS FIRST,
+      useridentity.principalid NULLS FIRST, useridentity.invokedby NULLS FIRST, eventsource, eventname,
+      errorcode NULLS FIRST, awsregion, recipientaccountid, requestparameters NULLS FIRST, errormessage NULLS FIRST) AS rn
   FROM {{table}} t
   WHERE eventtime >= '{{start}}' AND eventtime < '{{end}}'
 ),

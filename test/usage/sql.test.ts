@@ -2,7 +2,7 @@
  * The shipped aggregation SQL, run with DuckDB over the corpus logs: ingesting its rows gives the
  * same usage as reading the raw files.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -21,6 +21,13 @@ import { PARAM_KEYS, paramColumn } from "../../src/usage/event.js";
 import { INVICTUS, STRATUS } from "./helpers.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 import { denialRecords, SECRET_KEY, TABLE } from "../support/denial-records.js";
+
+/** One record as its own CloudTrail file in `dir`: its path. */
+function writeOne(dir: string, record: object): string {
+  const path = join(dir, "only.json");
+  writeFileSync(path, JSON.stringify({ Records: [record] }));
+  return path;
+}
 
 async function runQuery(recordsGlob?: string): Promise<{ [k: string]: string | null }[]> {
   const db = await DuckDBInstance.create(":memory:");
@@ -93,6 +100,38 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       expect(mSql).toEqual([]);
     }
     expect(raw.sessions.length).toBe(12);
+  });
+
+  it("keeps the same copy of different records under one eventID whatever the files' order, as the raw readers do", async () => {
+    // CloudTrail does not write two different records under one eventID; a mixed or hand-made
+    // table can. The query keeps one copy by what it is (dedup.ts keeps the copy in the least group:
+    // session, then call), not by which file the engine read first.
+    const ROLE = "arn:aws:iam::111122223333:role/orders-role";
+    const call = (session: string, name: string, errorCode?: string): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session, time: "2026-10-03T08:00:00Z", source: "dynamodb", name, seq: 7, region: "eu-west-1", extra: { requestParameters: { tableName: "orders" }, ...(errorCode === undefined ? {} : { errorCode, errorMessage: "throttled" }) } });
+    // Each case: its copies, and the one both the query and the raw readers must count.
+    const cases: [object[], number][] = [
+      [[call("orders-fn", "PutItem"), call("orders-fn", "GetItem")], 1],
+      [[call("orders-fn", "GetItem", "ThrottlingException"), call("orders-fn", "GetItem")], 1],
+      [[call("orders-fn", "PutItem"), call("billing-fn", "GetItem")], 1],
+    ];
+    for (const [copies, kept] of cases) {
+      const seen: unknown[] = [];
+      for (const order of [copies, [...copies].reverse()]) {
+        const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-conflict-"));
+        order.forEach((r, i) => writeFileSync(join(dir, `111122223333_CloudTrail_eu-west-1_20261003T080${i}Z_f${i}.json`), JSON.stringify({ Records: [r] })));
+        const json = join(dir, "rows.json");
+        writeFileSync(json, JSON.stringify(await runQuery(join(dir, "111122223333_*.json"))));
+        const fromSql = await readUsage([json], { workers: 1 });
+        const raw = await readUsage(order.map((_, i) => join(dir, `111122223333_CloudTrail_eu-west-1_20261003T080${i}Z_f${i}.json`)), { workers: 1 });
+        const only = await readUsage([writeOne(dir, copies[kept] as object)], { workers: 1 });
+        expect(fromSql.sessions).toEqual(only.sessions);
+        expect(raw.sessions).toEqual(only.sessions);
+        seen.push(fromSql.sessions);
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(seen[0]).toEqual(seen[1]);
+    }
   });
 
   it("counts an S3 copy's source and a Publish without a topic as the raw records do", async () => {
