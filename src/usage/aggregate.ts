@@ -310,11 +310,12 @@ export class UsageAggregator {
 
   /**
    * The order in which the dedup prefers a key's copies that fell in different groups (dedup.ts
-   * resolve): by session (account, role, session name, invoker, function, folded Lambda service sessions last; the kept sessions before
-   * the groups of sessions the filter left out), then by call (event source, event name, no error
-   * code before an error code, unversioned first). It reads what the groups are, never their ids,
-   * which follow the order the workers' batches were merged in. Two groups it ranks equal are both
-   * of left-out sessions with one call, which nothing reads but the duplicate count, alike for both.
+   * resolve): by session (account, role, session name, invoker, function, a role's folded Lambda
+   * service sessions last; the kept sessions before the groups of sessions the filter left out),
+   * then by call (event source, event name, no error code before an error code, unversioned
+   * first). It reads what the groups are, never their ids, which follow the order the workers'
+   * batches were merged in. Two groups it ranks equal are both of left-out sessions with one call,
+   * which nothing reads but the duplicate count, alike for both.
    */
   private groupOrder(): (a: number, b: number) => number {
     let sessionOf: (SessionAcc | undefined)[] | null = null;
