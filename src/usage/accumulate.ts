@@ -289,7 +289,7 @@ export class FileAccumulator {
    * Per group, side by side: its count, first and last seen (epoch seconds), written to the group
    * by finish. Why not on the group object: every record updates its group, the scale trail's
    * records name a different function one after another, and loading each group object was the
-   * cache miss that took most of noteCall; this array is one line per group and a fraction of the size.
+   * cache miss that took most of noteCall; this array holds 24 bytes per group, in one block.
    */
   private groupStats = new Float64Array(3 * 1024);
   /** addCompact's caches, valid for one symbol epoch of the scanner: principal per session key, resources per parameter value. */

@@ -151,9 +151,9 @@ export class EventDedup {
    * orders groups by what they are, not by when they were merged); every other copy is removed
    * from its group. So the result does not depend on the order of the files, of the merges or of
    * the spills, even when two copies of one key fall in different groups (a shared action's
-   * copies, or different records given one eventID by a mixed or hand-made export). `order` must
-   * tell any two different groups apart (0 only for a group and itself); by default groups are
-   * ordered by id. Returns how many copies were removed from each group. Removes the spill files.
+   * copies, or different records given one eventID by a mixed or hand-made export). Two groups
+   * `order` ranks equal keep the copy met first, so `order` must rank equal only groups whose
+   * counts nothing reads apart (the aggregate's groupOrder); by default groups are ordered by id. Returns how many copies were removed from each group. Removes the spill files.
    */
   resolve(order: (a: number, b: number) => number = (a, b) => a - b): { duplicates: number; byGroup: Map<number, number> } {
     const byGroup = new Map<number, number>();

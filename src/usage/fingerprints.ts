@@ -112,9 +112,4 @@ export class FingerprintMap {
       this.table[3 * i + 2] = old[j + 2] as number;
     }
   }
-
-  /** Bytes held by the table. */
-  get bytes(): number {
-    return this.table.byteLength;
-  }
 }
