@@ -32,19 +32,19 @@ findings := [finding |
 	some labels in input.usage.labels
 	labels.fullWindow == true
 	is_string(labels.functionArn)
-	unused := unused_actions(labels)
-	count(unused) > 0
+	n := unused_count(labels)
+	n > 0
 	kept := kept_exceptions(labels)
 	fn := object.get(functions.by_arn, labels.functionArn, {"arn": labels.functionArn, "name": analysis.name_of_arn(labels.functionArn)})
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"message": text.format("Function %s did not use %s in the %s-day usage window: %s%s%s", [
-			analysis.display_name(fn), analysis.counted(count(unused), "granted action"), window_days, concat(", ", array.slice(unused, 0, 8)), analysis.more(count(unused), 8),
+			analysis.display_name(fn), analysis.counted(n, "granted action"), window_days, concat(", ", unused_head(labels)), analysis.more(n, 8),
 			cdk_note(labels.roleArn),
 		]),
 		"evidence": {
 			"roleArn": labels.roleArn,
-			"unused": unused,
+			"unused": unused_evidence(labels),
 			"keptExceptions": kept,
 			"unknowable": label_count(labels, "unknowable"),
 			"tooNew": label_count(labels, "too-new"),
@@ -59,14 +59,29 @@ findings := [finding |
 # the largest part of the input. A whole canonical document (opa eval, custom tooling) has only the
 # list: compute from it.
 
-# The unused actions without a kept exception, distinct and sorted.
-unused_actions(labels) := labels.unusedActions if {
-	is_array(labels.unusedActions)
-} else := sort({p.action |
+# The unused actions without a kept exception, distinct and sorted (from the permission list).
+unused_actions(labels) := sort({p.action |
 	some p in labels.permissions
 	p.label == "unused"
 	p.exception == null
 })
+
+# How many there are.
+unused_count(labels) := labels.unusedActionCount if {
+	is_number(labels.unusedActionCount)
+} else := count(unused_actions(labels))
+
+# The first eight, which the message names.
+unused_head(labels) := labels.unusedActionsHead if {
+	is_array(labels.unusedActionsHead)
+} else := array.slice(unused_actions(labels), 0, 8)
+
+# All of them, for the evidence. The view holds the list back (src/evaluate/held-lists.ts): the
+# rule writes the view's token, and the evaluator puts the list in its place, so that hundreds of
+# actions a function do not cross the wasm boundary twice for a copy.
+unused_evidence(labels) := {"$held": labels.unusedActionsHeld} if {
+	is_string(labels.unusedActionsHeld)
+} else := unused_actions(labels)
 
 # The unused actions kept by an exception from the configuration, with its reason.
 kept_exceptions(labels) := labels.keptExceptions if {

@@ -99,8 +99,10 @@ test_label_counts_absent_label_is_zero if {
 	f.evidence.tooNew == 0
 }
 
-# The evaluator's view (src/evaluate/rules-view.ts) gives the computed lists and counts instead of
-# the permission list: the finding is the same as from the whole document.
+# The evaluator's view (src/evaluate/rules-view.ts) gives the counts and the first actions instead
+# of the permission list, and the list itself as a held list's token, which the evaluator replaces
+# with the list (src/evaluate/held-lists.ts): the finding is the same as from the whole document,
+# with the token where the list goes.
 test_the_view_gives_the_same_finding_as_the_permission_list if {
 	listed := unused_permission.findings with input as doc(true, [
 		perm("sqs:SendMessage", "unused", null),
@@ -109,19 +111,48 @@ test_the_view_gives_the_same_finding_as_the_permission_list if {
 		perm("s3:GetObject", "unknowable", null),
 		perm("dynamodb:DeleteTable", "unused", null),
 	])
-	d := doc(true, [])
-	view := object.union(d, {"usage": object.union(d.usage, {"labels": [{
-		"roleArn": "arn:aws:iam::123456789012:role/api",
-		"functionArn": fn_arn,
-		"fullWindow": true,
-		"unusedActions": ["dynamodb:DeleteTable", "sqs:SendMessage"],
+	from_view := unused_permission.findings with input as view_of({
+		"unusedActionCount": 2,
+		"unusedActionsHead": ["dynamodb:DeleteTable", "sqs:SendMessage"],
+		"unusedActionsHeld": "7",
 		"keptExceptions": [{"action": "sns:Publish", "reason": "disaster recovery"}],
 		"labelCounts": {"unused": 3, "used": 1, "unknowable": 1},
-	}]})})
-	from_view := unused_permission.findings with input as view
+	})
 	count(listed) == 1
-	from_view == listed
+	some l in listed
+	l.evidence.unused == ["dynamodb:DeleteTable", "sqs:SendMessage"]
+	from_view == [json.patch(l, [{"op": "replace", "path": "/evidence/unused", "value": {"$held": "7"}}])]
 }
+
+# More than eight: the message names the view's first eight and says how many more.
+test_the_view_names_its_head_and_counts_the_rest if {
+	some f in unused_permission.findings with input as view_of({
+		"unusedActionCount": 10,
+		"unusedActionsHead": ["s3:A", "s3:B", "s3:C", "s3:D", "s3:E", "s3:F", "s3:G", "s3:H"],
+		"unusedActionsHeld": "0",
+		"keptExceptions": [],
+		"labelCounts": {"unused": 10},
+	})
+	f.message == "Function api did not use 10 granted actions in the 30-day usage window: s3:A, s3:B, s3:C, s3:D, s3:E, s3:F, s3:G, s3:H and 2 more"
+	f.evidence.unused == {"$held": "0"}
+	f.evidence.used == 0
+}
+
+# None unused in the view: no finding, and no token (the view holds no empty list).
+test_the_view_with_nothing_unused_finds_nothing if {
+	count(unused_permission.findings) == 0 with input as view_of({
+		"unusedActionCount": 0,
+		"unusedActionsHead": [],
+		"unusedActionsHeld": null,
+		"keptExceptions": [],
+		"labelCounts": {"used": 3},
+	})
+}
+
+view_of(digest) := object.union(d, {"usage": object.union(d.usage, {"labels": [object.union(
+	{"roleArn": "arn:aws:iam::123456789012:role/api", "functionArn": fn_arn, "fullWindow": true},
+	digest,
+)]})}) if d := doc(true, [])
 
 # The function of one of the CDK's own handlers (its role's cdkHandler): the handler runs only when
 # CloudFormation creates, updates or deletes its custom resource, and the CDK writes the grants, so

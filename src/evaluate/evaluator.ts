@@ -23,6 +23,7 @@ import { pagesFor } from "./memory.js";
 import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
 import { loadBuiltinPack, uniquePacks, type RulePack } from "./pack.js";
+import { heldListsOf } from "./held-lists.js";
 import { builtinRulesView } from "./rules-view.js";
 import { pendingRulesSlices, sliceRulesView, slicesOf, type RulesSlices } from "./rules-slices.js";
 import type { PendingDocument } from "../model/pending.js";
@@ -169,7 +170,10 @@ export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial
 function evaluateSlices(pack: RulePack, slices: RulesSlices, config?: Record<string, unknown>): unknown {
   const results: unknown[] = [];
   for (let i = 0; i < slices.count; i++) {
-    const raw = evaluateInput(pack, encodeChunked(slices.slice(i)), config);
+    const slice = slices.slice(i);
+    const held = heldListsOf(slice);
+    const result = evaluateInput(pack, encodeChunked(slice), config);
+    const raw = held === undefined ? result : held.restore(result);
     if (!Array.isArray(raw)) return raw; // not a set of findings: buildFindings reports it
     for (const r of raw) results.push(r);
   }

@@ -21,6 +21,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { EvaluationError } from "../errors.js";
+import { heldListsOf, type HeldLists } from "./held-lists.js";
 import { startWorker, workerEntry } from "../worker-entry.js";
 import type { RulePack } from "./pack.js";
 import { slicesOf, type RulesSlices } from "./rules-slices.js";
@@ -92,6 +93,9 @@ export async function evaluateSlicesParallel(
   // Why the workers did not all take part (no entry file, a worker that could not start or died).
   let problem: string | null = null;
   const results: unknown[] = new Array(source.count);
+  // Each slice's held lists (held-lists.ts), put back into its findings when its result is in.
+  const heldBy: Array<HeldLists | undefined> = new Array(source.count);
+  const restore = (id: number, raw: unknown): unknown => heldBy[id]?.restore(raw) ?? raw;
   const done: boolean[] = new Array(source.count).fill(false);
   const entry = workerEntry(import.meta.url, "./worker.ts", "./evaluate-worker.js");
   const lanes: Lane[] = [];
@@ -129,7 +133,7 @@ export async function evaluateSlicesParallel(
           try {
             // As evaluator.ts reads a result set: none (undefined) is no findings.
             const set = JSON.parse(m.text) as Array<{ result: unknown }> | null;
-            results[m.id] = !set || set.length === 0 ? [] : (set[0] as { result: unknown }).result;
+            results[m.id] = restore(m.id, !set || set.length === 0 ? [] : (set[0] as { result: unknown }).result);
           } catch (thrown) {
             failure ??= thrown;
           }
@@ -156,9 +160,13 @@ export async function evaluateSlicesParallel(
     }
   }
 
-  const encodeFor = (i: number): ChunkSink => encodeChunked(source.slice(i));
+  const encodeFor = (i: number): ChunkSink => {
+    const slice = source.slice(i);
+    heldBy[i] = heldListsOf(slice);
+    return encodeChunked(slice);
+  };
   const here = ({ id, input }: { id: number; input: ChunkSink }): void => {
-    results[id] = evaluateHere(input);
+    results[id] = restore(id, evaluateHere(input));
     done[id] = true;
   };
   // Lets the workers' replies (and deaths) in between slices evaluated here.

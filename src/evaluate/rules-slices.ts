@@ -27,6 +27,7 @@
 
 import type { LambdaFunction } from "../model/document.js";
 import type { LabelDigest, PendingDocument } from "../model/pending.js";
+import { HELD, type HeldLists } from "./held-lists.js";
 import { rulesViewFrame, slimDigest, slimFunction, slimRole, usedByFunctionOf, type SlimPermissionLabels } from "./rules-view.js";
 import { appendAll } from "../collections.js";
 
@@ -223,7 +224,7 @@ export function pendingRulesSlices(pending: PendingDocument, sliceFunctions = SL
           const digests = group.map((k) => pending.digest(k)).filter((d): d is LabelDigest => d !== null);
           // The labels' order (a normalised document's functions are in it already; others may not be).
           digests.sort((a, b) => (a.functionArn < b.functionArn ? -1 : a.functionArn > b.functionArn ? 1 : 0));
-          for (const d of digests) labels.push(slimDigest(d));
+          for (const d of digests) labels.push(slimDigest(d, frame[HELD] as HeldLists));
         }
       }
       return sliceOf(

@@ -32,12 +32,15 @@
  *   rule that reads `usage.principals` keeps only `sessionKind == "function"`; of an action with
  *   no denied call only `action`, `count` and `deniedCount` (LR009 reads the rest of denied ones);
  * - labels that LR008 skips (not `fullWindow`, or no function), and in the others the permission
- *   list itself: LR008 is given what it computes from it, the unused actions without an
- *   exception, distinct and sorted (`unusedActions`), the ones with a kept exception
+ *   list itself: LR008 is given what it computes from it, of the unused actions without an
+ *   exception (distinct and sorted) their number (`unusedActionCount`), the first eight, which its
+ *   message names (`unusedActionsHead`), and the list itself as a held list (`unusedActionsHeld`,
+ *   held-lists.ts: the evaluator puts it in the finding's evidence), the ones with a kept exception
  *   (`keptExceptions`) and how many permissions carry each label (`labelCounts`); read by
- *   `unused_actions`, `kept_exceptions` and `label_count` in unused_permission.rego. Why: 900,000
- *   unused permissions at 10,000 functions were 70 of the 165 MB of input, and building and
- *   sorting their set was the costliest part of the costliest rule.
+ *   `unused_count`, `unused_head`, `unused_evidence`, `kept_exceptions` and `label_count` in
+ *   unused_permission.rego. Why: 900,000 unused permissions at 10,000 functions were 70 of the 165
+ *   MB of input, and building and sorting their set was the costliest part of the costliest rule;
+ *   the list itself, copied into the evidence, was a quarter of the result's bytes.
  * And one thing is added, `usage.usedByFunction`: what `used_by_function` in policies/lib/functions.rego
  * computes from the principals (the actions each function's own sessions called successfully, by
  * role and function), one entry per pair (usedByFunctionOf). Why: grouping the principals by pair
@@ -53,13 +56,18 @@ import type { CanonicalDocument, LambdaFunction, Principal, Role } from "../mode
 import type { PermissionLabels, PrincipalUsage } from "../model/usage.js";
 import type { LabelDigest } from "../model/pending.js";
 import { digestOfLabels } from "../usage/labels.js";
+import { HELD, HeldLists } from "./held-lists.js";
 
 export interface SlimPermissionLabels {
   roleArn: string;
   functionArn: string;
   fullWindow: true;
-  /** The unused permissions' actions without a kept exception: distinct, in OPA's (UTF-8 byte) order. */
-  unusedActions: string[];
+  /** How many unused permissions' actions have no kept exception (distinct). */
+  unusedActionCount: number;
+  /** The first UNUSED_HEAD of them, in OPA's (UTF-8 byte) order: what LR008's message names. */
+  unusedActionsHead: string[];
+  /** All of them, in that order, held by the evaluator (held-lists.ts); null when there are none. */
+  unusedActionsHeld: string | null;
   /** The unused permissions with a kept exception, in the labels' order. */
   keptExceptions: Array<{ action: string; reason: string }>;
   /** How many permissions carry each label (all of them, the unused ones included). */
@@ -73,14 +81,27 @@ function sortLikeOpa(list: string[]): string[] {
   return list.sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
 }
 
-export function slimLabels(l: PermissionLabels): SlimPermissionLabels | null {
+/** How many unused actions LR008's message names (`array.slice(unused, 0, 8)` in unused_permission.rego). */
+export const UNUSED_HEAD = 8;
+
+export function slimLabels(l: PermissionLabels, held: HeldLists): SlimPermissionLabels | null {
   const digest = digestOfLabels(l);
-  return digest === null ? null : slimDigest(digest);
+  return digest === null ? null : slimDigest(digest, held);
 }
 
-/** A label set's digest as the rules read it: its unused actions in OPA's order. */
-export function slimDigest(d: LabelDigest): SlimPermissionLabels {
-  return { roleArn: d.roleArn, functionArn: d.functionArn, fullWindow: true, unusedActions: sortLikeOpa([...d.unusedActions]), keptExceptions: d.keptExceptions, labelCounts: d.labelCounts };
+/** A label set's digest as the rules read it: its unused actions in OPA's order, the list held. */
+export function slimDigest(d: LabelDigest, held: HeldLists): SlimPermissionLabels {
+  const unused = sortLikeOpa([...d.unusedActions]);
+  return {
+    roleArn: d.roleArn,
+    functionArn: d.functionArn,
+    fullWindow: true,
+    unusedActionCount: unused.length,
+    unusedActionsHead: unused.slice(0, UNUSED_HEAD),
+    unusedActionsHeld: unused.length === 0 ? null : held.hold(unused, d.functionArn),
+    keptExceptions: d.keptExceptions,
+    labelCounts: d.labelCounts,
+  };
 }
 
 function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unknown> {
@@ -134,13 +155,14 @@ export function slimFunction(fn: LambdaFunction): LambdaFunction | Record<string
 }
 
 /** The built-in rules' input for a document (shares the entities; nothing is copied deeply). */
-export function builtinRulesView(document: Partial<CanonicalDocument>): Record<string, unknown> {
+export function builtinRulesView(document: Partial<CanonicalDocument>): Record<string | symbol, unknown> {
   const view = rulesViewFrame(document);
   if (document.roles) view.roles = document.roles.map(slimRole);
   if (document.functions) view.functions = document.functions.map(slimFunction);
   if (document.usage) {
     const usage = view.usage as Record<string, unknown>;
-    usage.labels = (document.usage.labels ?? []).map(slimLabels).filter((l): l is SlimPermissionLabels => l !== null);
+    const held = view[HELD] as HeldLists;
+    usage.labels = (document.usage.labels ?? []).map((l) => slimLabels(l, held)).filter((l): l is SlimPermissionLabels => l !== null);
     // The whole view's groups; a slice gets its own (rules-slices.ts sliceOf).
     usage.usedByFunction = usedByFunctionOf(usage.principals as unknown[]);
   }
@@ -153,9 +175,11 @@ export function builtinRulesView(document: Partial<CanonicalDocument>): Record<s
  * (`usedByFunction`): what rules-slices.ts completes slice by slice when the roles' analysis and
  * the labels are made as the slices are evaluated.
  */
-export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<string, unknown> {
+export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<string | symbol, unknown> {
   const { policies: _policies, usage, ...rest } = document;
-  const view: Record<string, unknown> = { ...rest };
+  // The held lists' table (held-lists.ts) under a symbol: each slice, a spread of the frame, has it
+  // too, and the JSON encoding leaves it out.
+  const view: Record<string | symbol, unknown> = { ...rest, [HELD]: new HeldLists() };
   if (rest.principals) view.principals = rest.principals.map(slimIdentity);
   // `partial` is left out too: the audit sets it once every label is made, after the first slices.
   if (rest.meta) {

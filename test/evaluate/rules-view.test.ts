@@ -11,7 +11,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
-import { builtinRulesView, usedByFunctionOf } from "../../src/evaluate/rules-view.js";
+import { heldListsOf } from "../../src/evaluate/held-lists.js";
+import { builtinRulesView, UNUSED_HEAD, usedByFunctionOf, type SlimPermissionLabels } from "../../src/evaluate/rules-view.js";
 import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
 import { ChunkSink } from "../../src/evaluate/wasm-input.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
@@ -111,7 +112,7 @@ describe("the built-in rules' view", () => {
 
   it("keeps only function sessions and fully covered function labels, unused actions listed, the rest counted", () => {
     const view = builtinRulesView(scaled) as {
-      usage: { principals: Array<{ sessionKind: string }>; labels: Array<{ functionArn: string; permissions?: unknown; unusedActions: string[]; keptExceptions: unknown[]; labelCounts: Record<string, number> }> };
+      usage: { principals: Array<{ sessionKind: string }>; labels: Array<SlimPermissionLabels & { permissions?: unknown }> };
       policies?: unknown;
       accounts?: unknown;
     };
@@ -127,7 +128,12 @@ describe("the built-in rules' view", () => {
       const original = full.get(l.functionArn)!;
       expect(l.permissions).toBeUndefined();
       const unused = original.permissions.filter((p) => p.label === "unused");
-      expect(l.unusedActions).toEqual([...new Set(unused.filter((p) => p.exception === null).map((p) => p.action))].sort());
+      const expected = [...new Set(unused.filter((p) => p.exception === null).map((p) => p.action))].sort();
+      // The count and the head in the view, the whole list held (held-lists.ts) under the function's ARN.
+      expect(l.unusedActionCount).toBe(expected.length);
+      expect(l.unusedActionsHead).toEqual(expected.slice(0, UNUSED_HEAD));
+      expect(l.unusedActionsHeld).toBe(expected.length === 0 ? null : l.functionArn);
+      if (l.unusedActionsHeld !== null) expect(heldListsOf(view)!.get(l.unusedActionsHeld)).toEqual(expected);
       expect(l.keptExceptions).toEqual(unused.filter((p) => p.exception !== null).map((p) => ({ action: p.action, reason: p.exception!.reason })));
       expect(Object.values(l.labelCounts).reduce((a, b) => a + b, 0)).toBe(original.permissions.length);
     }
@@ -149,8 +155,10 @@ describe("the built-in rules' view", () => {
       perm("dynamodb:GetItem", "used", null),
       perm("sqs:SendMessage", "unused", "error path"),
     ];
-    const view = builtinRulesView(doc) as { usage: { labels: Array<{ functionArn: string; unusedActions: string[] }> } };
-    expect(view.usage.labels.find((l) => l.functionArn === label.functionArn)!.unusedActions).toEqual(["s3:z", "s3:é", "s3:\uFFFD", "s3:\u{1F600}"]);
+    const view = builtinRulesView(doc) as { usage: { labels: SlimPermissionLabels[] } };
+    const slim = view.usage.labels.find((l) => l.functionArn === label.functionArn)!;
+    expect(heldListsOf(view)!.get(slim.unusedActionsHeld!)).toEqual(["s3:z", "s3:é", "s3:\uFFFD", "s3:\u{1F600}"]);
+    expect(slim.unusedActionsHead).toEqual(["s3:z", "s3:é", "s3:\uFFFD", "s3:\u{1F600}"]);
     const findings = evaluatePackRaw(loadBuiltinPack(), doc) as Array<{ rule: string; evidence: { unused?: string[] } }>;
     expect(sorted(findings)).toEqual(sorted(whole(doc)));
     expect(findings.some((f) => f.rule === "unused_permission" && f.evidence.unused?.includes("s3:\u{1F600}"))).toBe(true);
