@@ -42,12 +42,19 @@ findings := [finding |
 		]),
 		"evidence": {
 			"environmentVariableNames": fn.environmentVariableNames,
-			"readers": readers,
+			"readers": readers_evidence(fn),
 			"readerCount": fn.analysis.readerCount,
 			"readersTruncated": fn.analysis.readersTruncated,
 		},
 	}
 ]
+
+# The readers for the evidence, as the analysis gives them. The built-in view gives this rule only
+# what it reads of each reader and holds the readers back (src/evaluate/held-lists.ts): the rule
+# writes the view's token, and the evaluator puts the readers in its place.
+readers_evidence(fn) := {"$held": fn.analysis.configurationReadersHeld} if {
+	is_string(fn.analysis.configurationReadersHeld)
+} else := fn.analysis.configurationReaders
 
 severity(readers) := "medium" if {
 	some r in readers

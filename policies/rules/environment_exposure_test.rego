@@ -50,3 +50,17 @@ test_iac_readers_are_named_as_written if {
 	some f in environment_exposure.findings with input as {"functions": [fn(["X"], [named, reader("arn:aws:iam::123456789012:user/a", "allowed")])]}
 	endswith(f.message, "readable by 2 principals: Stack/SharedRole, arn:aws:iam::123456789012:user/a")
 }
+
+# The built-in view (src/evaluate/rules-view.ts) gives what the rule reads of each reader and a
+# held list's token for the evidence (src/evaluate/held-lists.ts): the same finding as from the
+# whole document, with the token where the readers go.
+test_the_view_gives_the_same_finding_with_the_readers_held if {
+	readers := [reader("arn:aws:iam::123456789012:user/b", "allowed"), reader("arn:aws:iam::123456789012:user/a", "conditional")]
+	whole := environment_exposure.findings with input as {"functions": [fn(["DB_PASSWORD"], readers)]}
+	slim := [{"principalArn": r.principalArn, "decision": r.decision} | some r in readers]
+	viewed := json.patch(fn(["DB_PASSWORD"], slim), [{"op": "add", "path": "/analysis/configurationReadersHeld", "value": "configurationReaders f"}])
+	from_view := environment_exposure.findings with input as {"functions": [viewed]}
+	some w in whole
+	w.evidence.readers == readers
+	from_view == [json.patch(w, [{"op": "replace", "path": "/evidence/readers", "value": {"$held": "configurationReaders f"}}])]
+}

@@ -231,7 +231,7 @@ export function pendingRulesSlices(pending: PendingDocument, sliceFunctions = SL
         frame,
         i,
         s.roles.map((k) => slimRole(pending.role(k))),
-        s.functions.map((k) => slimFunction(functions[k] as LambdaFunction)),
+        s.functions.map((k) => slimFunction(functions[k] as LambdaFunction, frame[HELD] as HeldLists)),
         s.principals.map((k) => principals[k]),
         labels,
       );

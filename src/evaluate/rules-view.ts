@@ -14,7 +14,9 @@
  *   `meta`;
  * - of each function's requirements, those its role grants (rules read only the denied ones,
  *   `missing` in policies/lib/analysis.rego) and every requirement's `statements`: 19 of the
- *   165 MB of input at 10,000 functions were requirements;
+ *   165 MB of input at 10,000 functions were requirements; of each of its configuration readers,
+ *   what LR013 does not read (`principalType`, `actions`), the readers themselves held for its
+ *   evidence (`configurationReadersHeld`, held-lists.ts);
  * - `usage.coverage`, `usage.disagreements`;
  * - of each role: its policy documents (`inlinePolicies`, `attachedPolicies`, `trustPolicy`: the
  *   rules read the IAM facts and analysis derived from them), `source` (but for its
@@ -98,7 +100,7 @@ export function slimDigest(d: LabelDigest, held: HeldLists): SlimPermissionLabel
     fullWindow: true,
     unusedActionCount: unused.length,
     unusedActionsHead: unused.slice(0, UNUSED_HEAD),
-    unusedActionsHeld: unused.length === 0 ? null : held.hold(unused, d.functionArn),
+    unusedActionsHeld: unused.length === 0 ? null : held.hold(unused, `unusedActions ${d.functionArn}`),
     keptExceptions: d.keptExceptions,
     labelCounts: d.labelCounts,
   };
@@ -147,21 +149,33 @@ export function slimRole(role: Role): Record<string, unknown> {
 /** Requirement decisions the rules read (`denied_decisions` in policies/lib/analysis.rego). */
 const DENIED = new Set(["implicit-deny", "explicit-deny"]);
 
-export function slimFunction(fn: LambdaFunction): LambdaFunction | Record<string, unknown> {
-  const requirements = fn.analysis?.requirements;
-  if (!requirements) return fn;
-  const denied = requirements.filter((r) => DENIED.has(r.decision)).map(({ statements: _s, ...r }) => r);
-  return { ...fn, analysis: { ...fn.analysis, requirements: denied } };
+export function slimFunction(fn: LambdaFunction, held: HeldLists): LambdaFunction | Record<string, unknown> {
+  const analysis = fn.analysis;
+  if (!analysis) return fn;
+  const requirements = analysis.requirements === undefined ? {} : { requirements: analysis.requirements.filter((r) => DENIED.has(r.decision)).map(({ statements: _s, ...r }) => r) };
+  const readers = analysis.configurationReaders ?? [];
+  if (readers.length === 0) return { ...fn, analysis: { ...analysis, ...requirements } };
+  // LR013 reads who each reader is and its decision; its evidence gets the readers as they are,
+  // held (held-lists.ts).
+  return {
+    ...fn,
+    analysis: {
+      ...analysis,
+      ...requirements,
+      configurationReaders: readers.map((r) => (r.displayName === undefined ? { principalArn: r.principalArn, decision: r.decision } : { principalArn: r.principalArn, displayName: r.displayName, decision: r.decision })),
+      configurationReadersHeld: held.hold(readers, `configurationReaders ${fn.arn}`),
+    },
+  };
 }
 
 /** The built-in rules' input for a document (shares the entities; nothing is copied deeply). */
 export function builtinRulesView(document: Partial<CanonicalDocument>): Record<string | symbol, unknown> {
   const view = rulesViewFrame(document);
   if (document.roles) view.roles = document.roles.map(slimRole);
-  if (document.functions) view.functions = document.functions.map(slimFunction);
+  const held = view[HELD] as HeldLists;
+  if (document.functions) view.functions = document.functions.map((f) => slimFunction(f, held));
   if (document.usage) {
     const usage = view.usage as Record<string, unknown>;
-    const held = view[HELD] as HeldLists;
     usage.labels = (document.usage.labels ?? []).map((l) => slimLabels(l, held)).filter((l): l is SlimPermissionLabels => l !== null);
     // The whole view's groups; a slice gets its own (rules-slices.ts sliceOf).
     usage.usedByFunction = usedByFunctionOf(usage.principals as unknown[]);
