@@ -13,6 +13,11 @@
  *
  *   npm run build && npx tsx bench/scale/pairs.ts --base <checkout with dist/> [--head <checkout>]
  *     [--input bench/out/scale/f10000-r1000000-s11/input] [--pairs 6] [--command audit]
+ *     [--base-flags "<node flags>"] [--head-flags "<node flags>"]
+ *
+ * `--base-flags` and `--head-flags` run that side's node with those flags (V8's, as
+ * `--max-semi-space-size=64`): one build against itself under other flags, `--base .` with
+ * `--head-flags` only (results/scale.md, "Session 52").
  *
  * A base checkout: `git worktree add --detach /tmp/base <commit> && cd /tmp/base && ln -s
  * <repo>/node_modules node_modules && npm run build`.
@@ -38,6 +43,8 @@ const base = resolve(arg("base"));
 const head = resolve(arg("head", root));
 const input = resolve(arg("input", join(root, "bench", "out", "scale", "f10000-r1000000-s11", "input")));
 const pairs = Number(arg("pairs", "6"));
+/** Node flags per side, split on white space (no quoting: V8 flags take none). */
+const flags = { base: arg("base-flags", "").split(/\s+/).filter(Boolean), head: arg("head-flags", "").split(/\s+/).filter(Boolean) };
 if (!Number.isInteger(pairs) || pairs < 2) throw new Error("--pairs: a whole number of at least 2");
 for (const dir of [base, head]) if (!existsSync(join(dir, "dist", "cli.js"))) throw new Error(`${dir}: no dist/cli.js (npm run build there)`);
 if (!existsSync(input)) throw new Error(`${input}: no such input (bench/scale/run.ts generates it)`);
@@ -55,7 +62,7 @@ function run(side: "base" | "head"): Run {
   const dir = side === "base" ? base : head;
   const report = join(out, `${side}.json`);
   const timeFile = join(out, "time.txt");
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, process.execPath, join(dir, "dist", "cli.js"), "audit", input, "--format", "json", "--output", report, "--quiet"], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, process.execPath, ...flags[side], join(dir, "dist", "cli.js"), "audit", input, "--format", "json", "--output", report, "--quiet"], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   // Exit 1 is findings at or above --fail-on: not given here, so anything but 0 is a failure.
   if (r.status !== 0) throw new Error(`${side} audit exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
   const [wall, user, sys, rssKb] = readFileSync(timeFile, "utf8").trim().split(/\s+/).slice(-4).map(Number) as [number, number, number, number];
@@ -110,7 +117,7 @@ const fmt = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(2)}`;
 const side = (s: "base" | "head") => runs.filter((r) => r.side === s);
 const lines = [
   `Pairs ${started} → ${new Date().toISOString()}, load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")} → ${loadavg().map((x) => x.toFixed(2)).join(" ")}.`,
-  `base ${base}, head ${head}, input ${input}, ${pairs} pairs in alternating order.`,
+  `base ${base}${flags.base.length > 0 ? ` (node ${flags.base.join(" ")})` : ""}, head ${head}${flags.head.length > 0 ? ` (node ${flags.head.join(" ")})` : ""}, input ${input}, ${pairs} pairs in alternating order.`,
   "",
   "| | base | head |",
   "|---|---|---|",

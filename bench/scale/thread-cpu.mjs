@@ -9,6 +9,10 @@
  *
  *   npm run build && node bench/scale/thread-cpu.mjs bench/out/scale/f10000-r1000000-s11/input [cli=dist/cli.js] [node flags…]
  *
+ * With LEASTROLE_THREAD_TIMELINE=1 it also prints, per half second, the cores each group of
+ * threads kept busy: where the calling thread works alone while a core idles (the one-core
+ * spells that only overlap can win back; results/scale.md, "Session 52").
+ *
  * Linux only (/proc). Clock ticks are taken as 100 per second (getconf CLK_TCK on Linux/x86-64).
  * A thread that ends between two samples loses at most its last 100 ms.
  */
@@ -18,9 +22,12 @@ import { readdirSync, readFileSync } from "node:fs";
 const [input, cli = "dist/cli.js", ...flags] = process.argv.slice(2);
 if (input === undefined) throw new Error("usage: node bench/scale/thread-cpu.mjs <input> [cli] [node flags…]");
 const TICKS = 100;
+const t0 = performance.now();
 const child = spawn(process.execPath, [...flags, cli, "audit", input, "--format", "json", "--output", "/dev/null", "--quiet"], { stdio: "inherit" });
 /** tid → { cpu: seconds, start: clock ticks since boot } */
 const threads = new Map();
+/** Per sample: seconds since start, and tid → CPU seconds so far (for the timeline). */
+const history = [];
 const statOf = (path) => {
   const s = readFileSync(path, "utf8");
   return s.slice(s.lastIndexOf(")") + 2).split(" ");
@@ -32,17 +39,19 @@ const sample = () => {
   } catch {
     return;
   }
+  const now = new Map();
+  history.push({ at: (performance.now() - t0) / 1000, cpu: now });
   for (const tid of tids) {
     try {
       const f = statOf(`/proc/${child.pid}/task/${tid}/stat`);
       // utime, stime and starttime: fields 14, 15 and 22 of stat, counted from after the name.
       threads.set(Number(tid), { cpu: (Number(f[11]) + Number(f[12])) / TICKS, start: Number(f[19]) });
+      now.set(Number(tid), (Number(f[11]) + Number(f[12])) / TICKS);
     } catch {
       // The thread ended between the listing and the read.
     }
   }
 };
-const t0 = performance.now();
 const timer = setInterval(sample, 100);
 const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c)));
 clearInterval(timer);
@@ -60,3 +69,23 @@ console.log(`audit exit ${code}, ${wall.toFixed(2)} s wall, ${sum(rows).toFixed(
 console.log("| thread | started (s) | CPU s |\n|---|---:|---:|");
 for (const r of rows) if (r.cpu > 0) console.log(`| ${r.tid === child.pid ? "calling" : r.tid - child.pid} | ${r.at.toFixed(1)} | ${r.cpu.toFixed(2)} |`);
 console.log(`\ncalling thread ${main.cpu.toFixed(2)} CPU-s; started with the process (V8 platform, libuv) ${sum(early).toFixed(2)}; started later (readers, evaluation) ${sum(late).toFixed(2)}`);
+
+if (process.env.LEASTROLE_THREAD_TIMELINE === "1") {
+  const group = (tid) => (tid === child.pid ? 0 : early.some((r) => r.tid === tid) ? 1 : 2);
+  const STEP = 0.5;
+  const buckets = [];
+  const last = new Map();
+  for (const { at, cpu } of history) {
+    const b = (buckets[Math.floor(at / STEP)] ??= [0, 0, 0]);
+    for (const [tid, c] of cpu) {
+      b[group(tid)] += c - (last.get(tid) ?? 0);
+      last.set(tid, c);
+    }
+  }
+  console.log("\n| from s | calling thread | V8 platform, libuv | readers, evaluation | busy cores |\n|---:|---:|---:|---:|---:|");
+  for (const [i, b] of buckets.entries()) {
+    if (b === undefined) continue;
+    const cores = b.map((x) => x / STEP);
+    console.log(`| ${(i * STEP).toFixed(1)} | ${cores.map((c) => c.toFixed(2)).join(" | ")} | ${(cores[0] + cores[1] + cores[2]).toFixed(2)} |`);
+  }
+}
