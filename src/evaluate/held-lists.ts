@@ -5,10 +5,11 @@
  * its place once the result is back on this thread.
  *
  * Why: LR008 copies each function's unused actions (about 150 at 10,000 functions) into its
- * evidence. Through the wasm evaluator the list was written into the input, parsed by the module,
- * copied into the result, hashed twice there, written out as JSON and parsed again on this thread:
- * a quarter of the findings' bytes crossing the wasm boundary twice for nothing the rule decides
- * on (bench/results/scale.md, session 51, has the before and after).
+ * evidence, and LR013 each function's configuration readers. Through the wasm evaluator such a list
+ * was written into the input, parsed by the module, copied into the result, hashed twice there,
+ * written out as JSON and parsed again on this thread: a third of the findings' bytes crossing the
+ * wasm boundary twice for nothing the rules decide on (bench/results/scale.md, session 51, has the
+ * before and after).
  *
  * Held lists exist only in the built-in view: a whole canonical document (custom packs, `opa eval`)
  * has the lists themselves, and the rules compute from them what the view gives them.

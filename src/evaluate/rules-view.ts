@@ -151,9 +151,9 @@ const DENIED = new Set(["implicit-deny", "explicit-deny"]);
 
 export function slimFunction(fn: LambdaFunction, held: HeldLists): LambdaFunction | Record<string, unknown> {
   const analysis = fn.analysis;
-  if (!analysis) return fn;
+  const readers = analysis?.configurationReaders ?? [];
+  if (!analysis || (analysis.requirements === undefined && readers.length === 0)) return fn;
   const requirements = analysis.requirements === undefined ? {} : { requirements: analysis.requirements.filter((r) => DENIED.has(r.decision)).map(({ statements: _s, ...r }) => r) };
-  const readers = analysis.configurationReaders ?? [];
   if (readers.length === 0) return { ...fn, analysis: { ...analysis, ...requirements } };
   // LR013 reads who each reader is and its decision; its evidence gets the readers as they are,
   // held (held-lists.ts).

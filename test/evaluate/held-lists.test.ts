@@ -1,9 +1,10 @@
 /**
  * Held lists (src/evaluate/held-lists.ts): the built-in view keeps LR008's lists of unused actions
- * out of the rules' input, and the evaluator puts them back into the findings. What must hold: a
- * finding gets exactly the list its token names, nothing else in a result is touched, and the
- * findings through the view (held lists, slices, workers) are those of the whole document, which
- * holds the lists itself (test/evaluate/rules-view.test.ts checks that on generated accounts).
+ * and LR013's readers out of the rules' input, and the evaluator puts them back into the findings.
+ * What must hold: a finding gets exactly the list its token names, nothing else in a result is
+ * touched, and the findings through the view (held lists, slices, workers) are those of the whole
+ * document, which holds the lists itself (test/evaluate/rules-view.test.ts checks that on generated
+ * accounts).
  */
 import { describe, expect, it } from "vitest";
 import { HELD, HeldLists, heldListsOf } from "../../src/evaluate/held-lists.js";
@@ -59,7 +60,7 @@ describe("HeldLists", () => {
     expect(held).toBeInstanceOf(HeldLists);
     for (const slice of sliceRulesView(view as Record<string, unknown>)) expect(heldListsOf(slice)).toBe(held);
     expect(JSON.stringify(view)).not.toContain("held");
-    expect(Object.keys(view)).not.toContain(String(HELD));
+    expect(Object.getOwnPropertySymbols(view)).toEqual([HELD]);
     expect(heldListsOf({ functions: [] })).toBeUndefined();
   });
 });
