@@ -1,0 +1,119 @@
+/**
+ * evaluateChunksText runs OPA's eval step by step and writes out the value under the result set's
+ * one `result` rather than the set (wasm-input.ts onlyResultOf, which reads the set from the
+ * module's memory). Its text must be, byte for byte, what the module's own `opa_eval` writes for
+ * the same entrypoint and input: for any JSON value, for sets, for no result at all, and for
+ * entrypoints whose result is not one value.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadPolicyUnsigned, type LoadedPolicy } from "../../src/evaluate/opa-wasm.js";
+import { encodeChunked, evaluateChunksText, onlyResultOf } from "../../src/evaluate/wasm-input.js";
+import { pinnedOpa } from "../support/opa.js";
+
+const REGO = `package t
+
+echo := input.value
+
+as_set := {x | some x in input.value}
+
+# Undefined unless the input has "flag": no result, an empty result set.
+maybe := "set" if input.flag
+
+many contains x if some x in ["a", "b"]
+`;
+
+const ENTRYPOINTS = ["t/echo", "t/as_set", "t/maybe", "t/many"];
+
+let module: WebAssembly.Module;
+beforeAll(() => {
+  const dir = mkdtempSync(join(tmpdir(), "lr-result-text-"));
+  try {
+    writeFileSync(join(dir, "t.rego"), REGO);
+    execFileSync(pinnedOpa(), ["build", "-t", "wasm", "-O=0", ...ENTRYPOINTS.flatMap((e) => ["-e", e]), "-o", join(dir, "b.tar.gz"), join(dir, "t.rego")]);
+    execFileSync("tar", ["xzf", join(dir, "b.tar.gz"), "-C", dir, "/policy.wasm"]);
+    module = new WebAssembly.Module(readFileSync(join(dir, "policy.wasm")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+function instance(): LoadedPolicy {
+  const p = loadPolicyUnsigned(module, { initial: 64 });
+  p.setData({});
+  return p;
+}
+
+/** The module's own one-call path, as opa-wasm drives it: the reference text. */
+function opaEvalText(input: unknown, entrypoint: string): string {
+  const p = instance() as LoadedPolicy & { dataAddr: number; dataHeapPtr: number };
+  const bytes = new TextEncoder().encode(JSON.stringify(input));
+  new Uint8Array(p.mem.buffer).set(bytes, p.dataHeapPtr);
+  const exports = p.wasmInstance.exports as { opa_eval: (...args: number[]) => number };
+  const addr = exports.opa_eval(0, p.entrypoints[entrypoint] as number, p.dataAddr, p.dataHeapPtr, bytes.length, p.dataHeapPtr + bytes.length, 0) >>> 0;
+  const mem = new Uint8Array(p.mem.buffer);
+  return new TextDecoder().decode(mem.subarray(addr, mem.indexOf(0, addr)));
+}
+
+function ourText(input: unknown, entrypoint: string): string {
+  const p = instance();
+  return evaluateChunksText(p, encodeChunked(input), p.entrypoints[entrypoint] as number);
+}
+
+describe("evaluateChunksText", () => {
+  it("writes what opa_eval writes, for any JSON value as the result", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        const input = { value };
+        expect(ourText(input, "t/echo")).toBe(opaEvalText(input, "t/echo"));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("writes what opa_eval writes for sets, no result, and several results", () => {
+    for (const input of [{ value: ["b", "a", "b", { k: [1, 2] }] }, { value: [] }, { flag: true }, {}]) {
+      for (const entrypoint of ENTRYPOINTS) expect(ourText(input, entrypoint), `${entrypoint} on ${JSON.stringify(input)}`).toBe(opaEvalText(input, entrypoint));
+    }
+    // No result at all: the empty result set, as opa_eval writes it.
+    expect(ourText({}, "t/maybe")).toBe("[]");
+    expect(ourText({ flag: true }, "t/maybe")).toBe('[{"result":"set"}]');
+  });
+
+  it("finds the one result in a result set the module made (the path that skips writing the set)", () => {
+    const p = instance() as LoadedPolicy & { dataAddr: number; dataHeapPtr: number };
+    const ex = p.wasmInstance.exports as unknown as Record<string, (...args: number[]) => number>;
+    const call = (name: string, ...args: number[]): number => (ex[name] as (...a: number[]) => number)(...args);
+    const bytes = new TextEncoder().encode(JSON.stringify({ value: { a: [1, "x"] } }));
+    new Uint8Array(p.mem.buffer).set(bytes, p.dataHeapPtr);
+    call("opa_heap_ptr_set", p.dataHeapPtr + bytes.length);
+    const ctx = call("opa_eval_ctx_new");
+    call("opa_eval_ctx_set_input", ctx, call("opa_value_parse", p.dataHeapPtr, bytes.length));
+    call("opa_eval_ctx_set_data", ctx, p.dataAddr);
+    call("opa_eval_ctx_set_entrypoint", ctx, p.entrypoints["t/echo"] as number);
+    expect(call("eval", ctx)).toBe(0);
+    const only = onlyResultOf(new DataView(p.mem.buffer), call("opa_eval_ctx_get_result", ctx) >>> 0);
+    expect(only).not.toBeNull();
+    const addr = call("opa_json_dump", only as number) >>> 0;
+    const mem = new Uint8Array(p.mem.buffer);
+    expect(new TextDecoder().decode(mem.subarray(addr, mem.indexOf(0, addr)))).toBe('{"a":[1,"x"]}');
+  });
+
+  it("reads the result set only when the memory holds one, else leaves it to the caller", () => {
+    const p = instance();
+    const view = new DataView(p.mem.buffer);
+    // Address 0, past the memory's end, and a byte that is no OPA set.
+    expect(onlyResultOf(view, 0)).toBeNull();
+    expect(onlyResultOf(view, p.mem.buffer.byteLength + 16)).toBeNull();
+    const at = (p as LoadedPolicy & { dataHeapPtr: number }).dataHeapPtr;
+    new Uint8Array(p.mem.buffer).fill(0, at, at + 64);
+    view.setUint8(at, 6); // an object, not a set
+    expect(onlyResultOf(view, at)).toBeNull();
+    view.setUint8(at, 7); // a set whose header says it holds nothing
+    expect(onlyResultOf(view, at)).toBeNull();
+  });
+});
