@@ -26,27 +26,13 @@
  */
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { packageRoot } from "../../src/evaluate/locate.js";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { twoBuildsArgs } from "./two-builds.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, def?: string): string => {
-  const i = args.indexOf(`--${name}`);
-  if (i === -1) {
-    if (def === undefined) throw new Error(`--${name} is required`);
-    return def;
-  }
-  return args[i + 1] as string;
-};
-const root = packageRoot();
-const base = resolve(arg("base"));
-const head = resolve(arg("head", root));
-const input = resolve(arg("input", join(root, "bench", "out", "scale", "f1000-r100000-s11", "input")));
+const { arg, root, base, head, input } = twoBuildsArgs(process.argv.slice(2), "f1000-r100000-s11");
 const rounds = Number(arg("runs", "2"));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--runs: a whole number of at least 1");
-for (const dir of [base, head]) if (!existsSync(join(dir, "dist", "cli.js"))) throw new Error(`${dir}: no dist/cli.js (npm run build there)`);
-if (!existsSync(input)) throw new Error(`${input}: no such input (bench/scale/generate.ts writes it)`);
 if (spawnSync("valgrind", ["--version"]).status !== 0) throw new Error("valgrind is not on PATH (apt-get install valgrind)");
 const out = join(root, "bench", "out", "instructions");
 mkdirSync(out, { recursive: true });

@@ -24,30 +24,16 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
-import { packageRoot } from "../../src/evaluate/locate.js";
+import { join } from "node:path";
+import { twoBuildsArgs } from "./two-builds.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, def?: string): string => {
-  const i = args.indexOf(`--${name}`);
-  if (i === -1) {
-    if (def === undefined) throw new Error(`--${name} is required`);
-    return def;
-  }
-  return args[i + 1] as string;
-};
-const root = packageRoot();
-const base = resolve(arg("base"));
-const head = resolve(arg("head", root));
-const input = resolve(arg("input", join(root, "bench", "out", "scale", "f10000-r1000000-s11", "input")));
+const { arg, root, base, head, input } = twoBuildsArgs(process.argv.slice(2), "f10000-r1000000-s11");
 const pairs = Number(arg("pairs", "6"));
 /** Node flags per side, split on white space (no quoting: V8 flags take none). */
 const flags = { base: arg("base-flags", "").split(/\s+/).filter(Boolean), head: arg("head-flags", "").split(/\s+/).filter(Boolean) };
 if (!Number.isInteger(pairs) || pairs < 2) throw new Error("--pairs: a whole number of at least 2");
-for (const dir of [base, head]) if (!existsSync(join(dir, "dist", "cli.js"))) throw new Error(`${dir}: no dist/cli.js (npm run build there)`);
-if (!existsSync(input)) throw new Error(`${input}: no such input (bench/scale/run.ts generates it)`);
 const out = join(root, "bench", "out", "pairs");
 mkdirSync(out, { recursive: true });
 
