@@ -25,7 +25,7 @@ import { heldListsOf, type HeldLists } from "./held-lists.js";
 import { startWorker, workerEntry } from "../worker-entry.js";
 import type { RulePack } from "./pack.js";
 import { slicesOf, type RulesSlices } from "./rules-slices.js";
-import { ChunkSink, encodeChunked, recycle } from "./wasm-input.js";
+import { ChunkSink, encodeChunked, parseResultText, recycle, type ResultText } from "./wasm-input.js";
 
 /** Below this many slices the workers' start (~50 ms each, plus their instance) is not worth it. */
 export const PARALLEL_MIN_SLICES = 4;
@@ -35,7 +35,7 @@ const AHEAD = 2;
 /** Slices this thread keeps encoded for the workers before it evaluates one itself. */
 const READY = 2;
 
-type Reply = { id: number; text: string } | { id: number; error: string };
+type Reply = ({ id: number } & ResultText) | { id: number; error: string };
 
 interface Lane {
   worker: Worker;
@@ -132,7 +132,7 @@ export async function evaluateSlicesParallel(
         } else {
           try {
             // As evaluator.ts reads a result set: none (undefined) is no findings.
-            const set = JSON.parse(m.text) as Array<{ result: unknown }> | null;
+            const set = parseResultText(m);
             results[m.id] = restore(m.id, !set || set.length === 0 ? [] : (set[0] as { result: unknown }).result);
           } catch (thrown) {
             failure ??= thrown;

@@ -141,15 +141,32 @@ export function encodeChunked(input: unknown): ChunkSink {
  * slower (129 CPU-s against 3.2). Throws what opa-wasm throws (strings on an abort).
  */
 export function evaluateChunks(policy: LoadedPolicy, input: ChunkSink, entrypoint: number): Array<{ result: unknown }> | null {
-  return JSON.parse(evaluateChunksText(policy, input, entrypoint)) as Array<{ result: unknown }> | null;
+  return parseResultText(evaluateChunksText(policy, input, entrypoint));
 }
 
 /**
- * evaluateChunks, with the result set as the JSON text the module wrote (a worker thread passes it
- * on as it is). `release` gets the input once it is copied into the wasm memory (default: its
- * chunks go back to this thread's pool).
+ * An evaluation's result as JSON text the module wrote: the value under the result set's one
+ * `result` (`whole` false), or the whole result set (`whole` true: no result, or a module whose
+ * result set evaluateChunksText could not read). Not wrapped into the set's text here: parsing such
+ * a joined string copies it whole first, a large string for the collector per slice.
  */
-export function evaluateChunksText(policy: LoadedPolicy, input: ChunkSink, entrypoint: number, release: (input: ChunkSink) => void = recycle): string {
+export interface ResultText {
+  text: string;
+  whole: boolean;
+}
+
+/** The result set a ResultText stands for, as opa_eval's text would parse. */
+export function parseResultText(r: ResultText): Array<{ result: unknown }> | null {
+  if (r.whole) return JSON.parse(r.text) as Array<{ result: unknown }> | null;
+  return [{ result: JSON.parse(r.text) as unknown }];
+}
+
+/**
+ * evaluateChunks, with the result as the JSON text the module wrote (a worker thread passes it on
+ * as it is). `release` gets the input once it is copied into the wasm memory (default: its chunks
+ * go back to this thread's pool).
+ */
+export function evaluateChunksText(policy: LoadedPolicy, input: ChunkSink, entrypoint: number, release: (input: ChunkSink) => void = recycle): ResultText {
   const internals = policy as unknown as LoadedPolicy & PolicyInternals;
   if (policy.minorVersion < 2 || typeof internals.dataHeapPtr !== "number" || typeof internals.dataAddr !== "number") {
     const whole = new Uint8Array(input.length);
@@ -159,7 +176,7 @@ export function evaluateChunksText(policy: LoadedPolicy, input: ChunkSink, entry
       at += c.length;
     }
     release(input);
-    return JSON.stringify(policy.evaluate(whole.buffer, entrypoint));
+    return { text: JSON.stringify(policy.evaluate(whole.buffer, entrypoint)), whole: true };
   }
   const inputAddr = internals.dataHeapPtr;
   const inputLen = input.length;
@@ -191,9 +208,7 @@ export function evaluateChunksText(policy: LoadedPolicy, input: ChunkSink, entry
   const only = onlyResultOf(new DataView(policy.mem.buffer), resultSet);
   const textAddr = exports.opa_json_dump(only ?? resultSet) >>> 0;
   // The memory's buffer read after the dump, which may have grown it (and detached the old one).
-  const text = textAt(policy.mem.buffer, textAddr);
-  // The result set's text as opa_eval writes it, for the callers (a cons string: nothing copied here).
-  return only === null ? text : `[{"result":${text}}]`;
+  return { text: textAt(policy.mem.buffer, textAddr), whole: only === null };
 }
 
 /** The exports of OPA's wasm ABI that evaluateChunksText calls (all in ABI 1.0's list). */

@@ -5,7 +5,8 @@
  *
  * Messages in: `{ kind: "init", module, data }` once, then `{ kind: "slice", id, slot, length,
  * buffer? }` (`buffer`: the slot's shared memory, sent when the slot is new or has grown).
- * Messages out: `{ id, text }`, or `{ id, error }` when the evaluation failed.
+ * Messages out: `{ id, text, whole }` (wasm-input.ts ResultText), or `{ id, error }` when the
+ * evaluation failed.
  */
 import { parentPort } from "node:worker_threads";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
@@ -64,8 +65,8 @@ port.on("message", (m: Init | Slice) => {
     const p = instanceFor(m.length);
     const id = p.entrypoints[PACK_ENTRYPOINT];
     if (typeof id !== "number") throw new Error(`entrypoint ${PACK_ENTRYPOINT} is not valid in this instance`);
-    const text = withSharedCodecs(() => evaluateChunksText(p, ChunkSink.of([new Uint8Array(slot, 0, m.length)], m.length), id, release));
-    port.postMessage({ id: m.id, text });
+    const { text, whole } = withSharedCodecs(() => evaluateChunksText(p, ChunkSink.of([new Uint8Array(slot, 0, m.length)], m.length), id, release));
+    port.postMessage({ id: m.id, text, whole });
   } catch (thrown) {
     policy = null; // the instance may be in any state after an abort
     const error = thrown instanceof Error ? thrown.message : String(thrown);

@@ -1,8 +1,9 @@
 /**
  * evaluateChunksText runs OPA's eval step by step and writes out the value under the result set's
  * one `result` rather than the set (wasm-input.ts onlyResultOf, which reads the set from the
- * module's memory). Its text must be, byte for byte, what the module's own `opa_eval` writes for
- * the same entrypoint and input: for any JSON value, for sets, for no result at all, and for
+ * module's memory). That text, put back under `result` in a set, must be byte for byte what the
+ * module's own `opa_eval` writes for the same entrypoint and input (and parseResultText must give
+ * what that text parses to): for any JSON value, for sets, for no result at all, and for
  * entrypoints whose result is not one value.
  */
 import { execFileSync } from "node:child_process";
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadPolicyUnsigned, type LoadedPolicy } from "../../src/evaluate/opa-wasm.js";
-import { encodeChunked, evaluateChunksText, onlyResultOf } from "../../src/evaluate/wasm-input.js";
+import { encodeChunked, evaluateChunksText, onlyResultOf, parseResultText } from "../../src/evaluate/wasm-input.js";
 import { pinnedOpa } from "../support/opa.js";
 
 const REGO = `package t
@@ -59,9 +60,14 @@ function opaEvalText(input: unknown, entrypoint: string): string {
   return new TextDecoder().decode(mem.subarray(addr, mem.indexOf(0, addr)));
 }
 
+/** evaluateChunksText's result as the result set's text (the value under `result` wrapped back). */
 function ourText(input: unknown, entrypoint: string): string {
   const p = instance();
-  return evaluateChunksText(p, encodeChunked(input), p.entrypoints[entrypoint] as number);
+  const r = evaluateChunksText(p, encodeChunked(input), p.entrypoints[entrypoint] as number);
+  const text = r.whole ? r.text : `[{"result":${r.text}}]`;
+  // What the callers parse is what the set's text parses to.
+  expect(parseResultText(r)).toEqual(JSON.parse(text));
+  return text;
 }
 
 describe("evaluateChunksText", () => {
@@ -70,6 +76,9 @@ describe("evaluateChunksText", () => {
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
         const input = { value };
         expect(ourText(input, "t/echo")).toBe(opaEvalText(input, "t/echo"));
+        // The value itself, not the set: the path that skips writing the set was taken.
+        const p = instance();
+        expect(evaluateChunksText(p, encodeChunked(input), p.entrypoints["t/echo"] as number).whole).toBe(false);
       }),
       { numRuns: 150 },
     );
