@@ -9,9 +9,14 @@
  * instruction count does not depend on the machine's speed. Node runs with `--predictable` (V8's
  * deterministic mode: its compiler and collector work on the isolate's own thread, fixed random
  * seeds) and fixed hash and random seeds, so that run-to-run differences come only from how the
- * threads interleave (the readers' batches, which slices the calling thread evaluates): runs of one
- * build on the 1,000-function input differed by 0.1–0.6% (results/scale.md, "Session 53"), where
- * its wall time differs by a quarter. What it does not see: memory stalls (a deep walk of a large
+ * threads interleave (the readers' batches, which slices the calling thread evaluates) and from
+ * when the collector runs (some of its collections are started by timers, so Valgrind's slowness
+ * moves them): runs of one build on the 1,000-function input differed by 0.1–0.6% (results/scale.md,
+ * "Session 53"), where its wall time differs by a quarter. Pinning each audit to one core (one
+ * thread, no workers) left that spread as it was. `cg_annotate bench/out/instructions/<side>.cachegrind`
+ * splits a count by native function: the collector's (v8::internal::MarkCompactCollector, Scavenger,
+ * Sweeper, Marking…), TurboFan's (v8::internal::compiler::…), zlib's and hashing's; JIT-compiled
+ * and wasm code is one `???` line. What it does not see: memory stalls (a deep walk of a large
  * heap is few instructions and many cache misses), the collector's parallelism, and the cores left
  * idle; a change that only moves work between threads shows no difference here. It is a measure of
  * CPU work, not of time.
