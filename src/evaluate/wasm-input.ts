@@ -10,9 +10,11 @@
  * one element's JSON. (Not written into the wasm memory directly: the instance must be created at
  * its final size, see evaluateChunks, and the size is known only once the input is encoded.)
  *
- * This drives opa-wasm's ABI 1.2 fast path (`opa_eval` with the input already in memory at the
- * data heap pointer) exactly as `LoadedPolicy.evaluate` of @open-policy-agent/opa-wasm 1.10.0
- * (pinned) does after its own copy; policies compiled for an older ABI fall back to `evaluate`.
+ * This evaluates as opa-wasm's ABI 1.2 fast path does (`LoadedPolicy.evaluate` of
+ * @open-policy-agent/opa-wasm 1.10.0, pinned: the input already in memory at the data heap
+ * pointer), with `opa_eval`'s steps taken one by one so that the result's value is written out
+ * without its result set (evaluateChunksText); policies compiled for an older ABI fall back to
+ * `evaluate`.
  */
 
 import type { LoadedPolicy } from "./opa-wasm.js";

@@ -525,9 +525,11 @@ interface LabelContext {
 const sortedLists = new WeakMap<string[], string[]>();
 function sortedUnique(granted: string[]): string[] {
   let sorted = sortedLists.get(granted);
-  // A role's facts list its actions in the catalog's order (by service, then action), which is
-  // already sort()'s order unless one service's name extends another's with a character before
-  // ":" (ec2 and ec2-instance-connect): checked in one pass, sorted only when it is not.
+  // A role's facts list its actions in the catalog's order (by service, then action regardless of
+  // letter case), which is often sort()'s order already: not where case decides
+  // (s3:ListMultipartUploadParts before s3:ListMultiRegionAccessPoints) or one service's name
+  // extends another's with a character before ":" (ec2, ec2-instance-connect). Checked in one
+  // pass, sorted only when it is not (5,257 of 8,500 lists at 10,000 functions are).
   if (sorted === undefined) sortedLists.set(granted, (sorted = strictlyAscending(granted) ? granted : [...new Set(granted)].sort()));
   return sorted;
 }
