@@ -11,6 +11,7 @@
 import { CommanderError } from "commander";
 import { LeastroleError } from "../errors.js";
 import { noticeSlowPacks } from "../evaluate/slow-pack.js";
+import { setCompilerFlags } from "./compiler-flags.js";
 import { writeErr } from "./io.js";
 import { buildProgram } from "./program.js";
 
@@ -79,6 +80,7 @@ function onOutputError(stream: NodeJS.WriteStream): void {
   });
 }
 
+setCompilerFlags();
 onOutputError(process.stdout);
 onOutputError(process.stderr);
 quietAwsSdkNodeVersionWarning();
