@@ -33,6 +33,13 @@ import { appendAll } from "../collections.js";
 
 /** Functions per slice: small enough for the wasm heap, large enough that per-slice costs vanish. */
 export const SLICE_FUNCTIONS = 500;
+/**
+ * The last this many slices' worth of functions are cut TAPER_DIVISOR times finer (planSlices).
+ * At 10,000 functions the calling thread sat idle 0.19–0.24 s at the end of the evaluation,
+ * waiting for the worker's last slices (results/scale.md, "Session 54").
+ */
+const TAPER_SLICES = 2;
+const TAPER_DIVISOR = 4;
 
 /** Indices into the view's lists (`groups`: each role group's functions, in order). */
 interface Group {
@@ -134,9 +141,16 @@ function planSlices(functions: readonly Entity[], roles: readonly Entity[], prin
   labels.forEach((l, i) => usageGroup(l).labels.push(i));
 
   const slices: Group[] = [rest];
+  // The last TAPER_SLICES slices' worth of functions go in slices a TAPER_DIVISOR-th the size: the
+  // evaluation's end waits for the slices a worker still holds (up to two, parallel.ts AHEAD) while
+  // the calling thread has nothing left to make, so their size is time one core sits idle.
+  const tailCap = Math.max(1, Math.floor(sliceFunctions / TAPER_DIVISOR));
+  let left = functions.length;
   for (const g of groups.values()) {
+    const cap = left <= TAPER_SLICES * sliceFunctions ? tailCap : sliceFunctions;
+    left -= g.size;
     const last = slices[slices.length - 1]!;
-    if (last.size > 0 && last.size + g.size > sliceFunctions) slices.push(emptyGroup());
+    if (last.size > 0 && last.size + g.size > cap) slices.push(emptyGroup());
     const into = slices[slices.length - 1]!;
     appendAll(into.roles, g.roles);
     appendAll(into.functions, g.functions);

@@ -116,6 +116,22 @@ describe("the built-in pack slice by slice", () => {
     expect(view.principals.every((p) => !("facts" in p) && !("inlinePolicies" in p) && !("attachedPolicies" in p))).toBe(true);
   }, 60_000);
 
+  it("cuts the last two slices' worth of functions four times finer (the evaluation's end waits on them), every function once", () => {
+    // Each function with its own role, so every group is one function and the cuts fall where the caps say.
+    const name = (i: number): string => `f${String(i).padStart(2, "0")}`;
+    const fns = Array.from({ length: 40 }, (_, i) => fn(name(i), name(i)));
+    const roles = fns.map((_, i) => role(name(i)));
+    const slices = sliceRulesView(builtinRulesView(documentOf({ roles, functions: fns })), 8) as Array<{ functions: Array<{ arn: string }> }>;
+    // 24 functions in slices of 8 (the first also holds the entities of no group: none here), the last 16 in slices of 2.
+    expect(slices.map((s) => s.functions.length)).toEqual([8, 8, 8, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(slices.flatMap((s) => s.functions.map((f) => f.arn))).toEqual(fns.map((f) => f.arn));
+    // A group larger than the tail's cap is never split.
+    const big = Array.from({ length: 12 }, (_, i) => fn(`g${String(i).padStart(2, "0")}`, "shared"));
+    const bigSlices = sliceRulesView(builtinRulesView(documentOf({ roles: [...roles, role("shared")], functions: [...fns, ...big] })), 8) as Array<{ functions: Array<{ arn: string }> }>;
+    expect(bigSlices.some((s) => s.functions.length === 12 && s.functions.every((f) => f.arn.includes(":g")))).toBe(true);
+    expect(bigSlices.reduce((n, s) => n + s.functions.length, 0)).toBe(52);
+  });
+
   it("keeps a role, its functions and their usage in one slice, and IAM users and groups in the first", () => {
     const slices = sliceRulesView(builtinRulesView(generated), 1) as Array<{
       functions: Array<{ arn: string; roleArn: string }>;
