@@ -105,20 +105,23 @@ interface StatementOutcome {
 export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   const { request } = input;
   const ctx = contextValues(request);
-  const identity = input.identityPolicies.flatMap((p, i) => outcomes(named(p, `identity[${i}]`), null, request, ctx));
-  const boundaryPolicy = input.permissionsBoundary ? named(input.permissionsBoundary, "permissions-boundary", "boundary") : null;
-  const boundary = boundaryPolicy ? outcomes(boundaryPolicy, null, request, ctx) : [];
-  const resourcePolicy = input.resourcePolicy ? named(input.resourcePolicy, "resource-policy", "resource") : null;
-  const resource = resourcePolicy ? outcomes(resourcePolicy, request.principalArn ?? null, request, ctx) : [];
+  // Statements of every policy that apply or may apply to this request (outcomes). The decisions
+  // below are ORs over them, taken in loops: the analysis evaluates ~10^5 requests, and the
+  // filtered and spread arrays of each request were a fifth of the calling thread's allocation at
+  // 10,000 functions (bench/results/scale.md, "Session 54").
+  const identity: StatementOutcome[] = [];
+  input.identityPolicies.forEach((p, i) => outcomes(p, "identity", i, undefined, null, request, ctx, identity));
+  const boundaryPolicy = input.permissionsBoundary ?? null;
+  const boundary: StatementOutcome[] = [];
+  if (boundaryPolicy) outcomes(boundaryPolicy, "permissions-boundary", -1, "boundary", null, request, ctx, boundary);
+  const resourcePolicy = input.resourcePolicy ?? null;
+  const resource: StatementOutcome[] = [];
+  if (resourcePolicy) outcomes(resourcePolicy, "resource-policy", -1, "resource", request.principalArn ?? null, request, ctx, resource);
 
-  const all = [...identity, ...boundary, ...resource];
-  const denies = all.filter((o) => o.ref.effect === "Deny");
-  const explicitDeny = denies.reduce<Tri>((acc, o) => or(acc, o.result), false);
-
-  const allowOf = (list: StatementOutcome[]): Tri => list.filter((o) => o.ref.effect === "Allow" && !o.viaAccountOnly).reduce<Tri>((acc, o) => or(acc, o.result), false);
-  const identityAllow = allowOf(identity);
-  const boundaryAllow: Tri = boundaryPolicy ? allowOf(boundary) : true;
-  const resourceAllow = allowOf(resource);
+  const explicitDeny = or(or(orOver(identity, isDeny), orOver(boundary, isDeny)), orOver(resource, isDeny));
+  const identityAllow = orOver(identity, isDirectAllow);
+  const boundaryAllow: Tri = boundaryPolicy ? orOver(boundary, isDirectAllow) : true;
+  const resourceAllow = orOver(resource, isDirectAllow);
 
   const principalAccount = request.principalArn ? arnAccount(request.principalArn) : null;
   const resourceAccount = request.resourceAccount ?? arnAccount(request.resource);
@@ -127,14 +130,13 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   let allow: Tri;
   if (crossAccount) {
     // The resource policy must name the principal (an account-level grant delegates to the other account's identity policies).
-    const resourceAllowAny = resource.filter((o) => o.ref.effect === "Allow").reduce<Tri>((acc, o) => or(acc, o.result), false);
-    allow = and(and(identityAllow, boundaryAllow), resourcePolicy ? resourceAllowAny : false);
+    allow = and(and(identityAllow, boundaryAllow), resourcePolicy ? orOver(resource, isAllow) : false);
   } else {
     // A grant naming the role ARN is limited by the role's boundary; a grant to everyone ("*"), to a
     // user or to a role session is not (AWS: "an implicit deny in a permissions boundary does limit
     // the permissions granted to the ARN of the underlying IAM role by the resource-based policy").
-    const unbounded = allowOf(resource.filter((o) => !o.viaRoleArn));
-    const roleArnGrant = allowOf(resource.filter((o) => o.viaRoleArn));
+    const unbounded = orOver(resource, isUnboundedAllow);
+    const roleArnGrant = orOver(resource, isRoleArnAllow);
     // KMS keys: the key policy must allow, directly or by delegating to the account's IAM policies
     // (AWS KMS: "Unless the key policy explicitly allows it, you cannot use IAM policies to allow
     // access to a KMS key"). Without a key policy in the input we assume the default key policy,
@@ -146,15 +148,18 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
     // the trust policy names the caller's account (`arn:aws:iam::<acct>:root` or the account ID),
     // delegating to it; a trust policy naming the caller's ARN allows it directly, as above.
     const trustPolicy = resourcePolicy !== null && isRoleTrustRequest(request);
-    const identityPath = kmsKey || trustPolicy ? and(and(identityAllow, boundaryAllow), accountDelegation(resource)) : and(identityAllow, boundaryAllow);
+    const identityPath = kmsKey || trustPolicy ? and(and(identityAllow, boundaryAllow), orOver(resource, isDelegation)) : and(identityAllow, boundaryAllow);
     allow = or(or(identityPath, unbounded), and(roleArnGrant, boundaryAllow));
   }
 
+  // The statements named in the result, in policy order (identity, boundary, resource).
+  const all = (): StatementOutcome[] => [...identity, ...boundary, ...resource];
   const refs = (list: StatementOutcome[], result: Tri): StatementRef[] =>
     list.filter((o) => o.result === result).map((o) => ({ ...o.ref, match: result === true ? "applies" : "conditional" }));
 
   if (explicitDeny === true) {
-    return result("explicit-deny", `Explicitly denied by ${describe(refs(denies, true))}.`, refs(denies, true), []);
+    const denied = refs(all().filter(isDeny), true);
+    return result("explicit-deny", `Explicitly denied by ${describe(denied)}.`, denied, []);
   }
   if (allow === false) {
     const why =
@@ -165,12 +170,14 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
           : "no statement allows the action on this resource";
     return result("implicit-deny", `Implicitly denied: ${why}.`, [], []);
   }
-  const grants = all.filter((o) => o.ref.effect === "Allow");
+  const grants = all().filter(isAllow);
   if (allow === true && explicitDeny === false) {
-    return result("allowed", `Allowed by ${describe(refs(grants, true))}.`, refs(grants, true), []);
+    const allowedBy = refs(grants, true);
+    return result("allowed", `Allowed by ${describe(allowedBy)}.`, allowedBy, []);
   }
+  const denies = all().filter(isDeny);
   const undecided = [...refs(grants, "unknown"), ...refs(denies, "unknown")];
-  const missing = [...new Set(all.filter((o) => o.result === "unknown").flatMap((o) => o.missingKeys))].sort();
+  const missing = [...new Set(all().filter((o) => o.result === "unknown").flatMap((o) => o.missingKeys))].sort();
   const summary =
     explicitDeny === "unknown" && allow === true
       ? `Allowed unless a conditional Deny applies (${describe(refs(denies, "unknown"))}); depends on ${missing.join(", ") || "the request context"}.`
@@ -178,14 +185,28 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   return result("conditional", summary, undecided, missing);
 }
 
+/** The OR of the results of the statements `keep` takes (false when none). */
+function orOver(list: readonly StatementOutcome[], keep: (o: StatementOutcome) => boolean): Tri {
+  let acc: Tri = false;
+  for (const o of list) {
+    if (!keep(o)) continue;
+    acc = or(acc, o.result);
+    if (acc === true) return true;
+  }
+  return acc;
+}
+const isDeny = (o: StatementOutcome): boolean => o.ref.effect === "Deny";
+const isAllow = (o: StatementOutcome): boolean => o.ref.effect === "Allow";
+/** An Allow that grants by itself: not a resource policy's grant to the principal's account only, which delegates to its IAM policies. */
+const isDirectAllow = (o: StatementOutcome): boolean => o.ref.effect === "Allow" && !o.viaAccountOnly;
+const isUnboundedAllow = (o: StatementOutcome): boolean => isDirectAllow(o) && !o.viaRoleArn;
+const isRoleArnAllow = (o: StatementOutcome): boolean => isDirectAllow(o) && o.viaRoleArn;
+/** Does the resource policy allow the principal's account (delegating to IAM policies)? */
+const isDelegation = (o: StatementOutcome): boolean => o.ref.effect === "Allow" && o.viaAccountOnly;
+
 /** An STS call on an IAM role (sts:AssumeRole, sts:TagSession …): the resource policy is the role's trust policy. */
 function isRoleTrustRequest(request: EvaluationRequest): boolean {
   return /^sts:/i.test(request.action) && /^arn:[^:]+:iam::[^:]*:role\//.test(request.resource);
-}
-
-/** Does the resource policy allow the principal's account (delegating to IAM policies)? */
-function accountDelegation(resource: readonly StatementOutcome[]): Tri {
-  return resource.filter((o) => o.ref.effect === "Allow" && o.viaAccountOnly).reduce<Tri>((acc, o) => or(acc, o.result), false);
 }
 
 /**
@@ -271,44 +292,56 @@ function named(p: NamedPolicy | PolicyDocument, fallbackId: string, forcedKind?:
   return { id: fallbackId, kind: forcedKind ?? "inline", document: p as PolicyDocument };
 }
 
+/**
+ * The statements of policy `p` that apply or may apply to the request, appended to `out`. `p`
+ * unnamed is called `fallback` (`fallback[index]` when index ≥ 0). Only statements that apply or
+ * may apply: a `false` outcome is neutral in every use (an OR of results, refs and missing keys of
+ * true/unknown ones), and most statements of a role are about other actions, so not building
+ * their outcomes saves most of the allocation; the policy's name is made only for those.
+ */
 function outcomes(
-  policy: { id: string; kind: PolicyKind; document: PolicyDocument },
+  p: NamedPolicy | PolicyDocument,
+  fallback: string,
+  index: number,
+  forcedKind: PolicyKind | undefined,
   principalArn: string | null,
   request: EvaluationRequest,
   ctx: ContextValues,
-): StatementOutcome[] {
-  const useVariables = policy.document.Version === "2012-10-17";
-  // Only statements that apply or may apply: a `false` outcome is neutral in every use below (an OR
-  // of results, refs and missing keys of true/unknown ones), and most statements of a role are
-  // about other actions, so not building their outcomes saves most of the allocation.
-  const out: StatementOutcome[] = [];
-  policy.document.Statement.forEach((st, index) => {
-    if (!actionApplies(st, request.action)) return;
+  out: StatementOutcome[],
+): void {
+  const document = "document" in p && "id" in p ? p.document : (p as PolicyDocument);
+  const useVariables = document.Version === "2012-10-17";
+  const action = actionKeyOf(request.action);
+  let policy: { id: string; kind: PolicyKind } | null = null;
+  const statements = document.Statement;
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i] as PolicyStatement;
+    if (!actionAppliesTo(st, action)) continue;
+    policy ??= named(p, index >= 0 ? `${fallback}[${index}]` : fallback, forcedKind);
     const missingKeys: string[] = [];
     let viaAccountOnly = false;
     let viaRoleArn = false;
     let r: Tri = resourceApplies(st, request.resource, ctx, useVariables, missingKeys);
     if (r !== false && policy.kind === "resource") {
-      const p = principalApplies(st, principalArn);
-      if (p === "account") viaAccountOnly = true;
-      if (p === "role") viaRoleArn = true;
-      r = and(r, p === "account" || p === "role" ? true : p);
+      const pr = principalApplies(st, principalArn);
+      if (pr === "account") viaAccountOnly = true;
+      if (pr === "role") viaRoleArn = true;
+      r = and(r, pr === "account" || pr === "role" ? true : pr);
     }
     if (r !== false) {
       const c = evaluateCondition(st.Condition, ctx, useVariables);
       missingKeys.push(...c.missingKeys);
       r = and(r, c.result);
     }
-    if (r === false) return;
+    if (r === false) continue;
     out.push({
-      ref: { policy: policy.id, policyKind: policy.kind, index, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid, effect: st.Effect, match: "applies" },
+      ref: { policy: policy.id, policyKind: policy.kind, index: i, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid, effect: st.Effect, match: "applies" },
       result: r,
       viaAccountOnly,
       viaRoleArn,
       missingKeys: r === "unknown" ? missingKeys : [],
     });
-  });
-  return out;
+  }
 }
 
 /**
@@ -349,19 +382,46 @@ function actionIndex(patterns: readonly string[]): ActionIndex {
   return index;
 }
 
-function anyActionMatches(patterns: readonly string[], action: string): boolean {
+/** An action lower-cased, and its service prefix (the whole action when it has no colon). */
+interface ActionKey {
+  lower: string;
+  service: string;
+}
+/**
+ * Per action string, its key: the same few thousand actions are matched against every statement
+ * of every request, and lower-casing and slicing them each time made two strings per statement
+ * (138 MB of the calling thread's allocation at 10,000 functions: results/scale.md, "Session 54").
+ */
+const actionKeys = new Map<string, ActionKey>();
+function actionKeyOf(action: string): ActionKey {
+  let key = actionKeys.get(action);
+  if (key === undefined) {
+    const lower = action.toLowerCase();
+    const colon = lower.indexOf(":");
+    key = { lower, service: colon < 0 ? lower : lower.slice(0, colon) };
+    if (actionKeys.size >= 1 << 16) actionKeys.clear();
+    actionKeys.set(action, key);
+  }
+  return key;
+}
+
+function anyActionMatches(patterns: readonly string[], action: ActionKey): boolean {
   const index = actionIndex(patterns);
   if (index.any) return true;
-  const lower = action.toLowerCase();
+  const lower = action.lower;
   if (index.exact.has(lower)) return true;
-  const colon = lower.indexOf(":");
-  const candidates = index.byService.get(colon < 0 ? lower : lower.slice(0, colon));
-  if (candidates !== undefined && candidates.some((p) => globMatches(p, lower, true))) return true;
-  return index.wildService.some((p) => globMatches(p, lower, true));
+  const candidates = index.byService.get(action.service);
+  if (candidates !== undefined) for (const p of candidates) if (globMatches(p, lower, true)) return true;
+  for (const p of index.wildService) if (globMatches(p, lower, true)) return true;
+  return false;
 }
 
 /** Action / NotAction against a concrete action, case-insensitively. */
 export function actionApplies(st: PolicyStatement, action: string): boolean {
+  return actionAppliesTo(st, actionKeyOf(action));
+}
+
+function actionAppliesTo(st: PolicyStatement, action: ActionKey): boolean {
   if (st.Action !== undefined) return anyActionMatches(st.Action, action);
   if (st.NotAction !== undefined) return !anyActionMatches(st.NotAction, action);
   return false;
