@@ -512,7 +512,7 @@ export function sortKeysDeep(value: unknown): unknown {
     }
     if (!changed && values === null) return value;
     const order = keys.map((_, i) => i);
-    if (changed) order.sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
+    if (changed) sortIndicesByKey(order, keys);
     // Assigned one by one rather than Object.fromEntries of [key, value] pairs (a pair array per
     // key); `__proto__` (JSON may have it) is defined, as fromEntries would, not assigned.
     const sorted: Record<string, unknown> = {};
@@ -525,6 +525,29 @@ export function sortKeysDeep(value: unknown): unknown {
     return sorted;
   }
   return value;
+}
+
+/**
+ * `order` (indices into `keys`, distinct strings) sorted by key. An object of evidence has a few
+ * keys: sorted by insertion there, as Array#sort's work array and comparator calls were 150 MB of
+ * the calling thread's allocation while it wrote a 10,000-function report (results/scale.md,
+ * "Session 54"); larger objects by Array#sort.
+ */
+function sortIndicesByKey(order: number[], keys: readonly string[]): void {
+  if (order.length > 24) {
+    order.sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
+    return;
+  }
+  for (let i = 1; i < order.length; i++) {
+    const x = order[i] as number;
+    const key = keys[x] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[order[j] as number] as string) > key) {
+      order[j + 1] = order[j] as number;
+      j--;
+    }
+    order[j + 1] = x;
+  }
 }
 
 /** No function, role or finding: the inputs held nothing to judge (the stderr note says which). */

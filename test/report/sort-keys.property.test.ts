@@ -28,6 +28,15 @@ describe("sortKeysDeep", () => {
     );
   });
 
+  it("sorts objects of many keys as of few (insertion sort up to 24 keys, Array#sort beyond)", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 60 }), (value) => {
+        expect(JSON.stringify(sortKeysDeep(value))).toBe(JSON.stringify(reference(value)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("keeps a `__proto__` key of JSON text as a key, not as the object's prototype", () => {
     const value = JSON.parse('{"z": 1, "__proto__": {"polluted": true}, "a": [{"y": 2, "b": 3}]}') as unknown;
     const sorted = sortKeysDeep(value) as Record<string, unknown>;
