@@ -153,7 +153,8 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   }
 
   // The statements named in the result, in policy order (identity, boundary, resource).
-  const all = (): StatementOutcome[] => [...identity, ...boundary, ...resource];
+  let every: StatementOutcome[] | null = null;
+  const all = (): StatementOutcome[] => (every ??= [...identity, ...boundary, ...resource]);
   const refs = (list: StatementOutcome[], result: Tri): StatementRef[] =>
     list.filter((o) => o.result === result).map((o) => ({ ...o.ref, match: result === true ? "applies" : "conditional" }));
 
@@ -292,8 +293,12 @@ function describe(refs: StatementRef[]): string {
     .concat(refs.length > 3 ? ` and ${refs.length - 3} more` : "");
 }
 
+function isNamed(p: NamedPolicy | PolicyDocument): p is NamedPolicy {
+  return "document" in p && "id" in p;
+}
+
 function named(p: NamedPolicy | PolicyDocument, fallbackId: string, forcedKind?: PolicyKind): { id: string; kind: PolicyKind; document: PolicyDocument } {
-  if ("document" in p && "id" in p) {
+  if (isNamed(p)) {
     const kind: PolicyKind = forcedKind ?? p.kind ?? (p.id.startsWith("arn:") ? "managed" : "inline");
     return { id: p.id, kind, document: p.document };
   }
@@ -317,9 +322,9 @@ function outcomes(
   ctx: ContextValues,
   out: StatementOutcome[],
 ): void {
-  const document = "document" in p && "id" in p ? p.document : (p as PolicyDocument);
+  const document = isNamed(p) ? p.document : p;
   const useVariables = document.Version === "2012-10-17";
-  const action = actionKeyOf(request.action);
+  const action = matchKeyOf(request.action);
   let policy: { id: string; kind: PolicyKind } | null = null;
   const statements = document.Statement;
   for (let i = 0; i < statements.length; i++) {
@@ -391,7 +396,7 @@ function actionIndex(patterns: readonly string[]): ActionIndex {
 }
 
 /** An action lower-cased, and its service prefix (the whole action when it has no colon). */
-interface ActionKey {
+interface ActionMatchKey {
   lower: string;
   service: string;
 }
@@ -400,20 +405,20 @@ interface ActionKey {
  * of every request, and lower-casing and slicing them each time made two strings per statement
  * (138 MB of the calling thread's allocation at 10,000 functions: results/scale.md, "Session 54").
  */
-const actionKeys = new Map<string, ActionKey>();
-function actionKeyOf(action: string): ActionKey {
-  let key = actionKeys.get(action);
+const matchKeys = new Map<string, ActionMatchKey>();
+function matchKeyOf(action: string): ActionMatchKey {
+  let key = matchKeys.get(action);
   if (key === undefined) {
     const lower = action.toLowerCase();
     const colon = lower.indexOf(":");
     key = { lower, service: colon < 0 ? lower : lower.slice(0, colon) };
-    if (actionKeys.size >= 1 << 16) actionKeys.clear();
-    actionKeys.set(action, key);
+    if (matchKeys.size >= 1 << 16) matchKeys.clear();
+    matchKeys.set(action, key);
   }
   return key;
 }
 
-function anyActionMatches(patterns: readonly string[], action: ActionKey): boolean {
+function anyActionMatches(patterns: readonly string[], action: ActionMatchKey): boolean {
   const index = actionIndex(patterns);
   if (index.any) return true;
   const lower = action.lower;
@@ -426,10 +431,10 @@ function anyActionMatches(patterns: readonly string[], action: ActionKey): boole
 
 /** Action / NotAction against a concrete action, case-insensitively. */
 export function actionApplies(st: PolicyStatement, action: string): boolean {
-  return actionAppliesTo(st, actionKeyOf(action));
+  return actionAppliesTo(st, matchKeyOf(action));
 }
 
-function actionAppliesTo(st: PolicyStatement, action: ActionKey): boolean {
+function actionAppliesTo(st: PolicyStatement, action: ActionMatchKey): boolean {
   if (st.Action !== undefined) return anyActionMatches(st.Action, action);
   if (st.NotAction !== undefined) return !anyActionMatches(st.NotAction, action);
   return false;
