@@ -15,13 +15,14 @@ import { sessionsLabelsRead, type SessionFilterDocument } from "./session-filter
 /** The document the aggregate will be labelled against, when the caller learns it (read-usage.ts sessionsFor). */
 interface Sessions {
   kind: "sessions";
-  document: SessionFilterDocument;
+  /** The SessionFilterDocument as JSON text (read-usage.ts says why). */
+  document: string;
 }
 
 interface Task {
   kind: "pull";
-  /** The caller's document when it was known before this worker started (else a Sessions message follows). */
-  sessions: SessionFilterDocument | null;
+  /** The caller's document, as JSON text, when it was known before this worker started (else a Sessions message follows). */
+  sessions: string | null;
   files: string[];
   /** Int32Array[1]: the index of the next file to take. */
   next: SharedArrayBuffer;
@@ -38,8 +39,8 @@ const post = (msg: object, batch: FileResult | null): void => {
 };
 if (port !== null) {
   let keep: SessionFilter | null = null;
-  const filterBy = (d: SessionFilterDocument): void => {
-    keep = sessionsLabelsRead(d);
+  const filterBy = (text: string): void => {
+    keep = sessionsLabelsRead(JSON.parse(text) as SessionFilterDocument);
     reader?.setSessionFilter(keep);
   };
   port.on("message", (task: Task | Sessions) => {
