@@ -85,16 +85,76 @@ function analyse(st: PolicyStatement, catalog: ActionCatalog): StatementAnalysis
       return same;
     }
   }
-  const patterns = st.Action ?? st.NotAction ?? [];
-  const named = catalog.expandAllToSet(patterns);
-  const set = (st.Action !== undefined ? named : named.complementWithin(catalog.all)).seal();
-  const unknownActions = catalog.unknownPatterns(patterns);
-  const wildcardAction = st.NotAction !== undefined || (st.Action ?? []).some((p) => p === "*" || /^[^:]+:\*$/.test(p));
-  const partialWildcardActions = [...new Set((st.Action ?? []).filter((p) => hasWildcard(p) && p !== "*" && !/^[^:]+:\*$/.test(p)))].sort();
+  const part = actionPartOf(st, catalog);
   const resources = st.Resource ?? [];
   const allResources = resources.includes("*");
   const starResource = allResources || st.NotResource !== undefined;
   const scopes = st.NotResource !== undefined ? ["*"] : st.Resource !== undefined ? [...new Set(st.Resource)].sort() : ["*"];
+  const onStar = starResource ? onStarOf(part, catalog) : null;
+  const conditionKeys = st.Condition
+    ? [...new Set(Object.values(st.Condition).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase())))].sort()
+    : [];
+  const analysis: StatementAnalysis = {
+    set: part.set,
+    services: part.services,
+    unknownActions: part.unknownActions,
+    wildcardAction: part.wildcardAction,
+    partialWildcardActions: part.partialWildcardActions,
+    starResource,
+    allResources,
+    scopes,
+    expandedActionCount: part.expandedActionCount,
+    accessLevels: part.accessLevels,
+    resourceLevelActionsOnStar: onStar ? onStar.names : [],
+    resourceLevelActionsOnStarCount: onStar ? onStar.count : 0,
+    conditionKeys,
+    hasConditions: st.Condition !== undefined && Object.keys(st.Condition).length > 0,
+  };
+  cache.set(st, analysis);
+  if (contentKey !== undefined) {
+    const byContent = contentCache.get(catalog) as Map<string, StatementAnalysis>;
+    if (byContent.size > 100_000) byContent.clear();
+    byContent.set(contentKey, analysis);
+  }
+  return analysis;
+}
+
+/**
+ * The part of a statement's analysis that depends on its Action or NotAction list alone (the
+ * catalog walk), shared by every statement with the same list. Why: the analysis cache above hits
+ * only for whole statements alike, and the statements of an account's inline policies mostly differ
+ * in their resources alone (one table, queue or bucket per function, the same actions): at 10,000
+ * functions each was expanded against the catalog again, a new bitset apiece. Lists are keyed by
+ * their text up to ACTION_KEY_LIMIT entries; longer ones are analysed each time.
+ */
+interface ActionPart {
+  set: ActionSet;
+  services: string[];
+  unknownActions: string[];
+  wildcardAction: boolean;
+  partialWildcardActions: string[];
+  expandedActionCount: number;
+  accessLevels: AccessLevel[];
+  /** The resource-level actions among them (what a grant on `*` gives too widely), made when first asked. */
+  onStar?: { names: string[]; count: number };
+}
+const ACTION_KEY_LIMIT = 256;
+const actionPartCache = new WeakMap<ActionCatalog, Map<string, ActionPart>>();
+
+function actionPartOf(st: PolicyStatement, catalog: ActionCatalog): ActionPart {
+  const patterns = st.Action ?? st.NotAction ?? [];
+  let key: string | undefined;
+  let byKey: Map<string, ActionPart> | undefined;
+  if (patterns.length <= ACTION_KEY_LIMIT) {
+    // NotAction's list grants its complement: a key of its own.
+    key = `${st.Action !== undefined ? "A" : "N"}${patterns.join("\u0000")}`;
+    byKey = actionPartCache.get(catalog);
+    if (byKey === undefined) actionPartCache.set(catalog, (byKey = new Map()));
+    const hit = byKey.get(key);
+    if (hit !== undefined) return hit;
+  }
+  const named = catalog.expandAllToSet(patterns);
+  const set = (st.Action !== undefined ? named : named.complementWithin(catalog.all)).seal();
   const services: string[] = [];
   const levelSeen = new Array<boolean>(ACCESS_LEVELS.length).fill(false);
   let lastService = -1;
@@ -109,35 +169,28 @@ function analyse(st: PolicyStatement, catalog: ActionCatalog): StatementAnalysis
     }
     for (let l = 0; l < ACCESS_LEVELS.length; l++) if (!levelSeen[l] && (w & (catalog.levelWords[l] as Uint32Array)[k]!) !== 0) levelSeen[l] = true;
   }
-  const accessLevels = ACCESS_LEVELS.filter((_, l) => levelSeen[l]);
-  let onStar: ActionSet | null = null;
-  if (starResource) onStar = set.clone().andInPlace(catalog.resourceLevelSet);
-  const conditionKeys = st.Condition
-    ? [...new Set(Object.values(st.Condition).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase())))].sort()
-    : [];
-  const analysis: StatementAnalysis = {
+  const part: ActionPart = {
     set,
     services,
-    unknownActions,
-    wildcardAction,
-    partialWildcardActions,
-    starResource,
-    allResources,
-    scopes,
+    unknownActions: catalog.unknownPatterns(patterns),
+    wildcardAction: st.NotAction !== undefined || (st.Action ?? []).some((p) => p === "*" || /^[^:]+:\*$/.test(p)),
+    partialWildcardActions: [...new Set((st.Action ?? []).filter((p) => hasWildcard(p) && p !== "*" && !/^[^:]+:\*$/.test(p)))].sort(),
     expandedActionCount: set.count(),
-    accessLevels,
-    resourceLevelActionsOnStar: onStar ? catalog.names(onStar, STATEMENT_ACTIONS_ON_STAR_CAP) : [],
-    resourceLevelActionsOnStarCount: onStar ? onStar.count() : 0,
-    conditionKeys,
-    hasConditions: st.Condition !== undefined && Object.keys(st.Condition).length > 0,
+    accessLevels: ACCESS_LEVELS.filter((_, l) => levelSeen[l]),
   };
-  cache.set(st, analysis);
-  if (contentKey !== undefined) {
-    const byContent = contentCache.get(catalog) as Map<string, StatementAnalysis>;
-    if (byContent.size > 100_000) byContent.clear();
-    byContent.set(contentKey, analysis);
+  if (byKey !== undefined && key !== undefined) {
+    if (byKey.size > 100_000) byKey.clear();
+    byKey.set(key, part);
   }
-  return analysis;
+  return part;
+}
+
+function onStarOf(part: ActionPart, catalog: ActionCatalog): { names: string[]; count: number } {
+  if (part.onStar === undefined) {
+    const onStar = part.set.clone().andInPlace(catalog.resourceLevelSet);
+    part.onStar = { names: catalog.names(onStar, STATEMENT_ACTIONS_ON_STAR_CAP), count: onStar.count() };
+  }
+  return part.onStar;
 }
 
 interface Located {
