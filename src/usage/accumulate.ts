@@ -298,8 +298,10 @@ export class FileAccumulator {
   /** Group by (principal, event name symbol, event source symbol), for calls without error or version. */
   private readonly groupBySymbols = new GroupCache();
   /** Per bucket name symbol: its ARN (and the partition it was built for). */
-  private readonly bucketArns = new Map<number, { partition: string; arn: string }>();
-  private readonly paramMemo = new Map<number, { keyId: number; eventSource: string; region: string | null; accountId: string | null; partition: string; out: string[] }>();
+  private readonly bucketArns = new Map<number, { partition: string; arn: string; hidden: boolean }>();
+  private readonly paramMemo = new Map<number, { keyId: number; eventSource: string; region: string | null; accountId: string | null; partition: string; out: string[]; hidden: boolean }>();
+  /** Whether the resources compactResources returned last name a hidden value (namesHiddenResource). */
+  private compactHidden = false;
   private readonly groupIndex: Map<string, Map<string, number>>[] = [];
   private fps = new Uint32Array(4 * 1024);
   private nfp = 0;
@@ -539,25 +541,35 @@ export class FileAccumulator {
     const nres = m[r + S_RES_COUNT] as number;
     const copy = source === S3_SOURCE && (name === "CopyObject" || name === "UploadPartCopy") ? copySourceOf(source, name, c.params(r), this.principalPartition[p] as string) : null;
     let resources: string[];
+    // Whether a resource names a hidden value (namesHiddenResource), found where the resources are
+    // made: compactResources knows it from the flat strings it builds them from. Why: searching an
+    // ARN built by concatenation (an S3 object's, one per record) makes V8 flatten it first, a
+    // copy per record that nothing else needs (Set lookups hash it as it is).
+    let hidden: boolean;
     if (copy !== null) {
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
+      hidden = namesHiddenResource(resources, copy);
     } else if (nres > 0) {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf)
       // and an EventBridge global endpoint, which PutEvents lists but is not authorised on.
       const params = dynamodb && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params, eventName: name });
+      hidden = namesHiddenResource(resources, null);
     } else if (resourcesFollowEventName(source, name)) {
       // The resource follows the event name (resources.ts resourcesFollowEventName: API Gateway's
       // path, Glue's GetDatabase `name`, what SNS CreateTopic or Step Functions CreateStateMachine
       // create, the EC2, IAM and CloudTrail calls): not compactResources' memo, keyed by the
       // parameter alone.
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: NO_RESOURCES, params: (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS, eventName: name });
+      hidden = namesHiddenResource(resources, null);
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
       resources = this.compactResources(c, r, source, region, accountId, p);
+      hidden = this.compactHidden;
     } else {
       resources = NO_RESOURCES; // a call that names none (noteResources counts it unnamed)
+      hidden = false;
     }
-    if (namesHiddenResource(resources, copy)) {
+    if (hidden) {
       this.noteSkipped(index, hiddenResourceReason(source, name));
       return;
     }
@@ -640,13 +652,22 @@ export class FileAccumulator {
       if (object !== null) return object;
     }
     const single = c.singleParam(r);
-    if (single < 0) return resourcesOf({ eventSource, region, accountId, partition, resources: NO_RESOURCES, params: c.params(r) });
+    if (single < 0) {
+      const out = resourcesOf({ eventSource, region, accountId, partition, resources: NO_RESOURCES, params: c.params(r) });
+      this.compactHidden = namesHiddenResource(out, null);
+      return out;
+    }
     const valueCode = c.i32[c.list + single + 1] as number;
     const keyId = c.i32[c.list + single] as number;
     const hit = this.paramMemo.get(valueCode);
-    if (hit !== undefined && hit.keyId === keyId && hit.eventSource === eventSource && hit.region === region && hit.accountId === accountId && hit.partition === partition) return hit.out;
+    if (hit !== undefined && hit.keyId === keyId && hit.eventSource === eventSource && hit.region === region && hit.accountId === accountId && hit.partition === partition) {
+      this.compactHidden = hit.hidden;
+      return hit.out;
+    }
     const out = deriveResources({ eventSource, region, accountId, partition, resources: NO_RESOURCES, params: c.params(r) });
-    this.paramMemo.set(valueCode, { keyId, eventSource, region, accountId, partition, out });
+    const hidden = namesHiddenResource(out, null);
+    this.paramMemo.set(valueCode, { keyId, eventSource, region, accountId, partition, out, hidden });
+    this.compactHidden = hidden;
     return out;
   }
 
@@ -677,10 +698,14 @@ export class FileAccumulator {
       const name = c.text(bucket) as string;
       // No bucket named (deriveResources gives nothing for it): not this fast path's.
       if (name === "") return null;
-      b = { partition, arn: `arn:${partition}:s3:::${name}` };
+      b = { partition, arn: `arn:${partition}:s3:::${name}`, hidden: name.includes(HIDDEN_VALUE) };
       this.bucketArns.set(bucket, b);
     }
-    return [b.arn, `${b.arn}/${c.text(key) as string}`];
+    const keyText = c.text(key) as string;
+    // The hidden value holds neither "/" nor ":": it is in an ARN made of the bucket and key only
+    // if it is in one of them (searched here, flat, not in the ARN made of them).
+    this.compactHidden = b.hidden || keyText.includes(HIDDEN_VALUE);
+    return [b.arn, `${b.arn}/${keyText}`];
   }
 
   /**
