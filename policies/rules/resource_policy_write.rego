@@ -80,14 +80,14 @@ findings := [finding |
 	count(grants) > 0
 	finding := {
 		"resource": analysis.role_resource(role),
-		"severity": analysis.max_severity({grant_severity(g) | some g in grants}),
+		"severity": analysis.max_severity({g.severity | some g in grants}),
 		"message": text.format("Role %s can change who may access resources: %s", [analysis.display_name(role), concat(", ", [describe(g) | some g in grants])]),
 		"evidence": {
 			"actions": [{
 				"action": g.action,
 				"resourceType": policy_writes[g.action],
 				"resources": g.resources,
-				"everyResource": is_broad(g),
+				"everyResource": g.broad,
 				"conditional": g.conditional,
 				"grantedBy": g.grantedBy,
 			} |
@@ -101,13 +101,19 @@ findings := [finding |
 # The role's allowed policy writes, sorted by action (as the facts list them), except those
 # granted only through AWS managed policies that LR004 reports as full or admin access
 # (AmazonS3FullAccess, AdministratorAccess…): that finding already says the policy must go.
-writes(role) := [object.union(g, {"resources": resources, "conditional": all_conditional(g, resources)}) |
+writes(role) := [decided(object.union(g, {"resources": resources, "conditional": all_conditional(g, resources)})) |
 	some g in role.facts.sensitiveActions
 	policy_writes[g.action]
 	not only_full_access(role, g)
 	resources := [r | some r in g.resources; can_name(g.action, r)]
 	count(resources) > 0
 ]
+
+# A narrowed grant with what the finding reads of it decided once: whether one of its resource
+# patterns names every resource of its type (`broad`), and its severity. Why: the severity, the
+# message and the evidence each decided broad() again, splitting every resource pattern each time
+# (this rule was a fifth of the rule pack's cost at 1,000 functions, bench/rules-cost.ts).
+decided(g) := object.union(g, {"broad": is_broad(g), "severity": grant_severity(g)})
 
 # Whether only conditional statements grant the action on these (narrowed) resources: the facts'
 # `conditional` is for all of the action's resources, some of which may have been left out.
@@ -224,15 +230,15 @@ base_severity(g) := "medium" if {
 # `s3:PutBucketPolicy (S3 bucket, every resource)`, `sqs:SetQueueAttributes (SQS queue, 2 resources, with a condition)`.
 describe(g) := text.format("%s (%s, %s%s)", [g.action, policy_writes[g.action], scope(g), condition_note(g)])
 
-scope(g) := "every resource" if broad(g)
+scope(g) := "every resource" if g.broad
 
 scope(g) := "1 resource" if {
-	not broad(g)
+	not g.broad
 	count(g.resources) == 1
 }
 
 scope(g) := text.format("%s resources", [count(g.resources)]) if {
-	not broad(g)
+	not g.broad
 	count(g.resources) != 1
 }
 
