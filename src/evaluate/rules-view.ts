@@ -79,8 +79,14 @@ export interface SlimPermissionLabels {
 /** Strings in the order of OPA's `sort` (Go compares UTF-8 bytes; JavaScript UTF-16 units, which differ past U+FFFF). */
 function sortLikeOpa(list: string[]): string[] {
   // eslint-disable-next-line no-control-regex
-  if (list.every((s) => /^[\x00-\x7f]*$/.test(s))) return list.sort();
+  if (list.every((s) => /^[\x00-\x7f]*$/.test(s))) return inOrder(list) ? list : list.sort();
   return list.sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
+}
+
+/** Each string at most the next: sort() would leave the list as it is (labels come in sorted order). */
+function inOrder(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) > (list[i] as string)) return false;
+  return true;
 }
 
 /** How many unused actions LR008's message names (`array.slice(unused, 0, 8)` in unused_permission.rego). */
