@@ -57,7 +57,7 @@
 import type { CanonicalDocument, LambdaFunction, Principal, Role } from "../model/document.js";
 import type { PermissionLabels, PrincipalUsage } from "../model/usage.js";
 import type { LabelDigest } from "../model/pending.js";
-import { digestOfLabels } from "../usage/labels.js";
+import { digestOfLabels, strictlyAscending } from "../usage/labels.js";
 import { HELD, HeldLists } from "./held-lists.js";
 
 export interface SlimPermissionLabels {
@@ -78,15 +78,10 @@ export interface SlimPermissionLabels {
 
 /** Strings in the order of OPA's `sort` (Go compares UTF-8 bytes; JavaScript UTF-16 units, which differ past U+FFFF). */
 function sortLikeOpa(list: string[]): string[] {
+  // Labels come sorted: a list already in order is not sorted again.
   // eslint-disable-next-line no-control-regex
-  if (list.every((s) => /^[\x00-\x7f]*$/.test(s))) return inOrder(list) ? list : list.sort();
+  if (list.every((s) => /^[\x00-\x7f]*$/.test(s))) return strictlyAscending(list) ? list : list.sort();
   return list.sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
-}
-
-/** Each string at most the next: sort() would leave the list as it is (labels come in sorted order). */
-function inOrder(list: readonly string[]): boolean {
-  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) > (list[i] as string)) return false;
-  return true;
 }
 
 /** How many unused actions LR008's message names (`array.slice(unused, 0, 8)` in unused_permission.rego). */

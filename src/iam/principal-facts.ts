@@ -326,7 +326,8 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, a
   // Flat per-service counters in a reused buffer: [count, star, cond, level0..level4] per service.
   const F = 3 + ACCESS_LEVELS.length;
   const buf = tallyBuffer(catalog, F);
-  const { touched, allowedActionCount, starTotal, condTotal } = tallied(catalog, allowed, onStar, conditional, buf, F);
+  const tally = tallied(catalog, allowed, onStar, conditional, buf, F);
+  const { touched, allowedActionCount, starTotal, condTotal } = tally;
   const levelCounts: { [level: string]: number } = {};
   ACCESS_LEVELS.forEach((l, i) => {
     let total = 0;
@@ -342,10 +343,8 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, a
   // counts < 2^16) so the selection is one numeric sort.
   const PM = 3 + ACCESS_LEVELS.indexOf("Permissions management");
   const W = 3 + ACCESS_LEVELS.indexOf("Write");
-  let kept = touched;
-  const cachedKept = keptOf.get(touched);
-  if (cachedKept !== undefined) kept = cachedKept;
-  else if (touched.length > SERVICES_CAP) {
+  let kept = tally.kept ?? touched;
+  if (tally.kept === undefined && touched.length > SERVICES_CAP) {
     // Service positions sorted by a score held in a typed array, not objects of {p, score}: the
     // objects' score is a small integer for some roles and a double for others, and each change
     // of its representation threw away this function's optimised code (73 deoptimisations at
@@ -353,8 +352,7 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, a
     const score = scoreBuffer(catalog);
     for (const p of touched) score[p] = (buf[p * F + PM] as number) * 2 ** 32 + (buf[p * F + W] as number) * 2 ** 16 + (buf[p * F] as number);
     const order = touched.slice().sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
-    kept = order.slice(0, SERVICES_CAP).sort((a, b) => a - b);
-    keptOf.set(touched, kept);
+    kept = tally.kept = order.slice(0, SERVICES_CAP).sort((a, b) => a - b);
   }
   const services: ServiceGrant[] = kept.map((p) => {
     const svc = info(p);
@@ -390,7 +388,7 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, a
     serviceCount,
     // An alphabetical prefix of a long list means nothing: either all of them or none (counts, the
     // per-service table and sensitiveActions describe the rest).
-    allowedActions: allowedActionCount <= ALLOWED_ACTIONS_CAP ? namesOf(catalog, allowed, touched) : [],
+    allowedActions: allowedActionCount <= ALLOWED_ACTIONS_CAP ? (tally.names ??= catalog.names(allowed)).slice() : [],
     actionsTruncated: allowedActionCount > ALLOWED_ACTIONS_CAP,
     allowedActionCount,
     accessLevelCounts: levelCounts,
@@ -420,64 +418,47 @@ interface Tally {
   condTotal: number;
 }
 interface TallyEntry extends Tally {
-  /** Copies of the allowed, on-`*` and conditional sets' words, as bytes. */
-  sets: readonly [Buffer, Buffer, Buffer];
+  /** Copies of the allowed, on-`*` and conditional sets. */
+  sets: readonly [ActionSet, ActionSet, ActionSet];
   /** The F counters of each touched service, in `touched`'s order. */
   counters: Int32Array;
+  /** computeInternal's capped service list, once made. */
+  kept?: number[];
+  /** The allowed actions' names, once made (copied out: the facts' lists are each their own). */
+  names?: string[];
 }
-const tallyCache = new WeakMap<ActionCatalog, Map<number, TallyEntry[]>>();
+const tallyCaches = new WeakMap<ActionCatalog, { byHash: Map<number, TallyEntry[]>; size: number }>();
 const TALLY_ENTRIES_MAX = 10_000;
-let tallyEntries = 0;
-/** The capped service list of a tally (computeInternal's `kept`), by its `touched` array. */
-const keptOf = new WeakMap<number[], number[]>();
-/** The allowed actions' names of a tally, by its `touched` array (copied out: the facts' lists are each their own). */
-const namesByTally = new WeakMap<number[], string[]>();
 
-function namesOf(catalog: ActionCatalog, allowed: ActionSet, touched: number[]): string[] {
-  let names = namesByTally.get(touched);
-  if (names === undefined) namesByTally.set(touched, (names = catalog.names(allowed)));
-  return names.slice();
-}
-
-function tallied(catalog: ActionCatalog, allowed: ActionSet, onStar: ActionSet, conditional: ActionSet, buf: Int32Array, F: number): Tally {
+function tallied(catalog: ActionCatalog, allowed: ActionSet, onStar: ActionSet, conditional: ActionSet, buf: Int32Array, F: number): TallyEntry {
   const aw = allowed.words;
-  const sw = onStar.words;
-  const cw = conditional.words;
-  const n = aw.length;
   // The allowed words alone are hashed (a collision only costs a comparison), the three sets compared whole.
   let hash = 0x811c9dc5;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < aw.length; k++) {
     const a = aw[k] as number;
     if (a !== 0) hash = Math.imul(Math.imul(hash ^ k, 16777619) ^ a, 16777619);
   }
-  let byHash = tallyCache.get(catalog);
-  if (byHash === undefined) tallyCache.set(catalog, (byHash = new Map()));
-  const candidates = byHash.get(hash);
-  if (candidates !== undefined) {
-    const views = [bytesOf(aw), bytesOf(sw), bytesOf(cw)] as const;
-    for (const e of candidates) {
-      if (!(e.sets[0].equals(views[0]) && e.sets[1].equals(views[1]) && e.sets[2].equals(views[2]))) continue;
-      for (let i = 0; i < e.touched.length; i++) buf.set(e.counters.subarray(i * F, i * F + F), (e.touched[i] as number) * F);
-      return e;
-    }
+  let cache = tallyCaches.get(catalog);
+  if (cache === undefined) tallyCaches.set(catalog, (cache = { byHash: new Map(), size: 0 }));
+  const candidates = cache.byHash.get(hash);
+  for (const e of candidates ?? []) {
+    if (!(e.sets[0].equals(allowed) && e.sets[1].equals(onStar) && e.sets[2].equals(conditional))) continue;
+    for (let i = 0; i < e.touched.length; i++) buf.set(e.counters.subarray(i * F, i * F + F), (e.touched[i] as number) * F);
+    return e;
   }
   const t = countAllowed(catalog, allowed, onStar, conditional, buf, F);
-  if (tallyEntries >= TALLY_ENTRIES_MAX) {
-    byHash.clear();
-    tallyEntries = 0;
+  if (cache.size >= TALLY_ENTRIES_MAX) {
+    cache.byHash.clear();
+    cache.size = 0;
   }
   const counters = new Int32Array(t.touched.length * F);
   t.touched.forEach((p, i) => counters.set(buf.subarray(p * F, p * F + F), i * F));
-  const entry: TallyEntry = { ...t, sets: [Buffer.from(bytesOf(aw)), Buffer.from(bytesOf(sw)), Buffer.from(bytesOf(cw))], counters };
-  if (candidates === undefined) byHash.set(hash, [entry]);
-  else candidates.push(entry);
-  tallyEntries++;
+  const entry: TallyEntry = { ...t, sets: [allowed.clone(), onStar.clone(), conditional.clone()], counters };
+  const list = cache.byHash.get(hash);
+  if (list === undefined) cache.byHash.set(hash, [entry]);
+  else list.push(entry);
+  cache.size++;
   return entry;
-}
-
-/** A bitset's words as bytes, without a copy: Buffer#equals compares two with memcmp. */
-function bytesOf(words: Uint32Array): Buffer {
-  return Buffer.from(words.buffer, words.byteOffset, words.byteLength);
 }
 
 /** The walk over the allowed words (services are word-aligned, so each word belongs to one service). */

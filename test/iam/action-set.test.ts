@@ -65,4 +65,20 @@ describe("ActionSet.forEach over a range (one service's actions)", () => {
       }),
     );
   });
+
+  it("equals says whether two sets have the same members, as comparing every word does", () => {
+    fc.assert(
+      fc.property(arbMembers, arbMembers, fc.boolean(), (a, b, same) => {
+        const x = setOf(a);
+        const y = setOf(same ? a : b);
+        const wordByWord = x.words.every((w, k) => w === y.words[k]);
+        expect(x.equals(y)).toBe(wordByWord);
+        expect(x.seal().equals(y.clone())).toBe(wordByWord);
+      }),
+      { numRuns: 200 },
+    );
+    // A member in the last, partial word alone.
+    expect(setOf([BITS - 1]).equals(setOf([]))).toBe(false);
+    expect(setOf([BITS - 1]).equals(setOf([BITS - 1]))).toBe(true);
+  });
 });
