@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { createRequire } from "node:module";
-import { parseDocument } from "yaml";
+import { yaml } from "../yaml.js";
 import { ConfigError } from "../errors.js";
 import { packageRoot } from "../evaluate/locate.js";
 import type { LeastroleConfig } from "../model/config.js";
@@ -144,7 +144,7 @@ export function loadConfig(file: string): LeastroleConfig {
       throw new ConfigError(`not valid JSON: ${(e as Error).message}`, { file: shown });
     }
   } else {
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    const doc = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       const pos = err.linePos?.[0];

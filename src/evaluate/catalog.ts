@@ -5,7 +5,7 @@
  * name becomes a finding with a rule id and a severity.
  */
 
-import { parse as parseYaml } from "yaml";
+import { yaml } from "../yaml.js";
 import { RulePackError, toError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../model/findings.js";
 
@@ -191,7 +191,7 @@ export function catalogFromRegoSources(sources: ReadonlyMap<string, string>, was
       if (block === null) return;
       let parsed: unknown;
       try {
-        parsed = parseYaml(block);
+        parsed = yaml().parse(block);
       } catch (thrown) {
         throw new RulePackError(`METADATA of package ${pkg[1]} is not valid YAML: ${toError(thrown).message}`, { file });
       }

@@ -6,7 +6,8 @@
  * `Resources.Fn.Properties.Policies[0]`.
  */
 
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type YAMLError } from "yaml";
+import type { Document, LineCounter, Node as YamlNode, YAMLError } from "yaml";
+import { yaml } from "../../yaml.js";
 import { InputError } from "../../errors.js";
 import { indentFlowContinuations } from "./yaml-flow-indent.js";
 
@@ -207,6 +208,7 @@ export function parseYamlLocated(text: string, file: string): Located {
   // Aliases are expanded into copies: bound the work so that a "billion laughs" file fails fast.
   let budget = Math.max(250_000, text.length * 2);
   const aliasTargets = new Map<object, unknown>();
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   const convert = (node: unknown, path: string, depth: number): unknown => {
     if (depth > 500) throw new InputError("YAML nested too deeply", { file, path });
     if (--budget < 0) throw new InputError("YAML aliases expand to too many nodes", { file, path });
@@ -263,6 +265,7 @@ function yaml11Boolean(node: { type?: string | undefined; tag?: string | undefin
 }
 
 function parseYaml(text: string, file: string): { doc: Document; counter: LineCounter } {
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   try {
     return { doc: parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, logLevel: "error" }), counter };

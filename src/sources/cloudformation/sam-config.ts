@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { parse as parseYaml } from "yaml";
+import { yaml } from "../../yaml.js";
 import type { StackTemplateContext } from "./cdk-assembly.js";
 import { isRegionCode } from "../../iam/index.js";
 import { isRecord } from "./lambda-shapes.js";
@@ -26,7 +26,7 @@ const TEMPLATE_FILES = ["template.yaml", "template.yml", "template.json"];
 function readConfig(file: string): Record<string, unknown> | null {
   try {
     const text = readFileSync(file, "utf8");
-    const v: unknown = file.endsWith(".toml") ? parseToml(text) : parseYaml(text);
+    const v: unknown = file.endsWith(".toml") ? parseToml(text) : yaml().parse(text);
     return isRecord(v) ? v : null;
   } catch {
     return null; // a configuration SAM itself could not read: the template is read without it
