@@ -30,6 +30,13 @@ interface CompiledFormat {
   strict: RegExp;
   lenient: RegExp;
   literalLength: number;
+  /**
+   * The format's longest piece of literal text (`:accesspoint/`): both regular expressions match
+   * it verbatim, so an ARN without it matches neither, and `includes` says so for a fraction of a
+   * regular expression's cost. Why: an S3 object ARN's key holds `/`, so it is tried against every
+   * S3 format (matchResourceType); at 10,000 functions that was ~2 M failed regular expressions.
+   */
+  needle: string;
   /** Prefixes of the format ending right after each resource-naming placeholder (for parent matching). */
   parents: { regex: RegExp; rest: string }[];
 }
@@ -51,12 +58,14 @@ function compile(type: string, format: string): CompiledFormat {
   let lenient = "^";
   let last = 0;
   let literalLength = 0;
+  let needle = "";
   const parents: { regex: RegExp; rest: string }[] = [];
   const naming = [...format.matchAll(PLACEHOLDER)].filter((m) => !PLACE_KEYS.has(m[1] as string)).length;
   let namingSeen = 0;
   for (const m of format.matchAll(PLACEHOLDER)) {
     const lit = format.slice(last, m.index);
     literalLength += lit.length;
+    if (lit.length > needle.length) needle = lit;
     strict += escape(lit);
     lenient += escape(lit);
     const name = m[1] as string;
@@ -76,11 +85,12 @@ function compile(type: string, format: string): CompiledFormat {
   }
   const tail = format.slice(last);
   literalLength += tail.length;
+  if (tail.length > needle.length) needle = tail;
   strict += `${escape(tail)}$`;
   lenient += `${escape(tail)}$`;
   // "s": a name may hold any character, line terminators included (an S3 key with LF or U+2028);
   // without it `.` stops there, the ARN matched no type and the call was left out of the policy.
-  const compiled: CompiledFormat = { type, format, names, strict: new RegExp(strict, "su"), lenient: new RegExp(lenient, "su"), literalLength, parents };
+  const compiled: CompiledFormat = { type, format, names, strict: new RegExp(strict, "su"), lenient: new RegExp(lenient, "su"), literalLength, needle, parents };
   cache.set(key, compiled);
   return compiled;
 }
@@ -127,6 +137,7 @@ function serviceFormats(catalog: ActionCatalog, service: string): CompiledFormat
 function bestLenient(formats: readonly CompiledFormat[], arn: string): { f: CompiledFormat; m: RegExpExecArray } | null {
   let best: { f: CompiledFormat; m: RegExpExecArray } | null = null;
   for (const f of formats) {
+    if (!arn.includes(f.needle)) continue;
     const m = f.lenient.exec(arn);
     if (m !== null && (best === null || f.literalLength > best.f.literalLength)) best = { f, m };
   }
@@ -142,6 +153,7 @@ function bestLenient(formats: readonly CompiledFormat[], arn: string): { f: Comp
 export function matchResourceType(info: ActionInfo, arn: string, catalog?: ActionCatalog): FormatMatch | null {
   const formats = formatsOf(info);
   for (const f of formats) {
+    if (!arn.includes(f.needle)) continue;
     const m = f.strict.exec(arn);
     if (m !== null) return toMatch(f, m);
   }
