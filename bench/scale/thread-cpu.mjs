@@ -11,7 +11,8 @@
  *
  * With LEASTROLE_THREAD_TIMELINE=1 it also prints, per half second, the cores each group of
  * threads kept busy: where the calling thread works alone while a core idles (the one-core
- * spells that only overlap can win back; results/scale.md, "Session 52").
+ * spells that only overlap can win back; results/scale.md, "Session 52"); LEASTROLE_THREAD_STEP sets
+ * the bucket in seconds (0.5 by default; finer than 0.2 is below the sampling).
  *
  * Linux only (/proc). Clock ticks are taken as 100 per second (getconf CLK_TCK on Linux/x86-64).
  * A thread that ends between two samples loses at most its last 100 ms.
@@ -72,7 +73,7 @@ console.log(`\ncalling thread ${main.cpu.toFixed(2)} CPU-s; started with the pro
 
 if (process.env.LEASTROLE_THREAD_TIMELINE === "1") {
   const group = (tid) => (tid === child.pid ? 0 : early.some((r) => r.tid === tid) ? 1 : 2);
-  const STEP = 0.5;
+  const STEP = Number(process.env.LEASTROLE_THREAD_STEP ?? 0.5);
   const buckets = [];
   const last = new Map();
   for (const { at, cpu } of history) {
