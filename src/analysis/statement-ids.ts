@@ -13,7 +13,7 @@
  * disagree), by a hash of its content.
  */
 
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../sha256.js";
 import type { LambdaFunction, PolicyStatement } from "../model/document.js";
 import { canonicalJson } from "../normalize/canonical-json.js";
 
@@ -34,6 +34,6 @@ export function resourcePolicyStatementIds(fn: Pick<LambdaFunction, "resourcePol
   return statements.map((st, i) => {
     const key = sidKey(st, i);
     if (key !== null && uses.get(key) === 1) return key;
-    return `content:${createHash("sha256").update(canonicalJson([qualifierOf(i) || null, st])).digest("hex").slice(0, 32)}`;
+    return `content:${sha256Hex(canonicalJson([qualifierOf(i) || null, st])).slice(0, 32)}`;
   });
 }

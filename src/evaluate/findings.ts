@@ -4,7 +4,7 @@
  * then each gets its rule's metadata, a location from the document, and a stable fingerprint.
  */
 
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../sha256.js";
 import type { CanonicalDocument, SourceLocation } from "../model/document.js";
 import { canonicalJson } from "../normalize/canonical-json.js";
 import { SEVERITIES, type Finding, type FindingLocation, type FindingResource, type ResourceType, type Severity } from "../model/findings.js";
@@ -158,7 +158,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function fingerprintOf(ruleId: string, arn: string, detail: string): string {
-  return createHash("sha256").update(`${ruleId}\u0000${arn}\u0000${detail}`).digest("hex").slice(0, 32);
+  return sha256Hex(`${ruleId}\u0000${arn}\u0000${detail}`).slice(0, 32);
 }
 
 function lastArnSegment(arn: string): string {
