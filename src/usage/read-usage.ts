@@ -21,6 +21,7 @@ import { UsageAggregator, type UsageAggregate } from "./aggregate.js";
 import { sessionsLabelsRead, type SessionFilterDocument } from "./session-filter.js";
 import type { DedupOptions } from "./dedup.js";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
+import { unpackBatch, type WireBatch } from "./batch-wire.js";
 
 export interface ReadUsageProgress {
   filesDone: number;
@@ -283,14 +284,14 @@ async function readWithWorkers(
         if (finished) return;
         const w = startWorker(entry, { youngGenerationMb: READER_YOUNG_GENERATION_MB });
         workers.push(w);
-        w.on("message", (m: { id?: number; records?: number; error?: string; batch?: FileResult; flushed?: boolean }) => {
+        w.on("message", (m: { id?: number; records?: number; error?: string; batch?: WireBatch; flushed?: boolean }) => {
           if (finished) return;
           if (m.error !== undefined) {
             fail(new InputError(`reading usage file failed: ${m.error}`, { file: files[m.id ?? -1]?.path ?? "" }));
             return;
           }
           try {
-            if (m.batch !== undefined) merge(m.batch);
+            if (m.batch !== undefined) merge(unpackBatch(m.batch));
             if (m.id !== undefined) fileRead(m.id, m.records ?? 0);
           } catch (e) {
             fail(e);

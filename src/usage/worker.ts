@@ -3,12 +3,13 @@
  * so that no file waits for the main thread, which may be busy normalising the account), reads it
  * into one batch (BatchReader), and posts the batch back when it holds many fingerprints, once at
  * the early-flush point, and at the end. Posting one partial per batch instead of one per file
- * saves a structured clone and a main-thread merge per file. Fingerprint arrays are transferred,
- * not copied.
+ * saves a structured clone and a main-thread merge per file. A batch travels as columns
+ * (batch-wire.ts), whose arrays are transferred with the fingerprints, not copied.
  */
 
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
+import { packBatch, transferablesOf } from "./batch-wire.js";
 import type { SessionFilter } from "./aggregate.js";
 import { sessionsLabelsRead, type SessionFilterDocument } from "./session-filter.js";
 
@@ -35,7 +36,12 @@ interface Task {
 const port = parentPort;
 let reader: BatchReader | null = null;
 const post = (msg: object, batch: FileResult | null): void => {
-  port?.postMessage(batch === null ? msg : { ...msg, batch }, batch === null ? [] : [batch.partial.fingerprints.buffer as ArrayBuffer]);
+  if (batch === null) {
+    port?.postMessage(msg);
+    return;
+  }
+  const wire = packBatch(batch);
+  port?.postMessage({ ...msg, batch: wire }, [batch.partial.fingerprints.buffer as ArrayBuffer, ...transferablesOf(wire)]);
 };
 if (port !== null) {
   let keep: SessionFilter | null = null;
