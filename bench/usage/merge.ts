@@ -6,6 +6,10 @@
  * fresh aggregate. Rounds in one process, so compare versions by running this file in a git
  * worktree of each, alternately.
  *
+ * Each round also times the crossing itself both ways, on the same batches: the objects'
+ * structured clone (serialise, deserialise) against the columns the workers post since session 56
+ * (batch-wire.ts: pack, serialise, deserialise, unpack), and the merge of each.
+ *
  *   npx tsx bench/usage/merge.ts [<cloudtrail folder>] [--rounds 6]
  *
  * Default folder: the scale account's trail (bench/scale/generate.ts, 10,000 functions, 1M records).
@@ -16,6 +20,7 @@ import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { BatchReader, type FileResult } from "../../src/usage/read-file.js";
 import { UsageAggregator } from "../../src/usage/aggregate.js";
+import { packBatch, unpackBatch } from "../../src/usage/batch-wire.js";
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf("--rounds");
@@ -54,4 +59,21 @@ for (let r = 0; r < rounds; r++) {
   agg.finish();
   const t3 = performance.now();
   console.log(`round ${r + 1}: deserialise ${(t1 - t0).toFixed(0)} ms (reference), merge ${(t2 - t1).toFixed(0)} ms, finish ${(t3 - t2).toFixed(0)} ms`);
+  // The crossing, batch by batch as the workers post them: objects against columns.
+  let objects = 0;
+  let columns = 0;
+  let mergeColumns = 0;
+  const fromColumns = new UsageAggregator(50, {});
+  for (const b of batches) {
+    let t = performance.now();
+    deserialize(serialize(b));
+    objects += performance.now() - t;
+    t = performance.now();
+    const arrived = unpackBatch(deserialize(serialize(packBatch(b))));
+    columns += performance.now() - t;
+    t = performance.now();
+    fromColumns.merge(arrived.partial);
+    mergeColumns += performance.now() - t;
+  }
+  console.log(`  crossing: objects (serialise + deserialise) ${objects.toFixed(0)} ms, columns (pack + serialise + deserialise + unpack) ${columns.toFixed(0)} ms; merge of the unpacked batches ${mergeColumns.toFixed(0)} ms`);
 }
