@@ -395,7 +395,8 @@ function cmp(a: string, b: string): number {
 /** Severity first (critical … info), then rule id, resource ARN, fingerprint: a total order. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    severityRank(a.severity) - severityRank(b.severity) ||
+    // Equal severities (most of a sort's comparisons) without the two rank lookups.
+    (a.severity === b.severity ? 0 : severityRank(a.severity) - severityRank(b.severity)) ||
     cmp(a.ruleId, b.ruleId) ||
     cmp(a.resource.arn, b.resource.arn) ||
     cmp(a.fingerprint, b.fingerprint) ||
