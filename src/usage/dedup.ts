@@ -162,6 +162,8 @@ export class EventDedup {
       byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
       duplicates++;
     };
+    // One map for every hour, emptied between them (FingerprintMap.reset).
+    let map: FingerprintMap | undefined;
     try {
       for (const hour of [...this.buckets.keys()].sort((a, b) => a - b)) {
         const b = this.buckets.get(hour) as Bucket;
@@ -173,7 +175,8 @@ export class EventDedup {
         for (const p of parts) total += p.length / 3;
         if (total < 2) continue;
         // Per key, the group of its surviving copy so far.
-        const survivor = new FingerprintMap(Math.ceil(total / 0.7) + 1);
+        const survivor = (map ??= new FingerprintMap(Math.ceil(total / 0.7) + 1));
+        survivor.reset(Math.ceil(total / 0.7) + 1);
         const see = (h1: number, h2: number, g: number, late: boolean): void => {
           const kept = survivor.putIfAbsent(h1, h2, g);
           if (kept < 0) return; // the key's first copy

@@ -66,6 +66,22 @@ export class FingerprintMap {
     this.mask = cap - 1;
   }
 
+  /**
+   * Empties the map for at least `capacity` entries, keeping its table when it is large enough
+   * (only the slots in use from now on are cleared). Why: the dedup's resolve fills one map per
+   * hour of events, 840 hours in a 35-day trail; a new table each hour was ~30 ms of allocation
+   * on the calling thread at the readers' end, when it works alone, and as many array buffers
+   * counted against V8's external memory (bench/results/scale.md, "Session 56").
+   */
+  reset(capacity: number): void {
+    let cap = 1;
+    while (cap < capacity) cap <<= 1;
+    if (this.table.length < cap * 3) this.table = new Uint32Array(cap * 3);
+    else this.table.fill(0, 0, cap * 3);
+    this.mask = cap - 1;
+    this.size = 0;
+  }
+
   /** The value of (h1, h2) when it is there (0 … 2³² − 1); else `value` is stored and -1 returned. */
   putIfAbsent(h1: number, h2: number, value: number): number {
     if ((this.size + 1) * 10 > (this.mask + 1) * 7) this.grow();
@@ -100,9 +116,11 @@ export class FingerprintMap {
 
   private grow(): void {
     const old = this.table;
-    this.table = new Uint32Array(old.length * 2);
+    // The slots in use: after a reset to a smaller capacity, the table's tail holds stale entries.
+    const used = (this.mask + 1) * 3;
+    this.table = new Uint32Array(used * 2);
     this.mask = (this.mask << 1) | 1;
-    for (let j = 0; j < old.length; j += 3) {
+    for (let j = 0; j < used; j += 3) {
       const a = old[j] as number;
       const b = old[j + 1] as number;
       if (a === 0 && b === 0) continue;
