@@ -401,16 +401,7 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, a
   return { facts, identity, allowed };
 }
 
-/**
- * What computeInternal counts of a principal's allowed actions: per service touched, its F
- * counters written into `buf` at the service's position ([count, on `*`, conditional, one per
- * access level]), and the totals. The same three sets (allowed, allowed on `*` with resource-level
- * support, allowed only under conditions) give the same counts: they are kept by the sets' words,
- * and a principal whose sets are another's gets that one's counts written back instead of walking
- * every word again. Why: an account's roles are mostly made from a few templates, the same actions
- * on their own resources (850 roles of the 1,000-function benchmark account have 71 distinct
- * counts), and the walk was the largest part of the facts left (160 ms of 577 at 10,000 functions).
- */
+/** What computeInternal counts of a principal's allowed actions (tallied, countAllowed). */
 interface Tally {
   touched: number[];
   allowedActionCount: number;
@@ -430,6 +421,16 @@ interface TallyEntry extends Tally {
 const tallyCaches = new WeakMap<ActionCatalog, { byHash: Map<number, TallyEntry[]>; size: number }>();
 const TALLY_ENTRIES_MAX = 10_000;
 
+/**
+ * What computeInternal counts of a principal's allowed actions: per service touched, its F
+ * counters written into `buf` at the service's position ([count, on `*`, conditional, one per
+ * access level]), and the totals. The same three sets (allowed, allowed on `*` with resource-level
+ * support, allowed only under conditions) give the same counts: they are kept by the sets' words,
+ * and a principal whose sets are another's gets that one's counts written back instead of walking
+ * every word again. Why: an account's roles are mostly made from a few templates, the same actions
+ * on their own resources (850 roles of the 1,000-function benchmark account have 71 distinct
+ * counts), and the walk was the largest part of the facts left (160 ms of 577 at 10,000 functions).
+ */
 function tallied(catalog: ActionCatalog, allowed: ActionSet, onStar: ActionSet, conditional: ActionSet, buf: Int32Array, F: number): TallyEntry {
   const aw = allowed.words;
   // The allowed words alone are hashed (a collision only costs a comparison), the three sets compared whole.

@@ -6,10 +6,11 @@
  *
  * Why: a structured clone writes and reads an object property by property, through V8's generic
  * path, and repeats every string it meets. At 10,000 functions and 1M records the readers' batches
- * held 116,000 groups and 48,000 principals: their clones took ~25 ms to write and ~45 ms to read
- * per 16,000 groups, against ~5 and ~5–15 ms as columns, and the calling thread then makes the
- * objects again from the columns in a few ms (bench/results/scale.md, "Session 56"). The batches
- * are read while both cores are busy, so this is CPU the audit gets back.
+ * held 116,000 groups and 48,000 principals: on those batches the objects' clone took 703–857 ms
+ * to write and read back, the columns 336–389 ms with packing and unpacking, and the merges of
+ * the unpacked objects (all of one shape) took no longer (bench/results/scale.md, "Session 56";
+ * `bench/usage/merge.ts` times both crossings). The batches are read while both cores are busy,
+ * so this is CPU the audit gets back.
  */
 import type { FilePartial, GroupPartial, PrincipalPartial } from "./accumulate.js";
 import type { Parents } from "./parents.js";

@@ -163,7 +163,7 @@ export class EventDedup {
       duplicates++;
     };
     // One map for every hour, emptied between them (FingerprintMap.reset).
-    let map: FingerprintMap | undefined;
+    const survivor = new FingerprintMap(1);
     try {
       for (const hour of [...this.buckets.keys()].sort((a, b) => a - b)) {
         const b = this.buckets.get(hour) as Bucket;
@@ -174,8 +174,7 @@ export class EventDedup {
         let total = 0;
         for (const p of parts) total += p.length / 3;
         if (total < 2) continue;
-        // Per key, the group of its surviving copy so far.
-        const survivor = (map ??= new FingerprintMap(Math.ceil(total / 0.7) + 1));
+        // Per key, the group of its surviving copy so far (this hour's).
         survivor.reset(Math.ceil(total / 0.7) + 1);
         const see = (h1: number, h2: number, g: number, late: boolean): void => {
           const kept = survivor.putIfAbsent(h1, h2, g);

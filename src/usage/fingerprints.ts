@@ -54,14 +54,20 @@ const scratch52 = new Uint32Array(2);
  * Fingerprints, each with a 32-bit value (dedup.ts: the group of an event's surviving copy), in
  * one open-addressing table of three 32-bit words per slot.
  */
+/** The power of two of slots that holds `capacity` entries (at least 1). */
+function slotsFor(capacity: number): number {
+  let cap = 1;
+  while (cap < capacity) cap <<= 1;
+  return cap;
+}
+
 export class FingerprintMap {
   private table: Uint32Array;
   private mask: number;
   size = 0;
 
   constructor(initialCapacity = 1 << 16) {
-    let cap = 1;
-    while (cap < initialCapacity) cap <<= 1;
+    const cap = slotsFor(initialCapacity);
     this.table = new Uint32Array(cap * 3);
     this.mask = cap - 1;
   }
@@ -69,13 +75,12 @@ export class FingerprintMap {
   /**
    * Empties the map for at least `capacity` entries, keeping its table when it is large enough
    * (only the slots in use from now on are cleared). Why: the dedup's resolve fills one map per
-   * hour of events, 840 hours in a 35-day trail; a new table each hour was ~30 ms of allocation
-   * on the calling thread at the readers' end, when it works alone, and as many array buffers
-   * counted against V8's external memory (bench/results/scale.md, "Session 56").
+   * hour of events, 840 hours in a 35-day trail, on the calling thread while it works alone at the
+   * readers' end; a table per hour was as many array buffers made and dropped there
+   * (`bench/usage/dedup-resolve.ts`: 19.7–21.6 → 18.7–19.2 ms; bench/results/scale.md, "Session 56").
    */
   reset(capacity: number): void {
-    let cap = 1;
-    while (cap < capacity) cap <<= 1;
+    const cap = slotsFor(capacity);
     if (this.table.length < cap * 3) this.table = new Uint32Array(cap * 3);
     else this.table.fill(0, 0, cap * 3);
     this.mask = cap - 1;
