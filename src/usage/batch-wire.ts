@@ -140,10 +140,14 @@ function packGroups(groups: readonly GroupPartial[], table: StringTable): WireGr
   return w;
 }
 
+/** The string of id `i` (StringTable.id), null for -1. */
+function stringOrNull(strings: readonly string[], i: number): string | null {
+  return i < 0 ? null : (strings[i] as string);
+}
+
 function unpackGroups(w: WireGroups, strings: readonly string[]): GroupPartial[] {
   const n = w.principal.length;
   const out = new Array<GroupPartial>(n);
-  const str = (i: number): string | null => (i < 0 ? null : (strings[i] as string));
   let parentAt = 0;
   let from = 0;
   for (let i = 0; i < n; i++) {
@@ -156,14 +160,14 @@ function unpackGroups(w: WireGroups, strings: readonly string[]): GroupPartial[]
       principal: w.principal[i] as number,
       eventSource: strings[w.eventSource[i] as number] as string,
       eventName: strings[w.eventName[i] as number] as string,
-      errorCode: str(w.errorCode[i] as number),
+      errorCode: stringOrNull(strings, w.errorCode[i] as number),
       versioned: (flags & 1) !== 0,
       count: w.count[i] as number,
       firstSeen: w.firstSeen[i] as string,
       lastSeen: w.lastSeen[i] as string,
       resources: w.resources.slice(from, to),
       resourcesTruncated: (flags & 2) !== 0,
-      prefix: str(w.prefix[i] as number),
+      prefix: stringOrNull(strings, w.prefix[i] as number),
       parents,
       unnamed: w.unnamed[i] as number,
       deniedBy: w.deniedBy[i] as number,
@@ -214,7 +218,6 @@ function packPrincipals(principals: readonly PrincipalPartial[], table: StringTa
 function unpackPrincipals(w: WirePrincipals, strings: readonly string[]): PrincipalPartial[] {
   const n = w.accountId.length;
   const out = new Array<PrincipalPartial>(n);
-  const str = (i: number): string | null => (i < 0 ? null : (strings[i] as string));
   let r = 0;
   let f = 0;
   for (let i = 0; i < n; i++) {
@@ -232,8 +235,8 @@ function unpackPrincipals(w: WirePrincipals, strings: readonly string[]): Princi
       accountId: strings[w.accountId[i] as number] as string,
       roleArn: strings[w.roleArn[i] as number] as string,
       sessionName: strings[w.sessionName[i] as number] as string,
-      invokedBy: str(w.invokedBy[i] as number),
-      functionArn: str(w.functionArn[i] as number),
+      invokedBy: stringOrNull(strings, w.invokedBy[i] as number),
+      functionArn: stringOrNull(strings, w.functionArn[i] as number),
       regions,
       sessionFingerprints,
     };
