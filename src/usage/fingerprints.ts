@@ -50,10 +50,6 @@ export function fingerprint52(s: string, from = 0): number {
 }
 const scratch52 = new Uint32Array(2);
 
-/**
- * Fingerprints, each with a 32-bit value (dedup.ts: the group of an event's surviving copy), in
- * one open-addressing table of three 32-bit words per slot.
- */
 /** The power of two of slots that holds `capacity` entries (at least 1). */
 function slotsFor(capacity: number): number {
   let cap = 1;
@@ -61,6 +57,10 @@ function slotsFor(capacity: number): number {
   return cap;
 }
 
+/**
+ * Fingerprints, each with a 32-bit value (dedup.ts: the group of an event's surviving copy), in
+ * one open-addressing table of three 32-bit words per slot.
+ */
 export class FingerprintMap {
   private table: Uint32Array;
   private mask: number;
