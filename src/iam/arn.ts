@@ -2,9 +2,14 @@
  * ARN matching with IAM's rules, and a small algebra of resource patterns.
  *
  * - An ARN has six colon-separated parts, `arn:partition:service:region:account:resource`; the
- *   resource part keeps any further colons. Matching is per part: a wildcard in the region part
- *   never swallows the account (AWS, "ARN format": "Each of the six colon-delimited components of
- *   the ARN is checked separately").
+ *   resource part keeps any further colons. A Resource or NotResource pattern is matched part by
+ *   part, but a `*` that ends one of the first five parts may run on across colons (IAM User Guide,
+ *   "IAM JSON policy elements: Resource", Using wildcards in resource ARNs: "If the * wildcard is
+ *   the last character of a resource ARN segment, it can expand to match beyond the colon
+ *   boundaries"), so `arn:aws:lambda:*:function:f` matches `arn:aws:lambda:us-east-1:1:function:f`,
+ *   and a `*` inside a part (`us-*-1`) does not. An Arn* condition is matched strictly part by part
+ *   (IAM User Guide, "Condition operators", ARN condition operators: "Each of the six
+ *   colon-delimited components of the ARN is checked separately"): `arnConditionMatches`.
  * - `*` matches any run of characters, `?` exactly one; matching is case-sensitive.
  * - Policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${s3:prefix, 'default'}`, and the
  *   escapes `${*}`, `${?}`, `${$}`) are substituted only under Version 2012-10-17; under 2008-10-17
@@ -137,20 +142,44 @@ export function resolveVariable(body: string, variables: PolicyVariables): strin
 }
 
 function tokensToRegex(tokens: Token[]): RegExp {
-  let source = "^";
-  for (const t of tokens) {
-    if (typeof t === "string") source += t.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
-    else source += t.wild === "*" ? "[\\s\\S]*" : "[\\s\\S]";
-  }
-  return new RegExp(`${source}$`, "u");
+  return new RegExp(`^${tokensSource(tokens, false)}$`, "u");
 }
 
-const compiledCache = new Map<string, RegExp[] | RegExp>();
+/**
+ * A regular expression's source for tokens. `inPart`: the tokens are one of the first five parts of
+ * a Resource pattern matched whole (resourcePatternRegex): a `*` stays inside the part unless it
+ * ends it, and `?` is one character of the part.
+ */
+function tokensSource(tokens: readonly Token[], inPart: boolean): string {
+  let source = "";
+  tokens.forEach((t, i) => {
+    if (typeof t === "string") source += t.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
+    else if (!inPart) source += t.wild === "*" ? "[\\s\\S]*" : "[\\s\\S]";
+    else source += t.wild === "?" ? "[^:]" : i === tokens.length - 1 ? "[\\s\\S]*" : "[^:]*";
+  });
+  return source;
+}
 
-function compileArnPattern(pattern: string, variables: PolicyVariables | undefined): RegExp[] | RegExp | null {
+/** Whether the last token is a `*` wildcard (a part that ends in `*`). */
+function endsInStar(tokens: readonly Token[]): boolean {
+  const last = tokens[tokens.length - 1];
+  return last !== undefined && typeof last !== "string" && last.wild === "*";
+}
+
+/** Compiled patterns: Resource patterns, and Arn* condition values (matched strictly per part). */
+const compiledCache = new Map<string, RegExp[] | RegExp>();
+const conditionCache = new Map<string, RegExp[] | RegExp>();
+
+/**
+ * A pattern compiled: one regular expression for the whole ARN, or one per part. `perPart`: an
+ * Arn* condition's value, every part matched on its own; otherwise a Resource pattern, matched per
+ * part unless one of its first five parts ends in `*`, which may then run across colons.
+ */
+function compileArnPattern(pattern: string, variables: PolicyVariables | undefined, perPart: boolean): RegExp[] | RegExp | null {
+  const cache = perPart ? conditionCache : compiledCache;
   const cacheable = variables === undefined || !pattern.includes("${");
   if (cacheable) {
-    const hit = compiledCache.get(pattern);
+    const hit = cache.get(pattern);
     if (hit !== undefined) return hit;
   }
   let compiled: RegExp[] | RegExp | null;
@@ -160,32 +189,53 @@ function compileArnPattern(pattern: string, variables: PolicyVariables | undefin
     const tokens = tokenize(pattern, variables);
     compiled = tokens === null ? null : tokensToRegex(tokens);
   } else {
-    const regexes: RegExp[] = [];
-    compiled = regexes;
+    const tokenized: Token[][] = [];
     for (const part of parts) {
       const tokens = tokenize(part, variables);
-      if (tokens === null) {
-        compiled = null;
-        break;
-      }
-      regexes.push(tokensToRegex(tokens));
+      if (tokens === null) break;
+      tokenized.push(tokens);
     }
+    if (tokenized.length < parts.length) compiled = null;
+    else if (!perPart && tokenized.slice(0, 5).some(endsInStar)) compiled = resourcePatternRegex(tokenized);
+    else compiled = tokenized.map(tokensToRegex);
   }
   if (cacheable && compiled !== null) {
-    if (compiledCache.size > 200_000) compiledCache.clear();
-    compiledCache.set(pattern, compiled);
+    if (cache.size > 200_000) cache.clear();
+    cache.set(pattern, compiled);
   }
   return compiled;
 }
 
 /**
- * Does the resource pattern (from a Resource/NotResource element or an Arn* condition) match `arn`?
- * `variables` given = the policy is Version 2012-10-17 and variables are substituted from it;
+ * A Resource pattern one of whose first five parts ends in `*`, as one expression over the whole
+ * ARN: that `*` may match across colons, a `*` inside a part and `?` may not, and the resource part
+ * is matched as always (its `*` already spans its colons).
+ */
+function resourcePatternRegex(parts: readonly Token[][]): RegExp {
+  const head = parts.slice(0, 5).map((tokens) => tokensSource(tokens, true));
+  return new RegExp(`^${head.join(":")}:${tokensSource(parts[5] as Token[], false)}$`, "u");
+}
+
+/**
+ * Does the resource pattern (from a Resource or NotResource element) match `arn`? A `*` ending one
+ * of the first five parts may run across colons (see the top of this file). `variables` given = the policy is Version 2012-10-17 and variables are substituted from it;
  * omitted = variables are literal text (Version 2008-10-17 or none).
  */
 export function arnMatches(pattern: string, arn: string, variables?: PolicyVariables): boolean {
+  return matchCompiled(pattern, arn, variables, false);
+}
+
+/**
+ * Does the value of an ArnEquals / ArnLike condition match `arn`? As arnMatches, but every one of
+ * the six parts is matched on its own: a `*` never runs across a colon outside the resource part.
+ */
+export function arnConditionMatches(pattern: string, arn: string, variables?: PolicyVariables): boolean {
+  return matchCompiled(pattern, arn, variables, true);
+}
+
+function matchCompiled(pattern: string, arn: string, variables: PolicyVariables | undefined, perPart: boolean): boolean {
   if (pattern === "*") return true;
-  const compiled = compileArnPattern(pattern, variables);
+  const compiled = compileArnPattern(pattern, variables, perPart);
   if (compiled === null) return false;
   if (compiled instanceof RegExp) return compiled.test(arn);
   const parts = splitArn(arn);

@@ -18,7 +18,7 @@
  */
 
 import type { PolicyStatement } from "../model/document.js";
-import { arnMatches, resolveVariable, type PolicyVariables } from "./arn.js";
+import { arnConditionMatches, resolveVariable, type PolicyVariables } from "./arn.js";
 import { NEGATED_OPERATORS, parseConditionOperator, type ParsedOperator } from "./condition-operators.js";
 import { cidrContains, parseCidr, parseIp } from "./ip.js";
 import { globMatches } from "./wildcard.js";
@@ -342,8 +342,9 @@ function matches(base: string, policyValue: string, requestValue: string): boole
     }
     case "ArnEquals":
     case "ArnLike":
-      // AWS: both check each of the six ARN parts separately and both accept wildcards.
-      return arnMatches(policyValue, requestValue);
+      // AWS: both check each of the six ARN parts separately and both accept wildcards (a `*` never
+      // runs across a colon here, as it may at the end of a part of a Resource pattern).
+      return arnConditionMatches(policyValue, requestValue);
     default:
       return false;
   }

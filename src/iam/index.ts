@@ -28,7 +28,7 @@ export {
   type ServiceInfo,
 } from "./catalog.js";
 export { globMatches, globCovers, globCoversTokens, globTokens, hasWildcard, type GlobToken, type GlobWildcard } from "./wildcard.js";
-export { arnMatches, isRegionCode, patternCovers, narrowestPrefixPattern, parseArn, splitArn, policyLiteral, literalArn, literalCommonPrefix, literalPrefixPattern, hasPatternWildcard, type ArnParts, type PolicyVariables } from "./arn.js";
+export { arnMatches, arnConditionMatches, isRegionCode, patternCovers, narrowestPrefixPattern, parseArn, splitArn, policyLiteral, literalArn, literalCommonPrefix, literalPrefixPattern, hasPatternWildcard, type ArnParts, type PolicyVariables } from "./arn.js";
 export { evaluateCondition, conditionFrom, conditionalFrom, instantOf, ContextValues, type ContextValue, type RequestContext, type Tri, type ConditionResult } from "./conditions.js";
 export {
   actionApplies,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arnMatches, globCovers, globMatches, hasPatternWildcard, literalArn, narrowestPrefixPattern, parseArn, patternCovers, policyLiteral } from "../../src/iam/index.js";
+import { arnConditionMatches, arnMatches, globCovers, globMatches, hasPatternWildcard, literalArn, narrowestPrefixPattern, parseArn, patternCovers, policyLiteral } from "../../src/iam/index.js";
 
 describe("arnMatches", () => {
   it("matches * and ? per ARN part, case-sensitively", () => {
@@ -11,9 +11,48 @@ describe("arnMatches", () => {
     expect(arnMatches("arn:aws:lambda:us-east-1:111122223333:function:fn-?", "arn:aws:lambda:us-east-1:111122223333:function:fn-ab")).toBe(false);
     // The resource part keeps its colons, and * there matches across them.
     expect(arnMatches("arn:aws:logs:*:*:log-group:/aws/lambda/*", "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:log-stream:s")).toBe(true);
-    // A * in the region part does not swallow the account part.
-    expect(arnMatches("arn:aws:sqs:us-*:111122223333:q", "arn:aws:sqs:us-east-1:999:111122223333:q")).toBe(false);
+    // A * inside the region part does not swallow the account part.
+    expect(arnMatches("arn:aws:sqs:us-*-1:111122223333:q", "arn:aws:sqs:us-east-1:999:111122223333:q")).toBe(false);
     expect(arnMatches("arn:aws:sqs:*:*:q", "not-an-arn")).toBe(false);
+  });
+
+  // IAM User Guide, "IAM JSON policy elements: Resource", Using wildcards in resource ARNs: "If the
+  // * wildcard is the last character of a resource ARN segment, it can expand to match beyond the
+  // colon boundaries." The ARN condition operators check "each of the six colon-delimited
+  // components of the ARN ... separately" (IAM User Guide, "Condition operators").
+  it("lets a * that ends an ARN part run across colons in a Resource pattern, never in an Arn* condition", () => {
+    const fn = "arn:aws:lambda:us-east-1:111122223333:function:f";
+    const alias = "arn:aws:lambda:us-east-1:111122223333:function:f:prod";
+    for (const [pattern, arn] of [
+      ["arn:aws:lambda:*:function:f", fn], // the account part left out: the region's * covers "us-east-1:111122223333"
+      ["arn:aws:lambda:us-east-1*:function:f", fn],
+      ["arn:aws:lambda:*:function:f:*", alias],
+      ["arn:aws:sqs:us-*:111122223333:q", "arn:aws:sqs:us-east-1:999:111122223333:q"],
+    ] as const) {
+      expect(arnMatches(pattern, arn), pattern).toBe(true);
+      expect(arnConditionMatches(pattern, arn), pattern).toBe(false);
+    }
+    // A * inside a part, and ?, stay inside it; the literal text after the part must still follow.
+    expect(arnMatches("arn:aws:lambda:us-*-1:function:f", fn)).toBe(false);
+    expect(arnMatches("arn:aws:lambda:us-east-?:function:f", fn)).toBe(false);
+    expect(arnMatches("arn:aws:lambda:*:function:g", fn)).toBe(false);
+    expect(arnMatches("arn:aws:lambda:*:*:function:f", fn)).toBe(true);
+    expect(arnConditionMatches("arn:aws:lambda:*:*:function:f", fn)).toBe(true);
+  });
+
+  it("matches a Resource pattern at least wherever an Arn* condition with the same text matches", () => {
+    const part = fc.constantFrom("", "*", "?", "us-*", "us-east-1", "1111", "a*b", "x");
+    const rest = fc.constantFrom("*", "q", "function:f", "function:*", "table/t*", "a:b");
+    const arnPart = fc.constantFrom("", "us-east-1", "1111", "aXb", "x", "us-west-2:1111");
+    fc.assert(
+      fc.property(part, part, rest, arnPart, arnPart, rest, (region, account, resource, r, a, res) => {
+        const pattern = `arn:aws:sqs:${region}:${account}:${resource}`;
+        const arn = `arn:aws:sqs:${r}:${a}:${res.replaceAll("*", "z")}`;
+        if (arnConditionMatches(pattern, arn)) expect(arnMatches(pattern, arn)).toBe(true);
+        // Without a part that ends in *, both are the same per-part match.
+        if (!region.endsWith("*") && !account.endsWith("*")) expect(arnMatches(pattern, arn)).toBe(arnConditionMatches(pattern, arn));
+      }),
+    );
   });
 
   it("substitutes policy variables only when given (Version 2012-10-17)", () => {
