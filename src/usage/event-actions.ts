@@ -74,9 +74,46 @@
  *                actions taken with assumed roles" (sts:SetSourceIdentity); its CloudTrail page's "Example AWS
  *                STS role chaining API event" shows requestParameters.tags, transitiveTagKeys, sourceIdentity.
  * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
+ * - [S3X-AUTH]   Amazon S3 user guide, "Authorizing Zonal endpoint API operations with CreateSession"
+ *                (s3-express-create-session.html): a directory bucket's object-level (Zonal endpoint) operations
+ *                are authorised by a session, "you must allow the s3express:CreateSession action for your
+ *                directory bucket"; CopyObject and HeadBucket are signed with IAM credentials but "are still
+ *                authorized by s3express:CreateSession, like other Zonal endpoint API operations". The Service
+ *                Authorization Reference has no s3express:GetObject, PutObject …; its example records
+ *                ("CloudTrail log file examples for directory buckets") have eventSource s3express.amazonaws.com.
+ * - [S3X-API]    Amazon S3 user guide, "Directory bucket API operations" (s3-express-APIs.html): the Regional
+ *                endpoint (bucket-level) operations; each one's API reference page names the s3express action
+ *                it needs as S3's page names the s3 one (ListDirectoryBuckets: s3express:ListAllMyDirectoryBuckets).
  */
 
 import { own } from "../collections.js";
+
+/**
+ * A directory bucket's Zonal endpoint (object-level) operations [S3X-AUTH]: none has an IAM action
+ * of its own; each is authorised by the session s3express:CreateSession made (a record names the
+ * directory bucket, resources.ts). Listed, not inferred from "not in the catalog": a Regional
+ * operation missing here keeps the default rule and its unknown action is reported, rather than
+ * being counted as the session's and its real permission called unused.
+ */
+export const S3EXPRESS_ZONAL_OPERATIONS: readonly string[] = [
+  "AbortMultipartUpload",
+  "CompleteMultipartUpload",
+  "CopyObject",
+  "CreateMultipartUpload",
+  "DeleteObject",
+  "DeleteObjects",
+  "GetObject",
+  "GetObjectAttributes",
+  "HeadBucket",
+  "HeadObject",
+  "ListMultipartUploads",
+  "ListObjectsV2",
+  "ListParts",
+  "PutObject",
+  "RenameObject",
+  "UploadPart",
+  "UploadPartCopy",
+];
 
 /** The event name suffix of a refused call's KMS or IAM half (denials.ts): `Decrypt (via service)` of kms.amazonaws.com, `PassRole (via service)` of iam.amazonaws.com. */
 export const VIA_SERVICE_SUFFIX = " (via service)";
@@ -298,6 +335,29 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "bedrock:StartAsyncInvoke": { actions: ["bedrock:InvokeModel"], source: "[BEDROCK-API] StartAsyncInvoke requires bedrock:InvokeModel" },
   "bedrock:InvokeModelWithBidirectionalStream": { actions: ["bedrock:InvokeModel"], source: "[BEDROCK-API] InvokeModelWithBidirectionalStream requires bedrock:InvokeModel" },
   "bedrock:RetrieveAndGenerateStream": { actions: ["bedrock:RetrieveAndGenerate"], source: "[BEDROCK-API] RetrieveAndGenerateStream (Agents runtime) requires bedrock:RetrieveAndGenerate" },
+
+  // S3 Express One Zone (directory buckets). Mapped by the default rule, an object call became
+  // s3express:GetObject …, which no policy can grant: the session's permission was labelled
+  // unknowable instead of used, and generate wrote an action IAM refuses.
+  ...Object.fromEntries(
+    S3EXPRESS_ZONAL_OPERATIONS.map((name) => [`s3express:${name}`, { actions: ["s3express:CreateSession"], source: "[S3X-AUTH] a Zonal endpoint (object-level) operation, authorised by the session's s3express:CreateSession on the directory bucket" }]),
+  ),
+  // Regional endpoint (bucket-level) operations whose action has another name, as for S3 [S3X-API].
+  "s3express:ListDirectoryBuckets": { actions: ["s3express:ListAllMyDirectoryBuckets"], source: "[S3X-API] ListDirectoryBuckets: s3express:ListAllMyDirectoryBuckets" },
+  "s3express:GetBucketEncryption": { actions: ["s3express:GetEncryptionConfiguration"], source: "[S3X-API] GetBucketEncryption: s3express:GetEncryptionConfiguration" },
+  "s3express:PutBucketEncryption": { actions: ["s3express:PutEncryptionConfiguration"], source: "[S3X-API] PutBucketEncryption: s3express:PutEncryptionConfiguration" },
+  "s3express:DeleteBucketEncryption": { actions: ["s3express:PutEncryptionConfiguration"], source: "[S3X-API] DeleteBucketEncryption: s3express:PutEncryptionConfiguration" },
+  "s3express:GetBucketLifecycleConfiguration": { actions: ["s3express:GetLifecycleConfiguration"], source: "[S3X-API] GetBucketLifecycleConfiguration: s3express:GetLifecycleConfiguration" },
+  "s3express:PutBucketLifecycleConfiguration": { actions: ["s3express:PutLifecycleConfiguration"], source: "[S3X-API] PutBucketLifecycleConfiguration: s3express:PutLifecycleConfiguration" },
+  "s3express:DeleteBucketLifecycle": { actions: ["s3express:PutLifecycleConfiguration"], source: "[S3X-API] DeleteBucketLifecycle: s3express:PutLifecycleConfiguration" },
+  "s3express:GetBucketInventoryConfiguration": { actions: ["s3express:GetInventoryConfiguration"], source: "[S3X-API] GetBucketInventoryConfiguration: s3express:GetInventoryConfiguration" },
+  "s3express:ListBucketInventoryConfigurations": { actions: ["s3express:GetInventoryConfiguration"], source: "[S3X-API] ListBucketInventoryConfigurations: s3express:GetInventoryConfiguration" },
+  "s3express:PutBucketInventoryConfiguration": { actions: ["s3express:PutInventoryConfiguration"], source: "[S3X-API] PutBucketInventoryConfiguration: s3express:PutInventoryConfiguration" },
+  "s3express:DeleteBucketInventoryConfiguration": { actions: ["s3express:PutInventoryConfiguration"], source: "[S3X-API] DeleteBucketInventoryConfiguration: s3express:PutInventoryConfiguration" },
+  "s3express:GetBucketMetricsConfiguration": { actions: ["s3express:GetMetricsConfiguration"], source: "[S3X-API] GetBucketMetricsConfiguration: s3express:GetMetricsConfiguration" },
+  "s3express:ListBucketMetricsConfigurations": { actions: ["s3express:GetMetricsConfiguration"], source: "[S3X-API] ListBucketMetricsConfigurations: s3express:GetMetricsConfiguration" },
+  "s3express:PutBucketMetricsConfiguration": { actions: ["s3express:PutMetricsConfiguration"], source: "[S3X-API] PutBucketMetricsConfiguration: s3express:PutMetricsConfiguration" },
+  "s3express:DeleteBucketMetricsConfiguration": { actions: ["s3express:PutMetricsConfiguration"], source: "[S3X-API] DeleteBucketMetricsConfiguration: s3express:PutMetricsConfiguration" },
 };
 
 /** A PartiQL statement's verb: its first word (DynamoDB's PartiQL statements: SELECT, INSERT, UPDATE, DELETE), in any case. */

@@ -15,6 +15,7 @@ import type { RequestParams } from "./event.js";
 import type { DdbItem } from "./ddb-items.js";
 import { own } from "../collections.js";
 import { eventSourceHost } from "./event-actions.js";
+import { splitArn } from "../iam/arn.js";
 
 export interface ResourceContext {
   eventSource: string;
@@ -129,6 +130,12 @@ export function deriveResources(ctx: ResourceContext): string[] {
         push(`arn:${partition}:s3:::${p.bucketName}`);
         if (p.key !== undefined) push(`arn:${partition}:s3:::${p.bucketName}/${p.key}`);
       }
+      break;
+    case "s3express":
+      // A directory bucket: every call, object-level ones included, is authorised on the bucket
+      // (event-actions.ts [S3X-AUTH]; Service Authorization Reference, resource type bucket:
+      // arn:${Partition}:s3express:${Region}:${Account}:bucket/${BucketName}).
+      if (p.bucketName !== undefined && p.bucketName !== "") push(regional("s3express", `bucket/${p.bucketName}`));
       break;
     case "sqs":
       if (p.queueUrl !== undefined) push(queueUrlToArn(p.queueUrl, partition));
@@ -524,6 +531,7 @@ function withResourcesList(ctx: ResourceContext): string[] {
   // (Service Authorization Reference: event-bus, event-busv2). Counted, the endpoint was a resource
   // of events:PutEvents in the usage, one no policy can grant it on.
   if (ctx.eventName === "PutEvents" && eventSourceHost(ctx.eventSource) === "events") return dedupe(ctx.resources.filter((r) => !EVENTS_ENDPOINT.test(r)));
+  if (ctx.eventSource === S3EXPRESS_SOURCE) return dedupe(ctx.resources.map(directoryBucketArn));
   const p = ctx.params;
   if (p.indexName === undefined || p.tableName === undefined || eventSourceHost(ctx.eventSource) !== "dynamodb") return dedupe(ctx.resources);
   const table = isArn(p.tableName) ? p.tableName : ctx.resources.find((r) => r.endsWith(`:table/${p.tableName}`));
@@ -558,6 +566,21 @@ export function ddbItemGroups(ctx: ResourceContext, items: readonly DdbItem[]): 
     else if (!arns.includes(arn)) arns.push(arn);
   }
   return [...byName.keys()].sort().map((name) => [name, (byName.get(name) as string[]).sort()]);
+}
+
+const S3EXPRESS_SOURCE = "s3express.amazonaws.com";
+
+/**
+ * A directory bucket's ARN as IAM writes it (`…:s3express:<region>:<account>:bucket/<name>`). Some of
+ * the S3 user guide's example records ("CloudTrail log file examples for directory buckets") list
+ * the bucket as `…:s3express:<region>:<account>:<name>`, which no policy's `bucket/…` matches: the
+ * `bucket/` is put in. Any other ARN is returned as it is.
+ */
+function directoryBucketArn(arn: string): string {
+  const parts = splitArn(arn);
+  if (parts === null || parts[2] !== "s3express") return arn;
+  const resource = parts[5] as string;
+  return resource === "" || resource.includes("/") || resource.includes(":") ? arn : `${parts.slice(0, 5).join(":")}:bucket/${resource}`;
 }
 
 /** An EventBridge global endpoint's ARN (`arn:<partition>:events:<region>:<account>:endpoint/<name>`). */

@@ -31,6 +31,10 @@
  *                each item operation of TransactWriteItems (Put, Update, Delete, ConditionCheck) is
  *                authorised by its own action on its table; a PartiQL statement by the PartiQL
  *                action of its verb (SELECT → PartiQLSelect, INSERT → PartiQLInsert …).
+ * - [S3X-AUTH]   Amazon S3 user guide, "Authorizing Zonal endpoint API operations with CreateSession":
+ *                a directory bucket's object-level operations are authorised by s3express:CreateSession
+ *                on the directory bucket (resource type bucket, `…:s3express:<region>:<account>:bucket/<name>`
+ *                in the Service Authorization Reference); there is no s3express:GetObject.
  * Where the documented resource is one the usage stage does not derive from the request (an EC2
  * call authorised on more than it names …) the row says so (`notDerived`) and the call must
  * be counted as naming none, never on another ARN. Where it is an IAM user, group or role called by
@@ -184,6 +188,8 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-76-ses-sendemail-identity": { account: "111122223333", actions: { "ses:SendEmail": ok(["arn:aws:ses:us-east-1:111122223333:identity/sender@example.com"]) }, doc: "[SAR-ses] SendEmail (SES API v1, email.<region> endpoint) on the identity it sends from (source)" },
   "ct-77-sesv2-sendemail-template": { account: "111122223333", actions: { "ses:SendEmail": ok(["arn:aws:ses:us-east-1:111122223333:identity/sender@example.com", "arn:aws:ses:us-east-1:111122223333:template/TestTemplate"]) }, doc: "[SAR-ses] SendEmail (SES API v2) on the identity of fromEmailAddress and the template it sends (identity required, template when one is used)" },
   "ct-78-secretsmanager-getsecretvalue-denied": { account: "123123123123", actions: { "secretsmanager:GetSecretValue": { resources: ["arn:aws:secretsmanager:us-west-2:123123123123:secret:stratus-red-team-retrieve-secret-3-gscOm8"], denied: true } }, doc: "[SAR-secretsmanager] on the secret its complete ARN names; AccessDenied is a refusal (no errorMessage: the resource is the request's)" },
+  "ct-79-s3express-getobject": { account: "111122223333", actions: { "s3express:CreateSession": ok(["arn:aws:s3express:us-west-2:111122223333:bucket/bucket-base-name--usw2-az1--x-s3"]) }, doc: "[S3X-AUTH] a directory bucket's GetObject is authorised by the session's s3express:CreateSession on the bucket; the record writes the bucket's ARN without `bucket/`" },
+  "ct-80-s3express-createsession": { account: "111122223333", actions: { "s3express:CreateSession": ok(["arn:aws:s3express:us-west-2:111122223333:bucket/bucket-base-name--usw2-az1--x-s3"]) }, doc: "[S3X-AUTH] CreateSession on the directory bucket" },
 };
 
 type Rec = { userIdentity: { principalId: string }; eventTime: string; awsRegion: string; eventSource: string; eventName: string };
