@@ -116,7 +116,7 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   if (boundaryPolicy) outcomes(boundaryPolicy, "permissions-boundary", -1, "boundary", null, request, ctx, boundary);
   const resourcePolicy = input.resourcePolicy ?? null;
   const resource: StatementOutcome[] = [];
-  if (resourcePolicy) outcomes(resourcePolicy, "resource-policy", -1, "resource", request.principalArn ?? null, request, ctx, resource);
+  if (resourcePolicy) outcomes(resourcePolicy, "resource-policy", -1, "resource", request.principalArn ?? null, request, ctx, resource, boundaryPolicy !== null);
 
   const explicitDeny = or(or(orOver(identity, isDeny), orOver(boundary, isDeny)), orOver(resource, isDeny));
   const identityAllow = orOver(identity, isDirectAllow);
@@ -321,6 +321,7 @@ function outcomes(
   request: EvaluationRequest,
   ctx: ContextValues,
   out: StatementOutcome[],
+  hasBoundary = false,
 ): void {
   const document = isNamed(p) ? p.document : p;
   const useVariables = document.Version === "2012-10-17";
@@ -336,7 +337,7 @@ function outcomes(
     let viaRoleArn = false;
     let r: Tri = resourceApplies(st, request.resource, ctx, useVariables, missingKeys);
     if (r !== false && policy.kind === "resource") {
-      const pr = principalApplies(st, principalArn);
+      const pr = principalApplies(st, principalArn, hasBoundary);
       if (pr === "account") viaAccountOnly = true;
       if (pr === "role") viaRoleArn = true;
       r = and(r, pr === "account" || pr === "role" ? true : pr);
@@ -553,14 +554,65 @@ function patternTri(pattern: string, arn: string, ctx: ContextValues, useVariabl
  * Principal / NotPrincipal of a resource-policy statement. Returns true for a direct match, "account"
  * when the principal matched only through its account (`123456789012` or `arn:aws:iam::123456789012:root`),
  * which in an Allow delegates to the account's identity policies instead of granting.
+ * `hasBoundary`: the principal has a permissions boundary (see denyNotPrincipalApplies).
  */
-function principalApplies(st: PolicyStatement, principalArn: string | null): Tri | "account" | "role" {
+function principalApplies(st: PolicyStatement, principalArn: string | null, hasBoundary = false): Tri | "account" | "role" {
   if (st.Principal !== undefined) return principalMatch(st.Principal, principalArn);
   if (st.NotPrincipal !== undefined) {
+    if (st.Effect === "Deny") return denyNotPrincipalApplies(st.NotPrincipal, principalArn, hasBoundary);
     const m = principalMatch(st.NotPrincipal, principalArn);
     return m === "unknown" ? m : m === false;
   }
   return true;
+}
+
+/**
+ * Whether a Deny with NotPrincipal applies to the principal: to everyone but the principals it
+ * names, where a principal is named only when every identity AWS may check for it is (IAM User
+ * Guide, "AWS JSON policy elements: NotPrincipal"):
+ * - "you must also specify the account ARN of the not-denied principal. Otherwise, the policy might
+ *   deny access to the entire account containing the principal. ... If an assumed-role user ... is
+ *   being evaluated, AWS might validate the account first, then the role, and then the assumed-role
+ *   user": a user is exempt when its ARN and its account are listed, a role session when its
+ *   session ARN, its role and its account are. Listing the account does not exempt the account's
+ *   users and roles (the guide's example: NotPrincipal Bob and his account's root denies "all
+ *   principals except the user named Bob"). Named but without its account (or role), it "might" be
+ *   denied: unknown. A session when another session of its role is listed: denied (the guide's
+ *   example denies "all principals except the assumed-role user named cross-account-audit-app");
+ *   when the role and its account are listed and no session: unknown (the guide recommends "the ARN
+ *   for a role and the ARN for the account containing that role", while its example lists the
+ *   session too).
+ * - "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+ *   permissions boundary policy attached, regardless of the values specified in the NotPrincipal
+ *   element."
+ */
+function denyNotPrincipalApplies(notPrincipal: PolicyPrincipal, principalArn: string | null, hasBoundary: boolean): Tri {
+  if (notPrincipal === "*") return false;
+  const aws = notPrincipal.AWS ?? [];
+  if (aws.includes("*")) return false;
+  if (principalArn === null) return aws.length > 0 ? "unknown" : true;
+  const iamPrincipal = /^arn:[^:]+:(?:iam::[^:]*:(?:user|role)\/|sts::[^:]*:assumed-role\/)/.test(principalArn);
+  if (hasBoundary && iamPrincipal) return true;
+  const account = arnAccount(principalArn) ?? (splitArn(principalArn)?.[4] || null);
+  const accountNamed = account !== null && aws.some((id) => id === account || id === `arn:${partitionOf(principalArn)}:iam::${account}:root`);
+  if (/^arn:[^:]+:iam::[^:]*:root$/.test(principalArn)) return !accountNamed;
+  const self = aws.includes(principalArn);
+  if (/^arn:[^:]+:sts::[^:]*:assumed-role\//.test(principalArn)) {
+    const roleNamed = aws.some((id) => roleMatchesSession(id, principalArn));
+    if (self && roleNamed && accountNamed) return false;
+    if (self) return "unknown";
+    // Another session of the role listed: the statement exempts that session, not this one (the
+    // guide's example denies "all principals except the assumed-role user named …").
+    const role = sessionRoleOf(principalArn);
+    if (aws.some((id) => sessionRoleOf(id) === role)) return true;
+    return roleNamed && accountNamed ? "unknown" : true;
+  }
+  if (/^arn:[^:]+:iam::[^:]*:role\//.test(principalArn)) {
+    // The role's sessions make its calls; which one is not known here.
+    return self ? "unknown" : true;
+  }
+  if (self && accountNamed) return false;
+  return self ? "unknown" : true;
 }
 
 /** "role": the principal is a role (or one of its sessions) and the statement names the role ARN. */
@@ -580,6 +632,11 @@ function principalMatch(principal: PolicyPrincipal, principalArn: string | null)
     if (account !== null && (id === account || id === `arn:${partitionOf(principalArn)}:iam::${account}:root`)) viaAccount = true;
   }
   return viaAccount ? "account" : false;
+}
+
+/** `arn:aws:sts::1:assumed-role/name/session` → `arn:aws:sts::1:assumed-role/name/`; null for any other ARN. */
+function sessionRoleOf(arn: string): string | null {
+  return /^arn:[^:]+:sts::[^:]*:assumed-role\/[^/]+\//.exec(arn)?.[0] ?? null;
 }
 
 /** `arn:aws:iam::1:role/path/name` matches the session `arn:aws:sts::1:assumed-role/name/session`. */
