@@ -19,11 +19,13 @@ const cache = new Map<string, RequestContext>();
  * context (evaluateRequest), which a fresh object per call defeated.
  */
 export function principalContext(principalArn: string, extra: Record<string, string> = {}): RequestContext {
+  // A role session's aws:PrincipalArn is its role's ARN, path included, which only the caller knows
+  // (extra); never the session's own ARN.
   const extraKeys = Object.keys(extra);
   const key = extraKeys.length === 0 ? principalArn : `${principalArn}\u0000${JSON.stringify(extra)}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const ctx: Record<string, string> = { "aws:PrincipalArn": principalArn, ...extra };
+  const ctx: Record<string, string> = { ...(/^arn:[^:]+:sts::[^:]*:assumed-role\//.test(principalArn) ? {} : { "aws:PrincipalArn": principalArn }), ...extra };
   const account = accountOf(principalArn);
   if (account !== null) ctx["aws:PrincipalAccount"] = account;
   // Bounded: an embedder analysing account after account must not grow it without end.

@@ -1069,7 +1069,7 @@ export class AssumeRoleChains {
     const key = `${self.arn} ${c.role.arn}`;
     let hit = this.hops.get(key);
     if (hit === undefined) {
-      hit = decideHop(policies, c);
+      hit = decideHop(policies, c, self.arn);
       // Not kept when the cheap look alone ruled it out (no engine call; looked at again at most
       // twice more): the account's delegations no grant names are most of the pairs proposed.
       if (hit === NOT_GRANTED) return hit;
@@ -1115,7 +1115,8 @@ function ownPrivilege(privilege: RolePrivilege): string {
  */
 const NOT_GRANTED: Hop = { allowed: false, denial: null };
 
-function decideHop(policies: PrincipalPolicies, c: AssumeCandidate): Hop {
+/** `selfArn`: the caller's ARN, its role's when it asks as one of its sessions (that session's aws:PrincipalArn). */
+function decideHop(policies: PrincipalPolicies, c: AssumeCandidate, selfArn: string): Hop {
   const role = c.role;
   const assumeGrants = policies.identity.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")));
   const mayBeGranted = (arn: string) =>
@@ -1131,7 +1132,7 @@ function decideHop(policies: PrincipalPolicies, c: AssumeCandidate): Hop {
       identityPolicies: policies.identity,
       permissionsBoundary: policies.boundary,
       resourcePolicy: role.trustPolicy ? { id: `trust:${role.arn}`, document: trustOf(role) ?? role.trustPolicy } : null,
-      request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
+      request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal, principal === selfArn ? {} : { "aws:PrincipalArn": selfArn }), ...timeOf(policies.earliestTime) },
     });
     if (r.decision !== "allowed" && r.decision !== "conditional") {
       denial ??= `${role.name}: ${r.explanation.summary}`;
@@ -1143,7 +1144,7 @@ function decideHop(policies: PrincipalPolicies, c: AssumeCandidate): Hop {
     const own = evaluateRequest({
       identityPolicies: policies.identity,
       permissionsBoundary: policies.boundary,
-      request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
+      request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal, principal === selfArn ? {} : { "aws:PrincipalArn": selfArn }), ...timeOf(policies.earliestTime) },
     });
     const refs = own.decision === "allowed" || own.decision === "conditional" ? own.explanation.statements.filter((s) => s.effect === "Allow") : [];
     return { allowed: true, conditional: r.decision === "conditional", basis, refs };

@@ -50,6 +50,12 @@ export class ContextValues {
      * here on (timeWindow), instead of being unknown.
      */
     readonly earliestTime: number | null = null,
+    /**
+     * Lower-case keys the request certainly carries with a value not known here, even when the
+     * context is complete: a role session's aws:PrincipalArn (its role's ARN, whose path the session
+     * ARN does not give).
+     */
+    private readonly unknownKeys: ReadonlySet<string> = NO_KEYS,
   ) {
     if (context !== undefined) {
       for (const [key, raw] of Object.entries(context)) {
@@ -66,7 +72,7 @@ export class ContextValues {
   /** Is the key certainly absent from the request (not merely unknown)? */
   knownAbsent(key: string): boolean {
     const k = key.toLowerCase();
-    return !this.values.has(k) && (this.complete || this.absent.has(k));
+    return !this.values.has(k) && !this.unknownKeys.has(k) && (this.complete || this.absent.has(k));
   }
 
   private vars: Map<string, string> | undefined;

@@ -212,7 +212,8 @@ function isRoleTrustRequest(request: EvaluationRequest): boolean {
 
 /**
  * The global keys AWS puts in every request and that follow from the principal ARN, added when the
- * caller's context does not set them: aws:PrincipalArn (for a role session: the role ARN, path lost),
+ * caller's context does not set them: aws:PrincipalArn (not for a role session, whose role's path is
+ * unknown: the caller gives the role's ARN, or the key stays unknown),
  * aws:PrincipalAccount, and aws:username for IAM users ("Global condition context keys").
  */
 /**
@@ -229,13 +230,23 @@ function principalAbsentKeys(context: RequestContext | undefined, principalArn: 
   return ABSENT_FOR_SESSIONS;
 }
 
+const UNKNOWN_FOR_SESSIONS: ReadonlySet<string> = new Set(["aws:principalarn"]);
+/** Keys a role session's request carries whose value its ARN does not give (withPrincipalKeys), unless the context gives them. */
+function principalUnknownKeys(context: RequestContext | undefined, principalArn: string | undefined): ReadonlySet<string> | undefined {
+  if (principalArn === undefined || !/^arn:[^:]+:sts::[^:]*:assumed-role\//.test(principalArn)) return undefined;
+  if (context !== undefined && Object.keys(context).some((k) => k.toLowerCase() === "aws:principalarn")) return undefined;
+  return UNKNOWN_FOR_SESSIONS;
+}
+
 function withPrincipalKeys(context: RequestContext | undefined, principalArn: string | undefined): RequestContext | undefined {
   if (principalArn === undefined) return context;
   const have = new Set(Object.keys(context ?? {}).map((k) => k.toLowerCase()));
   const derived: { [key: string]: string } = {};
-  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principalArn);
-  const arn = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principalArn;
-  if (!have.has("aws:principalarn")) derived["aws:PrincipalArn"] = arn;
+  // A role session's aws:PrincipalArn is its role's ARN ("Global condition context keys"), whose
+  // path the session ARN does not carry (`assumed-role/<name>/…` for `role/service-role/<name>`):
+  // left unknown unless the caller gives it, rather than `role/<name>`, which is another ARN when
+  // the role has a path (a condition on it then decided wrongly either way).
+  if (!have.has("aws:principalarn") && !/^arn:[^:]+:sts::[^:]*:assumed-role\//.test(principalArn)) derived["aws:PrincipalArn"] = principalArn;
   const account = arnAccount(principalArn);
   if (account !== null && !have.has("aws:principalaccount")) derived["aws:PrincipalAccount"] = account;
   const user = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(principalArn);
@@ -269,7 +280,7 @@ function contextValues(request: EvaluationRequest): ContextValues {
 }
 
 function derivedContext(request: EvaluationRequest, complete: boolean, earliest: number | null): ContextValues {
-  return new ContextValues(withPrincipalKeys(request.context, request.principalArn), complete, principalAbsentKeys(request.context, request.principalArn), earliest);
+  return new ContextValues(withPrincipalKeys(request.context, request.principalArn), complete, principalAbsentKeys(request.context, request.principalArn), earliest, principalUnknownKeys(request.context, request.principalArn));
 }
 
 /** `earliestTime` as epoch milliseconds; a value that is not a time is an error, not a silent "unknown". */
