@@ -18,10 +18,10 @@
  */
 
 import type { PolicyStatement } from "../model/document.js";
-import { arnConditionMatches, resolveVariable, type PolicyVariables } from "./arn.js";
+import { arnConditionMatches, resolveVariable, splitArn, type PolicyVariables } from "./arn.js";
 import { NEGATED_OPERATORS, parseConditionOperator, type ParsedOperator } from "./condition-operators.js";
 import { cidrContains, parseCidr, parseIp } from "./ip.js";
-import { globMatches } from "./wildcard.js";
+import { globMatches, globTokens, globTokensMatch, type GlobToken } from "./wildcard.js";
 
 export type Tri = true | false | "unknown";
 
@@ -178,14 +178,26 @@ function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly str
     // Null: "true" asks that the key be absent; it is present here.
     return policyValues.some((v) => v.toLowerCase() === "false");
   }
+  const negated = NEGATED_OPERATORS.has(op.base);
+  const positiveBase = negated ? positiveOf(op.base) : op.base;
   // Policy variables in condition values (String*, Arn*) when the policy is 2012-10-17.
   let values: readonly string[] = policyValues;
   let unresolved = false;
+  // StringLike and Arn* values with variables are matched as tokens: what a variable stands for,
+  // `${*}`, `${?}` and `${$}` included, is literal text, never a wildcard (IAM User Guide,
+  // "Variables and tags", Special characters: "${*} – use where you need an * (asterisk) character").
+  let literalGlobs: Array<{ tokens: GlobToken[]; key: string } | null> | null = null;
   if (useVariables && (op.family === "String" || op.family === "Arn") && policyValues.some((v) => v.includes("${"))) {
     const vars = ctx.variables();
     const resolved: string[] = [];
     let settled = false;
+    const globbed = positiveBase === "StringLike" || op.family === "Arn";
+    if (globbed) literalGlobs = [];
     for (const v of policyValues) {
+      if (globbed) {
+        const tokens = v.includes("${") ? variableGlobTokens(v, vars) : null;
+        (literalGlobs as Array<{ tokens: GlobToken[]; key: string } | null>).push(tokens === null ? null : { tokens, key: JSON.stringify(tokens) });
+      }
       const r = substitute(v, vars);
       if (r === null) {
         unresolved = true;
@@ -200,9 +212,13 @@ function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly str
     if (unresolved) return ctx.complete || settled ? false : "unknown";
     values = resolved;
   }
-  const negated = NEGATED_OPERATORS.has(op.base);
-  const positiveBase = negated ? positiveOf(op.base) : op.base;
-  const matchOne = (requestValue: string): boolean => values.some((pv) => matches(positiveBase, pv, requestValue));
+  const globs = literalGlobs;
+  const matchOne = (requestValue: string): boolean =>
+    values.some((pv, i) => {
+      const g = globs?.[i];
+      if (g === undefined || g === null) return matches(positiveBase, pv, requestValue);
+      return op.family === "Arn" ? arnConditionTokensMatch(g.tokens, requestValue) : globTokensMatch(g.tokens, g.key, requestValue);
+    });
   if (op.qualifier === "ForAnyValue") {
     return requestValues.some((rv) => (negated ? !matchOne(rv) : matchOne(rv)));
   }
@@ -300,9 +316,8 @@ function positiveOf(base: string): string {
 }
 
 /**
- * Substitute `${…}`; null when a variable is unresolved. IAM globs have no escape character, so a
- * `*` or `?` inside a substituted value (or from `${*}`) stays a wildcard in StringLike/Arn*
- * matching: an approximation that errs toward matching, documented in docs/iam-engine.md.
+ * Substitute `${…}`; null when a variable is unresolved. The text for the exact operators
+ * (StringEquals …); StringLike and Arn* match variableGlobTokens instead.
  */
 function substitute(value: string, vars: PolicyVariables): string | null {
   let failed = false;
@@ -315,6 +330,43 @@ function substitute(value: string, vars: PolicyVariables): string | null {
     return r;
   });
   return failed ? null : out;
+}
+
+/**
+ * A condition value with its variables as glob tokens: the text around them keeps its `*` and `?`
+ * wildcards, what a variable resolves to (its value, the default, `*` for `${*}` …) is one literal
+ * token. Null when a variable has no value (substitute says the same).
+ */
+function variableGlobTokens(value: string, vars: PolicyVariables): GlobToken[] | null {
+  const out: GlobToken[] = [];
+  let last = 0;
+  for (const m of value.matchAll(/\$\{([^}]*)\}/g)) {
+    out.push(...globTokens(value.slice(last, m.index)));
+    const r = resolveVariable(m[1] as string, vars);
+    if (r === null) return null;
+    if (r !== "") out.push(r);
+    last = (m.index as number) + m[0].length;
+  }
+  out.push(...globTokens(value.slice(last)));
+  return out;
+}
+
+/**
+ * An Arn* condition value as tokens (variableGlobTokens) against an ARN: part by part, as
+ * arnConditionMatches, a literal token's colons being text of its part.
+ */
+function arnConditionTokensMatch(tokens: readonly GlobToken[], arn: string): boolean {
+  // Split the tokens at the first five colons of the pattern's own text (not inside a literal).
+  const parts: GlobToken[][] = [[]];
+  for (const t of tokens) {
+    if (t === ":" && parts.length < 6) parts.push([]);
+    else (parts[parts.length - 1] as GlobToken[]).push(t);
+  }
+  // Not six parts (`*`, a malformed value): one glob over the whole ARN, as arnConditionMatches.
+  if (parts.length < 6) return globTokensMatch(tokens, JSON.stringify(tokens), arn);
+  const arnParts = splitArn(arn);
+  if (arnParts === null) return false;
+  return parts.every((p, k) => globTokensMatch(p, JSON.stringify(p), arnParts[k] as string));
 }
 
 function matches(base: string, policyValue: string, requestValue: string): boolean {

@@ -35,6 +35,25 @@ function compile(pattern: string, ignoreCase: boolean): RegExp | string {
   return compiled;
 }
 
+const cacheTokens = new Map<string, RegExp>();
+
+/**
+ * Does `value` match a glob given as tokens (a literal token is matched as the text it holds, even
+ * `*` or `?`: a policy variable's value, or IAM's `${*}`, `${?}`, `${$}`)? `key` caches the compiled
+ * form (the tokens' source: the same key must always give the same tokens).
+ */
+export function globTokensMatch(tokens: readonly GlobToken[], key: string, value: string): boolean {
+  let re = cacheTokens.get(key);
+  if (re === undefined) {
+    let source = "^";
+    for (const t of tokens) source += typeof t !== "string" ? (t.wild === "*" ? "[\\s\\S]*" : "[\\s\\S]") : [...t].map((ch) => (/[\\^$.|?*+()[\]{}]/.test(ch) ? `\\${ch}` : ch)).join("");
+    re = new RegExp(`${source}$`, "u");
+    if (cacheTokens.size > 200_000) cacheTokens.clear();
+    cacheTokens.set(key, re);
+  }
+  return re.test(value);
+}
+
 /** Does `value` match the IAM glob `pattern`? */
 export function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
   const compiled = compile(pattern, ignoreCase);
