@@ -45,7 +45,7 @@ export interface RoutedInputs {
  * empty or unreadable as a CloudTrail log file, a read that failed. In a folder walk such a file is
  * a warning (the inputs partial); named on the command line it is an input error (exit code 2).
  */
-export const NOT_READ_CODES: ReadonlySet<string> = new Set(["not-json", "unreadable-file", "cloudtrail-file-unreadable", "unrecognized-input", "unrecognised-usage-file"]);
+export const NOT_READ_CODES: ReadonlySet<string> = new Set(["not-json", "unreadable-file", "export-not-read", "cloudtrail-file-unreadable", "unrecognized-input", "unrecognised-usage-file"]);
 
 /**
  * The warnings that say a file is damaged (a gzip stream or JSON cut short): what came before the

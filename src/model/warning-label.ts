@@ -15,7 +15,8 @@ export const READER_DEFECT = "reader-defect";
  * Warnings (not errors) said exactly where the inputs are made partial, so that the reports can say
  * why they are (report/view.ts partialDataReasons) without a field of their own: a file or folder
  * that could not be read, which is a warning when met in a folder walk (the command exits 0,
- * README's exit codes) but whose content is missing all the same; a `leastrole collect` collection
+ * README's exit codes) but whose content is missing all the same; a file named or placed as an IAM
+ * or Lambda output that holds no JSON object (export-not-read, read-sources.ts); a `leastrole collect` collection
  * that did not complete (its failed calls' files are missing); and the normaliser's own cases, a
  * function whose execution role is not in the inputs (or is no role ARN: normalize.ts), said by
  * the normaliser or, for a role its reader could not know, by that reader (a template's function
@@ -25,6 +26,7 @@ export const READER_DEFECT = "reader-defect";
  */
 const PARTIAL_CODES: ReadonlySet<string> = new Set([
   "unreadable-file",
+  "export-not-read",
   "collection-partial",
   "role-not-in-inputs",
   "execution-role-not-a-role-arn",

@@ -93,9 +93,36 @@ function notJson(file: string, options: ReadOneOptions, empty = false, text?: st
   const scalar = text === undefined ? null : jsonScalar(text);
   if (options.explicit && scalar !== null) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: `JSON ${scalar} alone, not an object or array: no input leastrole reads (an export, a template or a plan is a JSON object; write it again)` }] };
   if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: `not a JSON file (it does not start with { or [)${hint ? `: ${hint}` : ""}` }] };
+  // A file a collector or the AWS CLI names as an IAM or Lambda output leastrole reads (a
+  // `lambda/<region>/list-functions.json` emptied by an interrupted run, a `--output yaml` export):
+  // its functions or roles are missing from the audit, a warning (the inputs partial), never an
+  // info line that left a report of "0 functions" looking complete.
+  const expected = expectedExport(file, options);
+  if (expected !== null) {
+    const what = empty ? "empty file (no bytes, or only white space)" : scalar !== null ? `JSON ${scalar} alone, not an object or array` : /\.ya?ml$/i.test(file) || (text !== undefined && /^\s*[A-Za-z]+:\s*$/m.test(text)) ? "YAML (the AWS CLI's `--output yaml`?), not JSON: run the command again with `--output json`" : "not a JSON file";
+    return { fragment: null, warnings: [{ code: "export-not-read", severity: "warning", file, message: `not read: ${what}, where the output of ${expected} was expected (by its name); what it should hold is missing` }] };
+  }
   // A hint is what "no inputs recognised" shows first (cli/context.ts): what to give instead.
   if (hint) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint}` }] };
   return { fragment: null, warnings: [{ code: "skipped-non-json", severity: "info", file, message: "skipped: not a JSON file" }] };
+}
+
+/**
+ * The IAM or Lambda call whose output a file is, by its path in a collector layout (context) or by
+ * its name (`list-functions.json`, `lambda-list-functions.json`, `get-account-authorization-details.json`):
+ * `lambda list-functions`; null for any other file.
+ */
+function expectedExport(file: string, options: ReadOneOptions): string | null {
+  const context = options.context ?? pathContext(file);
+  if ((context.service === "lambda" || context.service === "iam") && context.call !== null && READ_CALLS[context.service]?.includes(context.call.startsWith(`${context.service}-`) ? context.call.slice(context.service.length + 1) : context.call)) {
+    return `${context.service} ${context.call.startsWith(`${context.service}-`) ? context.call.slice(context.service.length + 1) : context.call}`;
+  }
+  const stem = basename(file).replace(/\.(?:json|ya?ml|txt)(?:\.gz)?$/i, "");
+  for (const service of ["iam", "lambda"] as const) {
+    const bare = stem.startsWith(`${service}-`) ? stem.slice(service.length + 1) : stem;
+    if (READ_CALLS[service]?.includes(bare) && bare !== "get-role") return `${service} ${bare}`;
+  }
+  return null;
 }
 
 const BINARY_PLAN_HINT = "a binary Terraform plan file (`terraform plan -out`); leastrole reads its JSON: `terraform show -json <plan file> > plan.json`, in the configuration's folder";
