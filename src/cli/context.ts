@@ -4,6 +4,7 @@ import { statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import { DAMAGED_CODES, NOT_READ_CODES } from "../audit/route-inputs.js";
+import { ISO_INSTANT_FORMS, parseIsoInstant } from "../iso-instant.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
 import { findNearestConfigs, loadConfig, windowDaysProblem } from "../config/load.js";
@@ -306,19 +307,17 @@ function firstUnreadPerFile(document: CanonicalDocument, paths: readonly string[
 }
 
 /**
- * `--as-of` as an ISO instant. Date.parse rolls an impossible calendar date over (2026-02-30 is
- * read as 2026-03-02), which would move every window silently: a day that does not exist in its
- * month is refused like any other bad date.
+ * `--as-of` as an ISO instant, read the same on every machine (iso-instant.ts). Date.parse rolls
+ * an impossible calendar date over (2026-02-30 is read as 2026-03-02) and reads other forms in the
+ * local time zone, which would move every window silently: refused like any other bad date.
  */
 export function asOfFlag(value: string): string {
-  const ms = Date.parse(value);
-  const m = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  const real = m === null || (() => {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const day = new Date(Date.UTC(y, mo - 1, d));
-    return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
-  })();
-  if (Number.isNaN(ms) || !real) throw new InputError(`--as-of must be a date or date-time (got ${value}${real ? "" : ": no such day"})`);
+  const ms = parseIsoInstant(value);
+  if (ms === null) {
+    const m = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(value);
+    const noSuchDay = m !== null && parseIsoInstant(`${m[1]}-${m[2]}-${m[3]}`) === null;
+    throw new InputError(`--as-of must be a date or date-time (got ${value}${noSuchDay ? ": no such day" : ""}): ${ISO_INSTANT_FORMS}`);
+  }
   return new Date(ms).toISOString();
 }
 

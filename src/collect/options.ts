@@ -4,6 +4,7 @@
  */
 
 import { isAbsolute, resolve } from "node:path";
+import { ISO_INSTANT_FORMS, parseIsoInstant } from "../iso-instant.js";
 import type { ClientSettings } from "./clients.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./timeouts.js";
 import { CollectError } from "./errors.js";
@@ -289,8 +290,10 @@ function positiveInt(name: string, value: number | undefined, fallback: number, 
 }
 
 export function parseSince(value: string | Date): Date {
-  const date = value instanceof Date ? value : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) throw new CollectError(`--since ${JSON.stringify(String(value))} is not an ISO 8601 date or date-time`);
+  // A string is read the same on every machine (iso-instant.ts): a day is its start in UTC, a
+  // date-time says its zone.
+  const date = value instanceof Date ? value : new Date(parseIsoInstant(value) ?? Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new CollectError(`--since ${JSON.stringify(String(value))} is not ${ISO_INSTANT_FORMS}`);
   return date;
 }
 

@@ -73,7 +73,7 @@ export function registerAudit(program: Command): void {
       .option(...rulesOption("also run this rule pack"))
       .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
       .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
-      .option("--as-of <date>", "reference date for time arithmetic and suppression expiry (default: the end of the usage data; expiry: today)")
+      .option("--as-of <date>", "reference date for time arithmetic and suppression expiry (YYYY-MM-DD, UTC, or an ISO date-time with its zone; default: the end of the usage data; expiry: today)")
       .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
       .option("--sarif-category <id>", "SARIF: runAutomationDetails.id, to upload several leastrole runs per commit")
       .option("--sarif-root <dir>", "SARIF: the repository root locations are relative to (default: the root of the git repository holding the current folder, else the current folder)")

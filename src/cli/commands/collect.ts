@@ -64,7 +64,7 @@ export function registerCollect(program: Command): void {
       "read the IAM and Lambda inventory of every account and region of this AWS Config aggregator (credentials of the aggregator's account), instead of this account's IAM and Lambda",
     )
     .option("--aggregator-region <region>", "the region of the --config-aggregator aggregator (default: the profile's region)")
-    .option("--since <date>", "start of the CloudTrail window")
+    .option("--since <date>", "start of the CloudTrail window (YYYY-MM-DD, UTC, or an ISO date-time with its zone)")
     .option("--days <n>", "length of the CloudTrail window ending now (default 90)")
     .option("--endpoint <url>", "one endpoint for every service (a local emulator)")
     .option("--print-policy", "print the minimal IAM policy needed to run collect with the other flags given (without --regions all, --cloudtrail, --access-advisor, --access-analyzer or --config-aggregator: every feature's), and exit, calling nothing")

@@ -70,7 +70,7 @@ export function registerDiff(program: Command): void {
     .option("--after <path>", "an input of the after side; repeat for more", collect)
     .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
     .option(...rulesOption("also run this rule pack"))
-    .option("--as-of <date>", "reference date for time arithmetic");
+    .option("--as-of <date>", "reference date for time arithmetic (YYYY-MM-DD, UTC, or an ISO date-time with its zone)");
   addIacOptions(command).action(async (before: string | undefined, after: string | undefined, flags: DiffFlags, cmd: Command) => {
     const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
     const progress = makeProgress({ quiet });

@@ -36,7 +36,7 @@ export function registerGenerate(program: Command): void {
     // Audit's wording ("before a permission can be called unused") said nothing of what the window
     // does to a generated policy: an action last called before it is left out.
     .option("--window-days <days>", "the usage window in days: an action whose every call was before it is not granted (default: the config's usage.windowDays, else 30)")
-    .option("--as-of <date>", "reference date for time arithmetic"),
+    .option("--as-of <date>", "reference date for time arithmetic (YYYY-MM-DD, UTC, or an ISO date-time with its zone)"),
   ).action(async (paths: string[], flags: GenerateFlags, cmd: Command) => {
       const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold.trim() === "" ? Number.NaN : flags.prefixThreshold);
       // A value that is not a whole number of at least 2 was ignored without a word (the sweep of session 15).

@@ -13,7 +13,7 @@ export function registerNormalize(program: Command): void {
     .option("-o, --output <file>", "write to a file instead of stdout")
     .option("-c, --config <file>", "configuration file: usage window, kept exceptions, scope (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
     .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
-    .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)"),
+    .option("--as-of <date>", "reference date for time arithmetic (YYYY-MM-DD, UTC, or an ISO date-time with its zone; default: the end of the usage data)"),
   ).action(async (paths: string[], flags: InputFlags & IacFlags & { output?: string }, cmd: Command) => {
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       const read = loadConfigFor(flags, progress);
