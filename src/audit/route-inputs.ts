@@ -14,7 +14,7 @@ import type { Warning } from "../model/document.js";
 import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
 import { csvHeaderOf, isEventHistoryCsvHeader } from "../usage/event-history-csv.js";
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
-import { hasCloudTrailDeliveryName, isCloudTrailLogFile, isCloudTrailPlace } from "../usage/log-file-name.js";
+import { archiveInCloudTrailPlace, hasCloudTrailDeliveryName, isCloudTrailLogFile, isCloudTrailPlace } from "../usage/log-file-name.js";
 import { statProblem } from "../usage/read-usage.js";
 import { COLLECT_DIRS, UNLISTED_KEPT_DIR } from "../collect/writer.js";
 import { keysAt, topLevelKeys } from "./json-head.js";
@@ -387,6 +387,12 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
     const usageBefore = routed.usage.length;
     for (const file of w.files) {
       let kind: ReturnType<typeof classifyHead>;
+      const archive = archiveInCloudTrailPlace(file);
+      if (archive !== null) {
+        // `.tar.gz` and `.tgz` start with gzip's magic bytes but hold a tar archive, not JSON.
+        w.unread.push({ path: file, message: `not read: a ${archive} archive in CloudTrail's delivery folder; CloudTrail delivers each log file as .json.gz: extract it (its .json or .json.gz files are read)`, explicit, folder: false });
+        continue;
+      }
       try {
         // A file named as CloudTrail names its log files goes to the usage reader whatever its head
         // says (below): it is opened, so that one that cannot be read is said as any other, but not
@@ -427,7 +433,7 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
   // partial: normalize counts unreadable-file as partial whatever its severity). Before, one found
   // in a walk was printed "leastrole: error:" and the command exited 0.
   for (const u of unread) {
-    const cloudTrail = isCloudTrailLogFile(u.path) || (u.folder && isCloudTrailPlace(u.path));
+    const cloudTrail = isCloudTrailLogFile(u.path) || archiveInCloudTrailPlace(u.path) !== null || (u.folder && isCloudTrailPlace(u.path));
     if (cloudTrail || (u.explicit ? routed.usage.length > 0 : u.inputHasUsage)) routed.unreadUsage.push({ path: u.path, message: u.message, ...(u.explicit ? { named: true } : {}) });
     else routed.warnings.push({ code: "unreadable-file", severity: u.explicit ? "error" : "warning", file: u.path, message: u.message });
   }

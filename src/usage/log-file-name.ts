@@ -34,3 +34,18 @@ export function isCloudTrailLogFile(path: string): boolean {
 export function isCloudTrailPlace(folder: string): boolean {
   return DELIVERY_PLACE.test(`${folder}/`);
 }
+
+/** Archive formats CloudTrail does not write (it delivers `.json.gz`), by extension. */
+const ARCHIVE = /\.(zip|bz2|xz|zst|7z|tar|tgz|tar\.gz|lz4|br)$/i;
+
+/**
+ * The archive format of a file in CloudTrail's delivery place that no reader reads (`zip`, `bz2` …:
+ * logs re-packed after download), or null. Its events are missing, which makes the usage partial;
+ * before, it was skipped as "not a JSON file" and the usage looked whole.
+ */
+export function archiveInCloudTrailPlace(path: string): string | null {
+  if (!DELIVERY_PLACE.test(path)) return null;
+  const m = ARCHIVE.exec(path.split(/[\\/]/).pop() ?? "");
+  return m === null ? null : (m[1] as string).toLowerCase();
+}
+
