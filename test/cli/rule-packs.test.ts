@@ -178,6 +178,21 @@ describe("--rules", () => {
     expect(run(["build-rules", "own", "-o", "out"], dir).code).toBe(0);
   });
 
+  it("build-rules takes --name as a file name and --out-dir as a folder, refused before anything is written", () => {
+    // Before: `--name ../../escape` wrote outside the output folder, and an --out-dir naming a file
+    // was an internal error (EEXIST from mkdir, exit 3).
+    const dir = mkdtempSync(join(tmpdir(), "lr-build-args-"));
+    cpSync(join(root, packs, "custom"), join(dir, "rules"), { recursive: true });
+    writeFileSync(join(dir, "a-file"), "");
+    const named = run(["build-rules", "rules", "-o", "out", "--name", "../../escape"], dir);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/--name must be a file name stem, not a path/);
+    const file = run(["build-rules", "rules", "-o", "a-file"], dir);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(/a-file: --out-dir names a file, not a folder/);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
   it("says on stderr, while it runs, that a custom pack is still evaluating, naming it and its rules; a fast one says nothing", () => {
     // Before: a rule iterating far too much kept audit silent (ten minutes and more, in a test),
     // with no word of which pack ran. The notice is at 30 s; LEASTROLE_SLOW_PACK_NOTICE_MS here.

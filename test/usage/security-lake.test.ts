@@ -208,6 +208,10 @@ describe("Security Lake aggregation SQL (run on DuckDB over OCSF Parquet)", () =
     expect(() => renderSecurityLakeQuery(SECURITY_LAKE_USAGE_QUERY, { ...o, table: "x; drop" })).toThrow(/not allowed/);
     expect(() => renderSecurityLakeQuery(SECURITY_LAKE_USAGE_QUERY, { ...o, regions: ["us-east-1') OR ('1"] })).toThrow(/not a Region/);
     expect(() => renderSecurityLakeQuery(SECURITY_LAKE_USAGE_QUERY, { ...o, accounts: ["1111"] })).toThrow(/12-digit/);
+    // A window that ends where or before it starts selects nothing (before: printed, exit 0).
+    expect(() => renderSecurityLakeQuery(SECURITY_LAKE_USAGE_QUERY, { ...o, start: "2026-11-01T00:00:00Z", end: "2026-10-01T00:00:00Z" })).toThrow(/--end must be after --start/);
+    expect(() => renderSecurityLakeQuery(SECURITY_LAKE_USAGE_QUERY, { ...o, end: o.start })).toThrow(/--end must be after --start/);
+    expect(() => renderSecurityLakeQuery(SECURITY_LAKE_USAGE_QUERY, { ...o, start: "2026-02-30T00:00:00Z" })).toThrow(/not ISO 8601/);
   });
 });
 

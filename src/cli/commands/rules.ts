@@ -1,10 +1,10 @@
 import { Option, type Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { checkDistinctIds } from "../../evaluate/evaluator.js";
 import { loadBuiltinPack, type RulePack } from "../../evaluate/pack.js";
-import { LeastroleError } from "../../errors.js";
+import { InputError, LeastroleError } from "../../errors.js";
 import { terminalWidth, writeErr, writeOutput } from "../io.js";
 import { wrap } from "../../report/table.js";
 import { loadConfigFor } from "../context.js";
@@ -61,6 +61,12 @@ export function registerRules(program: Command): void {
     .option("-o, --out-dir <dir>", "where to write them", ".")
     .option("--name <name>", "file name stem (default: the folder's name)")
     .action((folder: string, opts: { outDir: string; name?: string }) => {
+      // Checked before the compile: --name is a file name, not a path (`../../x` wrote outside the
+      // output folder), and --out-dir a folder (an existing file was an internal error, EEXIST).
+      if (opts.name !== undefined && (opts.name === "" || opts.name === "." || opts.name === ".." || /[\\/]/.test(opts.name))) {
+        throw new InputError(`--name must be a file name stem, not a path (got ${JSON.stringify(opts.name)}); the files go in --out-dir`);
+      }
+      if (existsSync(opts.outDir) && !statSync(opts.outDir).isDirectory()) throw new InputError("--out-dir names a file, not a folder: give the folder to write the pack's files in", { file: opts.outDir });
       const compiled = compileRegoPack(folder);
       // What audit refuses when the pack runs (an LR id, a built-in rule's id or name), refused
       // here, before a pack is shipped: build-rules wrote such a pack, and every audit given it exited 2.
