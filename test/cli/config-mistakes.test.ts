@@ -192,6 +192,16 @@ describe("SARIF locations from a subfolder of the repository", () => {
     expect(audit(join(repo, "infra"), "template.yaml", ["--sarif-root", "."])).toEqual(["template.yaml"]);
   });
 
+  it("a --sarif-root that is no folder is refused before the inputs are read", () => {
+    // Before: accepted, and every location became an absolute file:// URI.
+    for (const [given, said] of [[join(work, "no-such-root"), "does not exist"], [join(root, "package.json"), "names a file"]] as const) {
+      const r = spawnSync(process.execPath, [cli, "audit", join(root, "examples", "demo-account"), "-f", "sarif", "--sarif-root", given], { encoding: "utf8" });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`--sarif-root ${said}`);
+      expect(r.stdout).toBe("");
+    }
+  });
+
   it("an account export named from a subfolder points at its files under the root too", () => {
     const r = spawnSync(process.execPath, [cli, "audit", "demo-account", "-f", "sarif"], { cwd: join(root, "examples"), encoding: "utf8", maxBuffer: 1 << 28 });
     expect(r.status).toBe(0);

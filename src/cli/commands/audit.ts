@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { auditPendingAsync, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
 import { checkRuleOptions } from "../../audit/audit-document.js";
@@ -14,6 +15,7 @@ import { diffPolicies, eachTarget, renderDiffMarkdown, subjectNames } from "../.
 import { loadActionCatalogSync } from "../../iam/index.js";
 import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, noteWithoutUsage, reportUnreadNamedInputs, reportReaderDefects, printRuleDiagnostics, asOfFlag, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
 import { repositoryRoot } from "../../repository.js";
+import { InputError } from "../../errors.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
 import { terminalWidth, writeOutput, writeOutputStreamed } from "../io.js";
@@ -94,6 +96,11 @@ export function registerAudit(program: Command): void {
       // are evaluated (PendingDocument); that time is counted as analysis. The labels are kept only
       // for custom rule packs (given the whole document): no report reads them, and the built-in
       // rules get their digest slice by slice.
+      // Checked before the inputs are read: a root that is not a folder made every location an
+      // absolute file:// URI, which code scanning cannot place in the repository.
+      if (flags.sarifRoot !== undefined && !(existsSync(flags.sarifRoot) && statSync(flags.sarifRoot).isDirectory())) {
+        throw new InputError(`--sarif-root ${existsSync(flags.sarifRoot) ? "names a file" : "does not exist"}: give the repository's root folder, which the findings' locations are made relative to`, { file: flags.sarifRoot });
+      }
       const packSpecs = extraPackSpecs(fromConfig.rules, flags.rules);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too. Before the inputs are read: a rule option no rule reads (a typo in the
