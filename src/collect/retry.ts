@@ -86,7 +86,7 @@ export function awsErrorMessage(error: unknown): string {
     // The SDK's HTTP handler's wording names its own option; say it in collect's terms.
     message = message
       .replace(/^@smithy\/node-http-handler - /, "")
-      .replace("(configured by client requestHandler)", "(requestTimeoutMs)")
+      .replace("(configured by client requestHandler)", "(--request-timeout, requestTimeoutMs)")
       .replace(/within the configured timeout of (\d+) ms\.?/, "within $1 ms (connectTimeoutMs)");
   }
   return message.replace(/\s*\n\s*/g, " ").trim();

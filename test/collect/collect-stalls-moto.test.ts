@@ -52,7 +52,7 @@ describe("a call nobody answers", () => {
       expect(proxy.injected).toEqual([2]);
       const calls = byId(manifest);
       expect(calls.get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "failed", errorCode: "TimeoutError", attempts: 2 });
-      expect(calls.get("us-east-1/lambda:GetPolicy/report-generator")?.errorMessage).toMatch(/timed out after 3000 ms of inactivity \(requestTimeoutMs\)/);
+      expect(calls.get("us-east-1/lambda:GetPolicy/report-generator")?.errorMessage).toMatch(/timed out after 3000 ms of inactivity \(--request-timeout, requestTimeoutMs\)/);
       expect(calls.get("us-east-1/lambda:ListTags/report-generator")?.status).toBe("ok");
       expect(calls.get("us-east-1/lambda:GetPolicy/orders-processor")?.status).toBe("ok");
       expect(manifest.partial).toBe(true);
@@ -74,6 +74,33 @@ describe("a call nobody answers", () => {
       const run = collect({ ...base(endpoint), out: outDir(), maxAttempts: 1, requestTimeoutMs: 300 });
       await expect(run).rejects.toThrow(CollectError);
       await expect(run).rejects.toThrow(new RegExp(`cannot identify the account \\(TimeoutError: .*\\); check the endpoint ${endpoint}`));
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((ok) => silent.close(ok));
+    }
+  });
+
+  it("collect --request-timeout: an endpoint that never answers fails in seconds, not minutes, saying which option", async () => {
+    // Before: the option had no flag, and the run stayed silent for five minutes (60 s an attempt).
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => {
+      sockets.add(s);
+      s.resume();
+    });
+    await new Promise<void>((ok) => silent.listen(0, "127.0.0.1", ok));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const started = Date.now();
+      const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "collect", "--out", outDir(), "--regions", "us-east-1", "--endpoint", endpoint, "--request-timeout", "1"], {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: "us-east-1", AWS_PROFILE: "" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/timed out after 1000 ms of inactivity \(--request-timeout, requestTimeoutMs\)/);
+      expect(Date.now() - started).toBeLessThan(45_000);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((ok) => silent.close(ok));

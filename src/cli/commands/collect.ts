@@ -19,6 +19,7 @@ interface CollectFlags {
   since?: string;
   days?: string;
   endpoint?: string;
+  requestTimeout?: string;
   printPolicy?: boolean;
 }
 
@@ -67,6 +68,7 @@ export function registerCollect(program: Command): void {
     .option("--since <date>", "start of the CloudTrail window (YYYY-MM-DD, UTC, or an ISO date-time with its zone)")
     .option("--days <n>", "length of the CloudTrail window ending now (default 90)")
     .option("--endpoint <url>", "one endpoint for every service (a local emulator)")
+    .option("--request-timeout <seconds>", "give up on an attempt of a call after this many seconds without a byte from the endpoint (default 60; the SDK retries each call a few times)")
     .option("--print-policy", "print the minimal IAM policy needed to run collect with the other flags given (without --regions all, --cloudtrail, --access-advisor, --access-analyzer or --config-aggregator: every feature's), and exit, calling nothing")
     .action(async (flags: CollectFlags, cmd: Command) => {
       if (flags.printPolicy) {
@@ -78,6 +80,8 @@ export function registerCollect(program: Command): void {
       if (!flags.out) throw new InputError("--out <dir> is required: the folder to write the collected files to");
       const days = flags.days === undefined ? undefined : Number(flags.days);
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new InputError(`--days must be a whole number of days, 1 or more (got ${flags.days})`);
+      const timeout = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
+      if (timeout !== undefined && (!Number.isFinite(timeout) || timeout < 1)) throw new InputError(`--request-timeout must be a number of seconds, 1 or more (got ${flags.requestTimeout})`);
       // Ctrl-C: end the call in flight, cancel a running Athena/Lake query (it would go on scanning
       // and billing; collect says so when there is one), leave a manifest that --resume continues
       // from, and exit; a second Ctrl-C exits at once.
@@ -105,6 +109,7 @@ export function registerCollect(program: Command): void {
         since: flags.since,
         days,
         endpoint: flags.endpoint,
+        ...(timeout === undefined ? {} : { requestTimeoutMs: Math.round(timeout * 1000) }),
         onProgress: (e) => {
           // One missing permission fails a per-function call for every function: its first
           // failure is shown, the rest are summed up at the end (the manifest keeps each).
