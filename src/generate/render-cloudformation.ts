@@ -417,7 +417,12 @@ function logicalIds(targets: readonly CloudFormationTarget[], taken?: Set<string
 
 /** A split policy's part as CloudFormation declares it; the CloudFormation and SAM outputs both do. */
 function managedPolicyResource(p: SizedPolicy, t: CloudFormationTarget): unknown {
-  return { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: policyNameOf(p, t), PolicyDocument: withReferences(p.document, t) } };
+  // A role the template left CloudFormation to name: its policies are left unnamed too. A fixed
+  // ManagedPolicyName made the stack need CAPABILITY_NAMED_IAM where the template needed
+  // CAPABILITY_IAM, and two stacks of the template in one account collided on the name (IAM:
+  // "policy names must be unique within the account").
+  const name = t.kept?.generatedName === true ? {} : { ManagedPolicyName: policyNameOf(p, t) };
+  return { Type: "AWS::IAM::ManagedPolicy", Properties: { ...name, PolicyDocument: withReferences(p.document, t) } };
 }
 
 interface Annotation {

@@ -384,6 +384,18 @@ describe("several roles in one output", () => {
     expect(Object.keys(tpl.Resources)).toHaveLength(2 + 2 + t.policies.length);
   });
 
+  it("CloudFormation: a role the template left unnamed gets managed policies left unnamed too", () => {
+    // Before: ManagedPolicyName <role>-least-privilege, which made the stack need CAPABILITY_NAMED_IAM
+    // and collided in a second stack of the template (the generated-policy sweep of session 58).
+    const { t } = scenario("managed");
+    const text = renderCloudFormation([{ ...t, roleName: "SQSFunctionRole", kept: { path: "/", logicalId: "SQSFunctionRole", generatedName: true } }]);
+    const tpl = YAML.parse(text) as { Resources: { [id: string]: { Type: string; Properties: { RoleName?: string; ManagedPolicyName?: string } } } };
+    const policies = Object.values(tpl.Resources).filter((r) => r.Type === "AWS::IAM::ManagedPolicy");
+    expect(policies.length).toBe(t.policies.length);
+    expect(policies.every((r) => r.Properties.ManagedPolicyName === undefined)).toBe(true);
+    expect(tpl.Resources.SQSFunctionRole?.Properties.RoleName).toBeUndefined();
+  });
+
   it("cuts a long logical ID's body, not its suffix, so a role's and its policies' IDs differ", () => {
     const long = "x".repeat(300);
     expect(logicalId(long, "Role")).toHaveLength(255);
