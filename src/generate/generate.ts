@@ -584,9 +584,11 @@ function cmp(a: string, b: string): number {
  * `${Queue.Arn}`, `${aws_sqs_queue.q.arn}`: no colon, so not an IAM variable, and not IAM's literal
  * `${$}`, `${*}`, `${?}`. Or a CloudFormation pseudo parameter the reader could not fill in
  * (`${AWS::StackName}` in a nested stack's log group): two colons, where IAM's variables have one
- * (`${aws:username}`); in the IAM JSON and in Terraform it is literal text that matches nothing.
+ * (`${aws:username}`); in the IAM JSON and in Terraform it is literal text that matches nothing. Or
+ * an intrinsic the reader could not evaluate (`${Fn::Select:2}` of a split stack id): no output
+ * language writes it back, so it is said in every one.
  */
-const IAC_REFERENCE = /\$\{(?:(?![*?$]\})[^}:]*|AWS::[A-Za-z]+)\}/;
+const IAC_REFERENCE = /\$\{(?:(?![*?$]\})[^}:]*|AWS::[A-Za-z]+|Fn::[A-Za-z]+(?::[^}]*)?)\}/;
 
 /**
  * `unresolved-references`: the output holds text the user must replace by hand before it deploys.
@@ -618,7 +620,7 @@ function unresolvedReferencesWarning(document: CanonicalDocument, fn: LambdaFunc
     const language = format === "terraform" ? "Terraform" : "CloudFormation";
     return {
       code: "unresolved-references",
-      message: `Some ARNs hold references ${language} cannot resolve here (${shown}): another stack's or another language's resources, written as literal text. Replace them by hand (an export of the other stack, an input of the module) before deploying.`,
+      message: `Some ARNs hold references ${language} cannot resolve here (${shown}): another stack's or another language's resources, or an intrinsic function the template reader could not evaluate (\${Fn::…}), written as literal text. Replace them by hand (an export of the other stack, an input of the module, the value the function computes) before deploying.`,
     };
   }
   // A synthetic account (`unknown-<hash>`, several IaC files read together) is as unknown as `unknown`.

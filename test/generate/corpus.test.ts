@@ -40,6 +40,21 @@ describe("cloudmapper demo account", () => {
 });
 
 describe("serverless-patterns SAM templates (ARNs are CloudFormation references)", () => {
+  it("a function named with Fn::Select of its split stack id: the log group's name is said unresolved in every output, never written as if known", async () => {
+    // eventbridge-webhooks/1-stripe: FunctionName !Sub ["InboundWebhook-Lambda-${ID}", {ID: !Select [2, !Split ["/", !Ref AWS::StackId]]}].
+    // Before: the CloudFormation, SAM and Terraform outputs wrote `${!Fn::Select:2}` (the literal
+    // text `${Fn::Select:2}` once deployed, a log group no function has) with no warning.
+    const { document } = await normalize([join(CORPUS, "serverless-patterns-sam/eventbridge-webhooks/1-stripe")]);
+    for (const format of ["cloudformation", "sam", "terraform", "json"] as const) {
+      const r = runGenerate(document, { format });
+      const fn = r.targets.find((t) => t.subject.endsWith(":function:WebhookFunction"))!;
+      expect(fn, format).toBeDefined();
+      const warning = fn.build.warnings.find((w) => w.code === "unresolved-references");
+      expect(warning, format).toBeDefined();
+      if (format !== "json") expect(warning?.message, format).toContain("${Fn::Select:2}");
+    }
+  });
+
   it("keeps the stream reference as Fn::Sub and fills the unknown region/account with pseudo parameters", async () => {
     const { document } = await normalize([join(CORPUS, "serverless-patterns-sam/apigw-lambda-dynamodb-stream-lambda")]);
     const r = runGenerate(document, { format: "cloudformation" });

@@ -115,6 +115,10 @@ export class IntrinsicResolver {
         if (!Array.isArray(arg) || arg.length !== 2) return "${Fn::Split}";
         const delimiter = this.str(arg[0]);
         const source = this.str(arg[1]);
+        // A source not known here (`${AWS::StackName}`, a parameter without a value) has pieces
+        // not known either: split as text, `!Select [0, !Split ["-", !Ref AWS::StackName]]` was the
+        // whole stack name, a wrong name in the output (the generated-policy sweep of session 58).
+        if (source.includes("${") || /[\uE000-\uE002]/.test(source)) return "${Fn::Split}";
         return delimiter === "" ? [source] : source.split(delimiter);
       }
       case "Fn::FindInMap": {
