@@ -19,7 +19,7 @@
 
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { constants, gunzipSync } from "node:zlib";
+import { constants, gunzipSync, inflateRawSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
@@ -64,6 +64,13 @@ export function decode(raw: Buffer): { data: Buffer; problem: string | null } {
     try {
       data = gunzipSync(raw, { chunkSize: outputChunk(raw) });
     } catch (e) {
+      // Whole gzip members followed by bytes that are not gzip (a download with something appended):
+      // every member is read, as `gzip -d` reads them ("trailing garbage ignored"); before, zlib's
+      // "incorrect header check" dropped the whole file.
+      const members = gunzipMembers(raw);
+      if (members !== null && members.trailing > 0) {
+        return { data: utf8Of(members.data), problem: `${members.trailing} bytes after the gzip data are not gzip (ignored); the ${members.data.length} bytes before them were read` };
+      }
       // Truncated or corrupt: take what inflates up to the damage.
       try {
         data = gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH });
@@ -73,13 +80,46 @@ export function decode(raw: Buffer): { data: Buffer; problem: string | null } {
       problem = `gzip stream is damaged (${(e as Error).message}); ${data.length} bytes could be decompressed, the rest is lost`;
     }
   }
-  // UTF-16 with BOM, re-encoded as UTF-8: LE (Windows PowerShell 5.1's `>`), BE (`Out-File
-  // -Encoding BigEndianUnicode`; the audit's router sends both here: headText in route-inputs.ts).
-  if (isUtf16(data)) {
-    const units = data.subarray(2, data.length - (data.length % 2));
-    data = Buffer.from((data[0] === 0xfe ? Buffer.from(units).swap16() : units).toString("utf16le"), "utf8");
+  return { data: utf8Of(data), problem };
+}
+
+/** UTF-16 with BOM, re-encoded as UTF-8: LE (Windows PowerShell 5.1's `>`), BE (`Out-File -Encoding BigEndianUnicode`; the audit's router sends both here: headText in route-inputs.ts). */
+function utf8Of(data: Buffer): Buffer {
+  if (!isUtf16(data)) return data;
+  const units = data.subarray(2, data.length - (data.length % 2));
+  return Buffer.from((data[0] === 0xfe ? Buffer.from(units).swap16() : units).toString("utf16le"), "utf8");
+}
+
+/**
+ * The gzip members at the start of `raw`, each inflated whole (RFC 1952: a 10-byte header, the
+ * optional FEXTRA, FNAME, FCOMMENT and FHCRC fields, the deflate data, an 8-byte trailer), and how
+ * many bytes follow the last one. Null when the first member cannot be read whole (a truncated or
+ * damaged stream: the caller's Z_SYNC_FLUSH read takes what it can).
+ */
+function gunzipMembers(raw: Buffer): { data: Buffer; trailing: number } | null {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at + 18 <= raw.length && raw[at] === 0x1f && raw[at + 1] === 0x8b && raw[at + 2] === 8) {
+    const flags = raw[at + 3] as number;
+    let p = at + 10;
+    if (flags & 4) p += 2 + raw.readUInt16LE(p);
+    for (const bit of [8, 16]) {
+      if (!(flags & bit)) continue;
+      while (p < raw.length && raw[p] !== 0) p++;
+      p++;
+    }
+    if (flags & 2) p += 2;
+    if (p >= raw.length) break;
+    try {
+      const r = inflateRawSync(raw.subarray(p), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      out.push(r.buffer);
+      at = p + r.engine.bytesWritten + 8;
+    } catch {
+      break;
+    }
   }
-  return { data, problem };
+  if (out.length === 0 || at > raw.length) return null;
+  return { data: out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out), trailing: raw.length - at };
 }
 
 function isUtf16(b: Buffer): boolean {
