@@ -42,6 +42,12 @@ export function findOpaBinary(explicit?: string): OpaBinary {
     }
     return { path, version };
   }
+  // The OPA named (an argument or LEASTROLE_OPA) is the one meant: said by its path, not as if
+  // nothing had been given ("none was found" sent users looking at PATH).
+  const named = explicit ?? process.env.LEASTROLE_OPA;
+  if (named) {
+    throw new RulePackError(`${named} (${explicit ? "the OPA given" : "LEASTROLE_OPA"}) is not an OPA CLI that runs here: \`${named} version\` ${existsSync(named) ? "failed or printed no version" : "cannot run: no such file"}; point it at the opa binary (1.x), or unset it to use \`opa\` on PATH`);
+  }
   throw new RulePackError(
     "compiling a folder of .rego files needs the OPA CLI (1.x), and none was found: install it " +
       "(https://www.openpolicyagent.org/docs/#running-opa) and put `opa` on PATH or set LEASTROLE_OPA, " +
