@@ -83,7 +83,13 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     merged.warnings.push({
       code: "conflicting-records",
       severity: "warning",
-      message: `${kind} ${arn} differs between ${where(kept) ?? "one input"} and ${where(other) ?? "another"}; kept the first (inputs sorted by path)`,
+      // One place on both sides: one record is a canonical document's copy of the other (its
+      // records carry their files' places), the document given beside its own inputs (before:
+      // "differs between X and X", which said nothing).
+      message:
+        where(kept) !== undefined && where(kept) === where(other)
+          ? `${kind} ${arn} differs between ${where(other)} and a canonical document's copy of it (a normalize output given beside the files it was made from); kept the first (inputs sorted by path): give the document or its inputs, not both`
+          : `${kind} ${arn} differs between ${where(kept) ?? "one input"} and ${where(other) ?? "another"}; kept the first (inputs sorted by path)`,
       ...(other?.file ? { file: other.file } : {}),
       ...(other?.file && other.address ? { path: other.address } : {}),
     });
