@@ -277,12 +277,18 @@ describe("generate writes names a template makes from its parameters as referenc
     expect(lint.ids, lint.output).toEqual(cfnLint(text).ids);
   });
 
-  it("a managed policy's name (one per account) follows the function's name, ${Env}-orders-api-…", () => {
-    // Before: ManagedPolicyName dev-orders-api-least-privilege, which a prod stack in the same account could not create.
+  it("a managed policy of a role CloudFormation names (CDK, no roleName) is named by CloudFormation too: one per stack, no CAPABILITY_NAMED_IAM", () => {
+    // First: ManagedPolicyName dev-orders-api-least-privilege, which a prod stack in the same
+    // account could not create, became ${Env}-orders-api-least-privilege. Session 58: no name at
+    // all, as the role has none, so no two stacks collide whatever their parameters, and the
+    // stack needs CAPABILITY_IAM only, as the template did.
     const { stdout } = generate([join(cdk, "cdk.out"), "--format", "cloudformation", "--target", "managed", "--config", join(cdk, "leastrole.yaml")]);
-    const resources = (YAML.parse(stdout) as { Resources: { [id: string]: { Type: string; Properties: { ManagedPolicyName?: unknown } } } }).Resources;
-    const names = Object.values(resources).filter((r) => r.Type === "AWS::IAM::ManagedPolicy").map((r) => r.Properties.ManagedPolicyName);
-    expect(names).toEqual([{ "Fn::Sub": "${Env}-orders-api-least-privilege" }]);
+    const resources = (YAML.parse(stdout) as { Resources: { [id: string]: { Type: string; Properties: { ManagedPolicyName?: unknown; RoleName?: unknown; PolicyDocument?: unknown } } } }).Resources;
+    const policies = Object.values(resources).filter((r) => r.Type === "AWS::IAM::ManagedPolicy");
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.ManagedPolicyName).toBeUndefined();
+    expect(policies[0]?.Properties.PolicyDocument).toBeDefined();
+    expect(Object.values(resources).filter((r) => r.Type === "AWS::IAM::Role").map((r) => r.Properties.RoleName)).toEqual([undefined]);
   });
 
   it("SAM: the function's Policies keep ${Stage}", () => {
