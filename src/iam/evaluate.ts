@@ -230,10 +230,15 @@ function principalAbsentKeys(context: RequestContext | undefined, principalArn: 
   return ABSENT_FOR_SESSIONS;
 }
 
+/** An assumed-role session's ARN (`arn:aws:sts::<account>:assumed-role/<role name>/<session>`). */
+function isRoleSession(arn: string): boolean {
+  return /^arn:[^:]+:sts::[^:]*:assumed-role\//.test(arn);
+}
+
 const UNKNOWN_FOR_SESSIONS: ReadonlySet<string> = new Set(["aws:principalarn"]);
 /** Keys a role session's request carries whose value its ARN does not give (withPrincipalKeys), unless the context gives them. */
 function principalUnknownKeys(context: RequestContext | undefined, principalArn: string | undefined): ReadonlySet<string> | undefined {
-  if (principalArn === undefined || !/^arn:[^:]+:sts::[^:]*:assumed-role\//.test(principalArn)) return undefined;
+  if (principalArn === undefined || !isRoleSession(principalArn)) return undefined;
   if (context !== undefined && Object.keys(context).some((k) => k.toLowerCase() === "aws:principalarn")) return undefined;
   return UNKNOWN_FOR_SESSIONS;
 }
@@ -246,7 +251,7 @@ function withPrincipalKeys(context: RequestContext | undefined, principalArn: st
   // path the session ARN does not carry (`assumed-role/<name>/…` for `role/service-role/<name>`):
   // left unknown unless the caller gives it, rather than `role/<name>`, which is another ARN when
   // the role has a path (a condition on it then decided wrongly either way).
-  if (!have.has("aws:principalarn") && !/^arn:[^:]+:sts::[^:]*:assumed-role\//.test(principalArn)) derived["aws:PrincipalArn"] = principalArn;
+  if (!have.has("aws:principalarn") && !isRoleSession(principalArn)) derived["aws:PrincipalArn"] = principalArn;
   const account = arnAccount(principalArn);
   if (account !== null && !have.has("aws:principalaccount")) derived["aws:PrincipalAccount"] = account;
   const user = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(principalArn);
@@ -608,7 +613,7 @@ function denyNotPrincipalApplies(notPrincipal: PolicyPrincipal, principalArn: st
   const accountNamed = account !== null && aws.some((id) => id === account || id === `arn:${partitionOf(principalArn)}:iam::${account}:root`);
   if (/^arn:[^:]+:iam::[^:]*:root$/.test(principalArn)) return !accountNamed;
   const self = aws.includes(principalArn);
-  if (/^arn:[^:]+:sts::[^:]*:assumed-role\//.test(principalArn)) {
+  if (isRoleSession(principalArn)) {
     const roleNamed = aws.some((id) => roleMatchesSession(id, principalArn));
     if (self && roleNamed && accountNamed) return false;
     if (self) return "unknown";

@@ -46,7 +46,8 @@ export function globTokensMatch(tokens: readonly GlobToken[], key: string, value
   let re = cacheTokens.get(key);
   if (re === undefined) {
     let source = "^";
-    for (const t of tokens) source += typeof t !== "string" ? (t.wild === "*" ? "[\\s\\S]*" : "[\\s\\S]") : [...t].map((ch) => (/[\\^$.|?*+()[\]{}]/.test(ch) ? `\\${ch}` : ch)).join("");
+    // A literal token's `*` and `?` are text: escaped with the rest (escapeRegex leaves them to compile's wildcards).
+    for (const t of tokens) source += typeof t !== "string" ? (t.wild === "*" ? "[\\s\\S]*" : "[\\s\\S]") : [...t].map((ch) => (ch === "*" || ch === "?" ? `\\${ch}` : escapeRegex(ch))).join("");
     re = new RegExp(`${source}$`, "u");
     if (cacheTokens.size > 200_000) cacheTokens.clear();
     cacheTokens.set(key, re);

@@ -114,12 +114,13 @@ function notJson(file: string, options: ReadOneOptions, empty = false, text?: st
  */
 function expectedExport(file: string, options: ReadOneOptions): string | null {
   const context = options.context ?? pathContext(file);
-  if ((context.service === "lambda" || context.service === "iam") && context.call !== null && READ_CALLS[context.service]?.includes(context.call.startsWith(`${context.service}-`) ? context.call.slice(context.service.length + 1) : context.call)) {
-    return `${context.service} ${context.call.startsWith(`${context.service}-`) ? context.call.slice(context.service.length + 1) : context.call}`;
+  if ((context.service === "lambda" || context.service === "iam") && context.call !== null) {
+    const bare = bareCall(context.service, context.call);
+    if (READ_CALLS[context.service]?.includes(bare)) return `${context.service} ${bare}`;
   }
   const stem = basename(file).replace(/\.(?:json|ya?ml|txt)(?:\.gz)?$/i, "");
   for (const service of ["iam", "lambda"] as const) {
-    const bare = stem.startsWith(`${service}-`) ? stem.slice(service.length + 1) : stem;
+    const bare = bareCall(service, stem);
     if (READ_CALLS[service]?.includes(bare) && bare !== "get-role") return `${service} ${bare}`;
   }
   return null;
@@ -187,8 +188,12 @@ const READ_CALLS: Readonly<Record<string, readonly string[]>> = {
 };
 
 function callIsRead(service: string, call: string): boolean {
-  const bare = call.startsWith(`${service}-`) ? call.slice(service.length + 1) : call;
-  return READ_CALLS[service]?.includes(bare) ?? true;
+  return READ_CALLS[service]?.includes(bareCall(service, call)) ?? true;
+}
+
+/** A call as the AWS CLI names it, without a collector's service prefix (cloudmapper's `lambda-list-functions`). */
+function bareCall(service: string, call: string): string {
+  return call.startsWith(`${service}-`) ? call.slice(service.length + 1) : call;
 }
 
 /** The reader for a file's JSON values (`data`: its bytes, for the IaC readers, which keep line numbers). */
