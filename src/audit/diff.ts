@@ -28,7 +28,8 @@ import { auditDocument, type AuditOptions } from "./audit-document.js";
 import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
-export const DIFF_SCHEMA_VERSION = "1.2";
+// 1.3: findings.unconfirmed and changes[].unconfirmed.
+export const DIFF_SCHEMA_VERSION = "1.3";
 
 export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
@@ -48,6 +49,14 @@ export interface PermissionChange {
   source: SourceLocation | null;
   /** Functions whose permissions this changes (the role's functions on either side), sorted. */
   functions: string[];
+  /**
+   * Set (true) when the change may be only the other side's missing data: a row `removed` whose
+   * owner is not in the after side's document while the after side's inputs are incomplete (its
+   * file could not be read), or `added` whose owner is not in the before side's while the before
+   * side's are. Such a row is not known to be removed (added): its owner may be there, unread.
+   * Absent otherwise. New in diff schema 1.3.
+   */
+  unconfirmed?: true;
 }
 
 export interface SharedRoleChange {
@@ -90,9 +99,15 @@ export interface DiffReport {
   sharedRoles: SharedRoleChange[];
   /**
    * By fingerprint: `introduced` only after, `fixed` only before, `raised`/`lowered` on both sides
-   * at another severity, `unchanged` (a count) on both at the same severity.
+   * at another severity, `unchanged` (a count) on both at the same severity. `unconfirmed`: only
+   * before, while the after side's inputs are incomplete (`after.partial`) and do not hold its
+   * resource whole (resourceReadWhole: missing, a function without its role, a managed policy not
+   * resolved), so not known to be fixed: an IAM export that could not
+   * be read leaves every role out, and every finding on them with it. Such a finding was `fixed`
+   * before diff schema 1.3. (`introduced` stays as it is against a partial before side: a gate on
+   * it fails closed.)
    */
-  findings: { introduced: Finding[]; fixed: Finding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
+  findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: Finding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
 
 export interface DiffOptions extends BuildOptions, AuditOptions {
@@ -330,11 +345,16 @@ export function diffDocuments(
   // AWS managed policies are in every document that attaches them: not something the after side defines.
   const defined = (arn: string): boolean => !options.onlyAfterResources || (ownersA.has(arn) && after.document.policies[arn]?.awsManaged !== true);
 
+  const partialB = before.report.summary.partial;
+  const partialA = after.report.summary.partial;
   const changes: PermissionChange[] = pairRows(removed.filter((r) => defined(r.owner)), added.filter((r) => defined(r.owner))).map((pair) => {
     const row = (pair[1] ?? pair[0])!;
     const o = ownersA.get(row.owner) ?? ownersB.get(row.owner);
     const functions = [...new Set([...(ownersB.get(row.owner)?.functions ?? []), ...(ownersA.get(row.owner)?.functions ?? [])])].sort();
+    // An owner missing from an incomplete side may be in the part of it that was not read.
+    const unconfirmed = pair[1] === null ? partialA && !ownersA.has(row.owner) : pair[0] === null ? partialB && !ownersB.has(row.owner) : false;
     return {
+      ...(unconfirmed ? { unconfirmed: true as const } : {}),
       change: changeOf(pair),
       kind: row.kind,
       owner: row.owner,
@@ -369,7 +389,13 @@ export function diffDocuments(
   const fpB = new Set(before.report.findings.map((f) => f.fingerprint));
   const fpA = new Set(after.report.findings.map((f) => f.fingerprint));
   const introduced = after.report.findings.filter((f) => !fpB.has(f.fingerprint) && defined(f.resource.arn)).sort(findingOrder);
-  const fixed = before.report.findings.filter((f) => !fpA.has(f.fingerprint) && defined(f.resource.arn)).sort(findingOrder);
+  const gone = before.report.findings.filter((f) => !fpA.has(f.fingerprint) && defined(f.resource.arn)).sort(findingOrder);
+  // Against an after side with incomplete inputs a finding that is gone is fixed only when the
+  // after side holds its resource whole (resourceReadWhole); otherwise it may be gone only because
+  // what it is about was not read (an IAM export cut short takes every role with it).
+  const whole = partialA ? resourceReadWhole(after.document) : () => true;
+  const fixed = gone.filter((f) => whole(f.resource));
+  const unconfirmed = gone.filter((f) => !whole(f.resource));
   // The fingerprint leaves the severity out on purpose (a finding keeps its identity, and its
   // code-scanning alert, when its severity moves), so a change of severity is compared apart.
   const severityBefore = new Map<string, Severity>();
@@ -406,7 +432,47 @@ export function diffDocuments(
     after: sideOf(after, inputs.after),
     changes,
     sharedRoles,
-    findings: { introduced, fixed, raised, lowered, unchanged },
+    findings: { introduced, fixed, unconfirmed, raised, lowered, unchanged },
+  };
+}
+
+/**
+ * Whether a document with incomplete inputs holds a finding's resource whole, so that a finding
+ * on it that the document's audit no longer reports is fixed, not unread: the resource is there,
+ * every managed policy it (a function: its execution role) attaches or has as boundary is
+ * resolved, and a function's execution role is there too. What else a document lacks is not said
+ * per resource: a file read in part is marked as a whole (a plan with one value known only after
+ * apply is a partial source, and holds every role of the change), and what a read resource lacks
+ * (that value) is a warning on its file. So this is the part that can be checked; a finding about
+ * several resources (LR013's readers, LR014's hops) is judged by the resource it is on.
+ */
+function resourceReadWhole(document: CanonicalDocument): (resource: Finding["resource"]) => boolean {
+  const roles = new Map(document.roles.map((r) => [r.arn, r] as const));
+  const principals = new Map(document.principals.map((p) => [p.arn, p] as const));
+  const functions = new Map(document.functions.map((f) => [f.arn, f] as const));
+  const resolved = (arn: string): boolean => document.policies[arn] !== undefined && document.policies[arn].resolution !== "unresolved";
+  const policiesResolved = (p: { attachedPolicies: { arn: string }[]; permissionsBoundaryArn: string | null }): boolean =>
+    p.attachedPolicies.every((a) => resolved(a.arn)) && (p.permissionsBoundaryArn === null || resolved(p.permissionsBoundaryArn));
+  return (resource) => {
+    switch (resource.type) {
+      case "function": {
+        const role = roles.get(functions.get(resource.arn)?.roleArn ?? "");
+        return role !== undefined && policiesResolved(role);
+      }
+      case "role": {
+        const role = roles.get(resource.arn);
+        return role !== undefined && policiesResolved(role);
+      }
+      case "principal": {
+        const p = principals.get(resource.arn);
+        return p !== undefined && policiesResolved(p);
+      }
+      case "policy":
+        return resolved(resource.arn);
+      default:
+        // A layer version, which the document does not list: whether it was read cannot be told.
+        return false;
+    }
   };
 }
 

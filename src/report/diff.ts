@@ -42,6 +42,19 @@ function principalText(p: PolicyStatement["Principal"]): string {
     .join("; ");
 }
 
+/** The heading of the findings a partial after side no longer reports (DiffReport findings.unconfirmed). */
+const UNCONFIRMED_TITLE = "No longer reported, not confirmed fixed (the after inputs are incomplete)";
+
+/**
+ * After an owner's name: why its changes are not confirmed, when they all are not (the owner is
+ * missing from a side whose inputs are incomplete); each such change's line has `?` for its sign.
+ */
+function unconfirmedNote(changes: PermissionChange[]): string {
+  if (!changes.every((c) => c.unconfirmed === true)) return "";
+  const side = changes.every((c) => c.after === null) ? "after" : changes.every((c) => c.before === null) ? "before" : null;
+  return side === null ? "(not confirmed: missing from incomplete inputs)" : `(not in the ${side} inputs, which are incomplete: maybe unread, not ${side === "after" ? "removed" : "new"})`;
+}
+
 /** One line saying what a permission row grants. */
 export function describePermission(kind: PermissionChange["kind"], value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -90,6 +103,9 @@ function fnNames(arns: string[], nameOf: NameOf): string {
 
 function headline(report: DiffReport): string {
   const n = report.changes.length;
+  const un = report.changes.filter((c) => c.unconfirmed === true).length;
+  // Reports of diff schema 1.2 and before (a saved JSON rendered again) have no `unconfirmed`.
+  const u = (report.findings.unconfirmed ?? []).length;
   const i = report.findings.introduced.filter((f) => !f.suppressed).length;
   const f = report.findings.fixed.filter((x) => !x.suppressed).length;
   // The suppressed ones are listed below the headline too: counted apart, not left to contradict it.
@@ -98,7 +114,9 @@ function headline(report: DiffReport): string {
   const r = report.findings.raised.length;
   const l = report.findings.lowered.length;
   return (
-    `${n} permission change${n === 1 ? "" : "s"}, ${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}` +
+    `${n} permission change${n === 1 ? "" : "s"}${un > 0 ? ` (${un} not confirmed: ${un === 1 ? "its owner is" : "their owners are"} missing from incomplete inputs)` : ""}, ` +
+    `${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}` +
+    (u > 0 ? `, ${u} no longer reported but not confirmed fixed (the after inputs are incomplete)` : "") +
     // Only when there are some: the usual headline stays as it was.
     (r > 0 ? `, ${r} raised in severity` : "") +
     (l > 0 ? `, ${l} lowered` : "")
@@ -160,7 +178,7 @@ export interface PermissionDiffTableOptions {
 function wrapLine(line: string, width: number): string[] {
   if (line.length <= width) return [line];
   const indent = line.length - line.trimStart().length;
-  const change = /^ {2}[-+~] \S+ +/.exec(line);
+  const change = /^ {2}[-+~?] \S+ +/.exec(line);
   const under = Math.min(change !== null ? change[0].length : indent + 2, width - 20);
   const head = line.slice(0, change !== null ? change[0].length : indent);
   // The first line takes the words that fit beside the head; the rest wrap under it.
@@ -195,12 +213,13 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
   if (report.changes.length === 0) out.push("No permission changes.", "");
   for (const g of groups(report)) {
     const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? `  (functions: ${fnNames(g.head.functions, nameOf)})` : "";
-    out.push(`${g.head.ownerType} ${nameOf(g.owner, g.head.ownerName)}${fns}`);
+    const note = unconfirmedNote(g.changes);
+    out.push(`${g.head.ownerType} ${nameOf(g.owner, g.head.ownerName)}${fns}${note === "" ? "" : `  ${note}`}`);
     // A template's or plan's ARN in a placeholder account is no ARN the author can look up.
     out.push(`  ${shownArn(g.owner)}`);
     for (const c of g.changes) {
       const label = `${KIND_LABEL[c.kind]}${c.policy && c.kind !== "managed-attachment" ? ` ${c.policy}` : ""}`;
-      out.push(`  ${SIGN[c.change]} ${c.change.padEnd(8)} ${label}: ${describePermission(c.kind, c.after ?? c.before)}${c.source ? `  [${where(c.source)}]` : ""}`);
+      out.push(`  ${c.unconfirmed ? "?" : SIGN[c.change]} ${c.change.padEnd(8)} ${label}: ${describePermission(c.kind, c.after ?? c.before)}${c.source ? `  [${where(c.source)}]` : ""}`);
       if (c.before !== null && c.after !== null) out.push(`             was: ${describePermission(c.kind, c.before)}`);
     }
     out.push("");
@@ -225,6 +244,7 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
   };
   changed("Findings raised in severity", report.findings.raised);
   section("Findings fixed", report.findings.fixed, namers.before);
+  section(UNCONFIRMED_TITLE, report.findings.unconfirmed ?? [], namers.before);
   changed("Findings lowered in severity", report.findings.lowered);
   return out.flatMap((l) => wrapLine(stripControl(l), width)).join("\n").replace(/\n+$/, "") + "\n";
 }
@@ -339,13 +359,15 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
   // ---- permission changes, one part per role / function / policy
   const groupParts: Part[] = groups(report).map((g, gi) => {
     const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? ` (functions: ${mdText(fnNamesUpTo(g.head.functions, cut ? 10 : null, nameOf))})` : "";
+    const note = unconfirmedNote(g.changes);
     return {
-      head: [`**${g.head.ownerType} ${mdCode(nameOf(g.owner, g.head.ownerName))}**${fns}`, "", "| | Change | Permission | Where |", "|---|---|---|---|"],
+      head: [`**${g.head.ownerType} ${mdCode(nameOf(g.owner, g.head.ownerName))}**${fns}${note === "" ? "" : ` ${mdText(note)}`}`, "", "| | Change | Permission | Where |", "|---|---|---|---|"],
       rows: g.changes.map((c, i) => {
         const label = `${KIND_LABEL[c.kind]}${c.policy && c.kind !== "managed-attachment" ? ` ${c.policy}` : ""}`;
         const now = mdCode(clip(describePermission(c.kind, c.after ?? c.before), cut ? 500 : null), true);
         const was = c.before !== null && c.after !== null ? `<br>was: ${mdCode(clip(describePermission(c.kind, c.before), cut ? 500 : null), true)}` : "";
-        const text = `| ${SIGN[c.change] === "+" ? "➕" : SIGN[c.change] === "-" ? "➖" : "✏️"} | ${c.change} ${mdText(label)} | ${now}${was} | ${c.source ? mdCode(where(c.source), true) : ""} |`;
+        const sign = c.unconfirmed ? "❔" : SIGN[c.change] === "+" ? "➕" : SIGN[c.change] === "-" ? "➖" : "✏️";
+        const text = `| ${sign} | ${c.change}${c.unconfirmed ? " (not confirmed)" : ""} ${mdText(label)} | ${now}${was} | ${c.source ? mdCode(where(c.source), true) : ""} |`;
         return { text, rank: [CHANGE_PRIORITY.indexOf(c.change), gi, i] };
       }),
       foot: [""],
@@ -373,12 +395,13 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
     report.findings.raised.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → **${c.after}**`, namers.after), rank: rank(c.finding, c.after, true, i) })),
   );
   const fixed = findingPart("Findings fixed", "fixed findings", report.findings.fixed.map((f, i) => ({ text: findingRow(f, f.severity, namers.before), rank: rank(f, f.severity, false, i) })));
+  const unconfirmed = findingPart(UNCONFIRMED_TITLE, "findings not confirmed fixed", (report.findings.unconfirmed ?? []).map((f, i) => ({ text: findingRow(f, f.severity, namers.before), rank: rank(f, f.severity, false, i) })));
   const lowered = findingPart(
     "Findings lowered in severity",
     "lowered findings",
     report.findings.lowered.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → ${c.after}`, namers.after), rank: rank(c.finding, c.before, false, i) })),
   );
-  const findingParts = [introduced, raised, fixed, lowered];
+  const findingParts = [introduced, raised, fixed, unconfirmed, lowered];
 
   const shared: Part = {
     head: ["#### Roles now shared by several functions", ""],
@@ -429,10 +452,10 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
 
 /** Findings per severity and rule, each column a category (raised/lowered at the after severity). */
 function findingSummary(report: DiffReport): string[] {
-  const counts = new Map<string, { severity: Severity; ruleId: string; n: [number, number, number, number] }>();
+  const counts = new Map<string, { severity: Severity; ruleId: string; n: [number, number, number, number, number] }>();
   const count = (severity: Severity, ruleId: string, column: number): void => {
     const key = `${SEVERITIES.indexOf(severity)}\u0000${ruleId}`;
-    const entry = counts.get(key) ?? { severity, ruleId, n: [0, 0, 0, 0] };
+    const entry = counts.get(key) ?? { severity, ruleId, n: [0, 0, 0, 0, 0] };
     entry.n[column]!++;
     counts.set(key, entry);
   };
@@ -440,9 +463,14 @@ function findingSummary(report: DiffReport): string[] {
   for (const c of report.findings.raised) count(c.after, c.finding.ruleId, 1);
   for (const f of report.findings.fixed) count(f.severity, f.ruleId, 2);
   for (const c of report.findings.lowered) count(c.after, c.finding.ruleId, 3);
+  const unconfirmed = report.findings.unconfirmed ?? [];
+  for (const f of unconfirmed) count(f.severity, f.ruleId, 4);
   if (counts.size === 0) return [];
-  const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => `| ${e.severity} | ${mdCode(e.ruleId, true)} | ${e.n.join(" | ")} |`);
-  return ["#### Findings by severity and rule", "", "| Severity | Rule | Introduced | Raised | Fixed | Lowered |", "|---|---|---:|---:|---:|---:|", ...rows, ""];
+  // The column of the unconfirmed only when there are some (there are none against complete inputs).
+  const columns = unconfirmed.length > 0 ? 5 : 4;
+  const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => `| ${e.severity} | ${mdCode(e.ruleId, true)} | ${e.n.slice(0, columns).join(" | ")} |`);
+  const head = columns === 5 ? ["| Severity | Rule | Introduced | Raised | Fixed | Lowered | Not confirmed fixed |", "|---|---|---:|---:|---:|---:|---:|"] : ["| Severity | Rule | Introduced | Raised | Fixed | Lowered |", "|---|---|---:|---:|---:|---:|"];
+  return ["#### Findings by severity and rule", "", ...head, ...rows, ""];
 }
 
 /** Permission changes per kind of change: how many, on how many roles, functions and policies. */

@@ -3,7 +3,7 @@
  * test/iac/fixtures/diff) built and audited like `audit`, then compared.
  */
 import fc from "fast-check";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -176,7 +176,7 @@ describe("a finding whose severity changes", () => {
     expect(md).toContain("1 raised in severity");
     expect(md).toMatch(/#### Findings raised in severity\n\n\| Severity[^\n]*\n[^\n]*\n\| medium → \*\*high\*\* \| `LR001` \| `orders-role` \|/);
     const json = JSON.parse(renderPermissionDiffJson(fwd)) as { schemaVersion: string; findings: { raised: Array<{ before: string; after: string; finding: { ruleId: string; severity: string } }> } };
-    expect(json.schemaVersion).toBe("1.2");
+    expect(json.schemaVersion).toBe("1.3");
     expect(json.findings.raised.map((c) => [c.before, c.after, c.finding.ruleId, c.finding.severity])).toEqual([["medium", "high", "LR001", "high"]]);
   });
 });
@@ -207,7 +207,7 @@ describe("rendering", () => {
     expect(reason).toContain("role/service-role/invpclambda");
 
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; before: { partialReasons: string[] }; after: { partialReasons: string[] } };
-    expect(json.schemaVersion).toBe("1.2");
+    expect(json.schemaVersion).toBe("1.3");
     expect([json.before.partialReasons, json.after.partialReasons]).toEqual([[], [reason]]);
     const md = renderPermissionDiffMarkdown(report);
     expect(md).toContain("> Some inputs were incomplete, so findings may be missing on either side:\n> - after: ");
@@ -223,6 +223,70 @@ describe("rendering", () => {
     expect(renderPermissionDiffTable(whole)).not.toContain("Some inputs were incomplete");
   });
 
+  it("against an after side whose IAM export could not be read, nothing is called fixed or removed: the findings gone are 'not confirmed fixed'", async () => {
+    // The demo account on both sides, the after side's IAM export cut short (an interrupted copy).
+    // Before diff schema 1.3 its roles read as removed and 18 findings as fixed, with LR008 on
+    // functions still there among them; a --fail-on gate passed on it.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-partial-"));
+    cpSync("examples/demo-account", join(dir, "before"), { recursive: true });
+    cpSync("examples/demo-account", join(dir, "after"), { recursive: true });
+    const iam = join(dir, "after/iam/get-account-authorization-details.json");
+    writeFileSync(iam, readFileSync(iam, "utf8").slice(0, 100));
+    const { report } = await diff([join(dir, "before")], [join(dir, "after")]);
+    expect([report.before.partial, report.after.partial]).toEqual([false, true]);
+    expect(report.findings.fixed).toEqual([]);
+    expect(report.findings.introduced).toEqual([]);
+    // Every finding the before side has and the after side does not, in the findings' order.
+    const whole = (await diff([join(dir, "before")], [join(dir, "before")])).report;
+    expect(whole.findings.unconfirmed).toEqual([]);
+    expect(report.findings.unconfirmed.length).toBe(report.before.findings - report.findings.unchanged - report.findings.raised.length - report.findings.lowered.length);
+    expect(report.findings.unconfirmed.map((f) => f.ruleId)).toContain("LR008");
+    // The roles are missing from the after side, not removed from it.
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(report.changes.every((c) => c.change === "removed" && c.unconfirmed === true)).toBe(true);
+
+    const table = renderPermissionDiffTable(report, { width: 1000 });
+    const n = report.findings.unconfirmed.length;
+    expect(table.split("\n")[0]).toBe(
+      `leastrole diff: ${report.changes.length} permission changes (${report.changes.length} not confirmed: their owners are missing from incomplete inputs), 0 findings introduced, 0 fixed, ${n} no longer reported but not confirmed fixed (the after inputs are incomplete)`,
+    );
+    expect(table).toContain("role billing-sync-role  (functions: billing-sync)  (not in the after inputs, which are incomplete: maybe unread, not removed)\n");
+    expect(table).toContain("  ? removed  inline billing-everything: Allow dynamodb:* on *");
+    expect(table).toContain("\nNo longer reported, not confirmed fixed (the after inputs are incomplete):\n");
+    expect(table).not.toContain("Findings fixed");
+    const md = renderPermissionDiffMarkdown(report);
+    expect(md).toContain("#### No longer reported, not confirmed fixed (the after inputs are incomplete)");
+    expect(md).toContain("| ❔ | removed (not confirmed) inline billing\\-everything |");
+    const small = renderPermissionDiffMarkdown(report, { maxLength: 6000 });
+    expect(small).toContain("| Severity | Rule | Introduced | Raised | Fixed | Lowered | Not confirmed fixed |");
+    expect(small).toMatch(/\| high \| `LR004` \| 0 \| 0 \| 0 \| 0 \| 2 \|/);
+    const json = JSON.parse(renderPermissionDiffJson(report)) as { findings: { unconfirmed: unknown[]; fixed: unknown[] } };
+    expect([json.findings.fixed.length, json.findings.unconfirmed.length]).toEqual([0, n]);
+
+    // The same change seen the other way: a before side that could not be read makes the roles
+    // only "not confirmed new"; the findings stay introduced (a gate on them fails closed).
+    const back = (await diff([join(dir, "after")], [join(dir, "before")])).report;
+    expect(back.changes.every((c) => c.change === "added" && c.unconfirmed === true)).toBe(true);
+    expect(back.findings.introduced.length).toBe(n);
+    expect(renderPermissionDiffTable(back, { width: 1000 })).toContain("(not in the before inputs, which are incomplete: maybe unread, not new)");
+  });
+
+  it("against a partial after side, a statement removed from a role that is there is removed, not unconfirmed", async () => {
+    // The after side adds the CloudMapper function list whose execution role no IAM input holds
+    // (partial), and narrows billing-sync-role: that role was read, so its change is certain.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-partial-role-"));
+    cpSync("examples/demo-account", join(dir, "before"), { recursive: true });
+    cpSync("examples/demo-account", join(dir, "after"), { recursive: true });
+    const iam = join(dir, "after/iam/get-account-authorization-details.json");
+    writeFileSync(iam, readFileSync(iam, "utf8").replace('"dynamodb:*"', '"dynamodb:GetItem"'));
+    const cloudmapper = new URL("../fixtures/cloudmapper-partial", import.meta.url).pathname;
+    const { report } = await diff([join(dir, "before")], [join(dir, "after"), `${cloudmapper}/lambda-list-functions.json`]);
+    expect(report.after.partial).toBe(true);
+    const narrowed = report.changes.filter((c) => c.ownerName === "billing-sync-role");
+    expect(narrowed.map((c) => [c.change, c.unconfirmed])).toEqual([["narrowed", undefined]]);
+    expect(renderPermissionDiffTable(report, { width: 1000 })).toContain("  - narrowed inline billing-everything: Allow dynamodb:GetItem on *");
+  });
+
   it("markdown fits a PR comment, escapes names, and says what was left out", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
     const md = renderPermissionDiffMarkdown(report);
@@ -235,7 +299,7 @@ describe("rendering", () => {
     // Never every permission change left out for findings.
     expect(small).toContain("| ➕ | added ");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
-    expect(json.schemaVersion).toBe("1.2");
+    expect(json.schemaVersion).toBe("1.3");
     expect(json.changes).toHaveLength(7);
   });
 });
