@@ -167,7 +167,7 @@ function usageRow(u: RoleUsage, fnNames: Map<string, string>, roleName: string):
   } else {
     const used = u.usedGranted ?? Math.min(u.used, u.granted ?? u.used);
     const pct = u.granted && u.granted > 0 ? Math.min(100, (used / u.granted) * 100) : 0;
-    const pctText = u.granted && u.granted > 0 ? ` (${pct < 1 && used > 0 ? "<1" : Math.round(pct)}%)` : "";
+    const pctText = u.granted && u.granted > 0 ? ` (${pct < 1 && used > 0 ? "&lt;1" : Math.round(pct)}%)` : "";
     bar = `<div class="bar" role="img" aria-label="${esc(`${used} of ${u.granted ?? "?"} granted actions used`)}"><div class="used" style="width:${pct.toFixed(2)}%"></div></div>`;
     note = `${num(used)} used of ${granted} granted${pctText}` + (u.status === "partial" ? ` · <strong>partial:</strong> ${esc(u.statusReason ?? "")}` : "");
     if (u.used > used) note += ` · ${num(u.used - used)} more called that this role's own grant does not name (allowed by another policy, e.g. a resource policy)`;

@@ -308,11 +308,13 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     const granted = grantedActions(role, document, [...own, ...service, ...others], partialReasons, earliest, f);
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
-    if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
+    // A date after the window's start: inside it, or after its end (an --as-of before the export).
+    const placed = (date: string): string => (date <= end ? `inside the ${windowDays}-day window` : `after the ${windowDays}-day window, which ends ${end.slice(0, 10)}`);
+    if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, ${placed(role.createDate)}`;
     else if (role.createDateUnreadable === true) tooNew = UNREADABLE_CREATE_DATE;
-    else if (created !== null && created > start) tooNew = `function created ${created.slice(0, 10)}, inside the ${windowDays}-day window`;
+    else if (created !== null && created > start) tooNew = `function created ${created.slice(0, 10)}, ${placed(created)}`;
     else if (created === null && options.recentlyModifiedIsNew !== false && f.lastModified !== null && f.lastModified > start) {
-      tooNew = `function last modified ${f.lastModified.slice(0, 10)} inside the window and its creation date is not in the logs`;
+      tooNew = `function last modified ${f.lastModified.slice(0, 10)}, ${placed(f.lastModified)}, and its creation date is not in the logs`;
     }
     // A deployed copy that could not be told apart (deployed-names.ts): its calls are in the logs,
     // but not which are its own, so nothing it was granted can be called unused.

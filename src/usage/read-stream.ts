@@ -21,6 +21,9 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
   let parsed = 0;
   let broken = 0;
   let firstKeys: string | null = null;
+  // Whether the file's first value is not JSON: a JSON document cut short (an interrupted copy),
+  // whose remains the stream reader takes up again as values (the strings inside it).
+  let firstBroken: boolean | null = null;
   let sameLine = false;
   let subscription = false;
   let lookups = 0;
@@ -34,6 +37,7 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
     const where = v.column === 1 ? `line ${v.line}` : `line ${v.line}, column ${v.column}`;
     if (v.line === prevLine) sameLine = true;
     prevLine = v.line;
+    firstBroken ??= v.error !== undefined;
     if (v.error !== undefined) {
       broken++;
       problem(where, v.error);
@@ -53,8 +57,9 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
   }
   if (usable === 0) {
     if (origin !== undefined) return false;
-    acc.format = parsed === 0 ? "not-json" : "unrecognised";
-    notOurs(acc, parsed === 0 ? `not JSON: ${parseError}` : `JSON values, but none is a CloudTrail record (the first: ${firstKeys})`);
+    const notJson = parsed === 0 || firstBroken === true;
+    acc.format = notJson ? "not-json" : "unrecognised";
+    notOurs(acc, notJson ? `not JSON: ${parseError}` : `JSON values, but none is a CloudTrail record (the first: ${firstKeys})`);
     return false;
   }
   // Records as strings, and events with a CloudTrailEvent, come from lookup-events alone: management events.

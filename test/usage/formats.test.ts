@@ -525,6 +525,13 @@ describe("bad input", () => {
     const other = readUsageFile(write("other-lines.jsonl", '{"level":"info","msg":"a"}\n{"level":"info","msg":"b"}\n')).partial;
     expect(other.warnings.map((w) => w.message)).toEqual(["JSON values, but none is a CloudTrail record (the first: keys: level, msg)"]);
     expect(readUsageFile(write("empty.json", "")).partial.partialReasons).toEqual([]);
+    // A JSON document cut short (an interrupted copy of an Access Advisor report): not JSON, where
+    // it breaks. The stream reader takes up the strings inside it as values, and had said "JSON
+    // values, but none is a CloudTrail record (the first: string)", which sent the user elsewhere.
+    const cut = write("cut.json", '{\n  "JobStatus": "COMPLETED",\n  "ServicesLastAccessed": [\n    {\n      "ServiceName": "Amazon CloudWatch Logs",\n      "ServiceNam');
+    for (const fastScan of [true, false]) {
+      expect(readUsageFile(cut, { fastScan }).partial.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^not JSON: Unterminated string in JSON at position 128$/)]);
+    }
     await expect(readUsage([join(dir, "nope")])).rejects.toBeInstanceOf(InputError);
   });
 

@@ -208,6 +208,9 @@ describe("labels", () => {
       "iam:PassRole": ["unknowable", expect.any(String)],
       "s3:ListAllMyBuckets": ["too-new", "role created 2026-10-20, inside the 30-day window"],
     });
+    // An --as-of before the role was made: the date is after the window, not inside it.
+    const earlier = labelUsage(agg, DOC, { asOf: "2026-10-10T00:00:00Z" });
+    expect(labelsOf(earlier, "fresh-fn")["s3:ListAllMyBuckets"]).toEqual(["too-new", "role created 2026-10-20, after the 30-day window, which ends 2026-10-10"]);
   });
 
   it("a role whose creation date the input gives unreadably is not taken as old: nothing unused, said why", () => {
