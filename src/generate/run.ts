@@ -24,6 +24,9 @@ import { samPlaces } from "./sam-place.js";
 import { renderDiffMarkdown, renderPolicyMarkdown, renderSharedAdviceMarkdown, subjectNames } from "./render-markdown.js";
 import { sharedAdviceOf } from "./shared-advice.js";
 import { renderTerraform } from "./render-terraform.js";
+import { GITHUB_COMMENT_LIMIT } from "../report/markdown.js";
+import { mdCode } from "../report/markdown-escape.js";
+import { clip } from "../report/clip.js";
 import type { GenerateFormat, GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
 
 export type { GenerateFormat };
@@ -36,6 +39,13 @@ export interface GenerateRunOptions extends GenerateOptions {
   split?: boolean;
   /** `--diff`: Markdown right-sizing diff against today's policies. */
   diff?: boolean;
+  /**
+   * `--max-length`: most characters of the Markdown (`--diff`, or `format: "markdown"`), a
+   * pull-request comment. Default GitHub's comment limit (65,536); 0 for no limit. When the whole
+   * does not fit, the policies or diffs are written in their order while they fit, and a closing
+   * note says how many were left out and names the first of them.
+   */
+  maxLength?: number;
 }
 
 /** One generated role: what it is for, the build, and the role whose policies it replaces. */
@@ -115,16 +125,9 @@ export function writeGenerate(
   // (markdownPolicies; runGenerate's diffs alike): every target is needed before the first is written.
   if (options.diff === true || format === "markdown") {
     const targets = [...eachTarget(document, options, catalog)];
-    const names = subjectNames(document);
-    const shared = markdownSharedAdvice(targets);
-    if (shared !== "") write(`${shared}${MARKDOWN_SEPARATOR}`);
     // Still one piece per policy: the writer's memory is the builds', not the diffs' or the whole
     // text's (each diff is made, written and let go).
-    targets.forEach((t, i) => {
-      if (i > 0) write(MARKDOWN_SEPARATOR);
-      if (options.diff === true) write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build, { sharedAdviceSaid: true, names }));
-      else write(renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true, names }));
-    });
+    writeMarkdown(document, targets, options, (t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), write);
     return targets.map((t) => ({ subject: t.subject, build: { warnings: t.build.warnings } }));
   }
   for (const t of eachTarget(document, options, catalog)) {
@@ -146,17 +149,52 @@ export function writeGenerate(
 /** Between two targets' Markdown (policies or diffs), and between two SAM documents. */
 const MARKDOWN_SEPARATOR = "\n---\n\n";
 
+/** Room kept for the closing note when not every policy fits (it names up to five, each cut to 120 characters). */
+const NOTE_ROOM = 1_200;
+
+/**
+ * The Markdown comment (the policies, or with `diff` their diffs): the advice several share once
+ * at its top, then each target's piece, while the comment stays within `options.maxLength`
+ * (default GitHub's comment limit, which refuses a longer comment: 206 KB for the 40 functions of
+ * the SAM corpus). Pieces are written in their order and the first that does not fit ends the
+ * comment, so no later one is shown in its place; a closing note says how many were left out.
+ * Each piece is made, written and let go (diffOf is called once per target written).
+ */
+function writeMarkdown(document: CanonicalDocument, targets: readonly GenerateTarget[], options: GenerateRunOptions, diffOf: (t: GenerateTarget, i: number) => PolicyDiff, write: (s: string) => void): void {
+  const names = subjectNames(document);
+  const limit = options.maxLength === undefined ? GITHUB_COMMENT_LIMIT : options.maxLength > 0 ? options.maxLength : Number.POSITIVE_INFINITY;
+  let used = 0;
+  const put = (text: string): void => {
+    used += text.length;
+    write(text);
+  };
+  const shared = markdownSharedAdvice(targets);
+  if (shared !== "") put(`${shared}${MARKDOWN_SEPARATOR}`);
+  let shown = 0;
+  for (const [i, t] of targets.entries()) {
+    const piece = options.diff === true ? renderDiffMarkdown(diffOf(t, i), t.build, { sharedAdviceSaid: true, names }) : renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true, names });
+    const text = shown > 0 ? `${MARKDOWN_SEPARATOR}${piece}` : piece;
+    // The last piece needs no room for a note; any other, room for the note that may follow it.
+    if (used + text.length + (i === targets.length - 1 ? 0 : NOTE_ROOM) > limit) break;
+    put(text);
+    shown++;
+  }
+  if (shown === targets.length) return;
+  const left = targets.slice(shown);
+  const what = options.diff === true ? "right-sizing diffs" : "policies";
+  const named = left.slice(0, 5).map((t) => mdCode(clip(names.get(t.subject) ?? t.subject, 120))).join(", ");
+  const more = left.length > 5 ? ` and ${left.length - 5} more` : "";
+  put(
+    `${shown > 0 ? MARKDOWN_SEPARATOR : ""}> [!NOTE]\n> ${left.length} of ${targets.length} ${what} not shown to fit a pull-request comment of ${limit.toLocaleString("en-US")} characters: ${named}${more}. ` +
+      `Write them all with \`--max-length 0\` (\`leastrole generate ${options.diff === true ? "--diff" : "--format markdown"} --max-length 0 -o ${options.diff === true ? "diff" : "policies"}.md\`), or one function's with \`--function\`.\n`,
+  );
+}
+
 /** The advice several policies share, as the Markdown comment's top ("" when none). */
 function markdownSharedAdvice(targets: readonly GenerateTarget[]): string {
   return renderSharedAdviceMarkdown(sharedAdviceOf(targets.map((t) => ({ warnings: t.build.warnings, subject: t.subject })), (t) => t.subject));
 }
 
-/** The policies as one Markdown comment: the advice several share once at its top, then each policy. */
-function markdownPolicies(targets: readonly GenerateTarget[], names: ReadonlyMap<string, string>): string {
-  const shared = markdownSharedAdvice(targets);
-  const body = targets.map((t) => renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true, names })).join(MARKDOWN_SEPARATOR);
-  return shared === "" ? body : `${shared}${MARKDOWN_SEPARATOR}${body}`;
-}
 const YAML_SEPARATOR = "---\n";
 
 /** Whether generated Terraform and CloudFormation may refer to the inputs' own resources. */
@@ -249,12 +287,14 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
   const kept = keptRoles(document);
   const templateOf = templatesOf(document);
   const diffs = options.diff === true ? targets.map((t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog)) : [];
+  const markdown = (): string => {
+    const pieces: string[] = [];
+    writeMarkdown(document, targets, options, (_t, i) => diffs[i] as PolicyDiff, (piece) => pieces.push(piece));
+    return pieces.join("");
+  };
   let output: string;
-  if (options.diff === true) {
-    const shared = markdownSharedAdvice(targets);
-    const body = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build, { sharedAdviceSaid: true, names: subjectNames(document) })).join(MARKDOWN_SEPARATOR);
-    output = shared === "" ? body : `${shared}${MARKDOWN_SEPARATOR}${body}`;
-  } else {
+  if (options.diff === true) output = markdown();
+  else {
     switch (options.format ?? "json") {
       case "terraform":
         output = renderTerraform(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs, kept: kept(t) })));
@@ -268,7 +308,7 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
         break;
       }
       case "markdown":
-        output = markdownPolicies(targets, subjectNames(document));
+        output = markdown();
         break;
       case "json":
         output = `${JSON.stringify(

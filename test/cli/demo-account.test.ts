@@ -167,6 +167,21 @@ describe("leastrole audit examples/demo-account", () => {
     expect(run(["generate", demo, "--prefix-threshold", "4", "--format", "json"]).code).toBe(0);
   });
 
+  it("--max-length: a whole number of at least 1000 (or 0), for the Markdown only", () => {
+    for (const bad of ["abc", "5", "2000.5", "-1", ""]) {
+      const r = run(["generate", demo, "--diff", "--max-length", bad]);
+      expect([r.code, r.stdout], bad).toEqual([2, ""]);
+      expect(r.stderr, bad).toContain("--max-length must be a whole number of characters, at least 1000 (or 0 for no limit)");
+    }
+    const json = run(["generate", demo, "--max-length", "5000"]);
+    expect([json.code, json.stdout]).toEqual([2, ""]);
+    expect(json.stderr).toContain("--max-length is the length of the Markdown (--diff, or --format markdown), not of json");
+    const cut = run(["generate", demo, "--diff", "--max-length", "3000"]);
+    expect(cut.code).toBe(0);
+    expect(cut.stdout.length).toBeLessThanOrEqual(3000);
+    expect(cut.stdout).toMatch(/right-sizing diffs not shown to fit a pull-request comment of 3,000 characters/);
+  });
+
   it("refuses --diff with a --format other than markdown (the diff is Markdown: -f terraform was ignored without a word)", () => {
     for (const format of ["terraform", "cloudformation", "sam", "json"]) {
       for (const flag of [["-f", format], [`--format=${format}`]]) {

@@ -81,3 +81,41 @@ describe("statement comments", () => {
     }
   });
 });
+
+describe("the Markdown within a pull-request comment's length (--max-length)", () => {
+  let sam: CanonicalDocument;
+  beforeAll(async () => {
+    // The SAM corpus: 40 functions, whose diffs were 206 KB as one comment (GitHub refuses over 65,536).
+    sam = await buildDocument(["/work/shared/corpus/serverless-patterns-sam"], { asOf: "2026-11-28T00:00:00Z" });
+  }, 120_000);
+
+  it("by default stays within GitHub's 65,536 characters, the diffs in their order while they fit, and says which were left out", () => {
+    const whole = runGenerate(sam, { diff: true, maxLength: 0 }, catalog);
+    const cut = runGenerate(sam, { diff: true }, catalog);
+    expect(whole.output.length).toBeGreaterThan(65_536);
+    expect(cut.output.length).toBeLessThanOrEqual(65_536);
+    // The comment is the whole one's first diffs, then the note.
+    const [kept, note] = cut.output.split("\n---\n\n> [!NOTE]\n");
+    expect(whole.output.startsWith(kept!)).toBe(true);
+    const shown = (kept!.match(/^### Right-sizing /gm) ?? []).length;
+    expect(shown).toBeGreaterThan(3);
+    const total = whole.targets.length;
+    expect(note).toMatch(new RegExp(`^> ${total - shown} of ${total} right-sizing diffs not shown to fit a pull-request comment of 65,536 characters: \`[^\`]+\`(, \`[^\`]+\`){4} and ${total - shown - 5} more\\. Write them all with \`--max-length 0\``));
+    // The next diff would not have fitted.
+    const next = whole.output.slice(kept!.length).split("\n---\n\n")[1]!;
+    expect(kept!.length + 5 + next.length).toBeGreaterThan(65_536 - 1_200);
+    // Streamed as the CLI writes it: the same bytes.
+    expect(written(sam, { diff: true }).text).toBe(cut.output);
+  });
+
+  it("a limit of one's own, and the policies' Markdown alike; a comment that fits is whole and has no note", () => {
+    const small = runGenerate(sam, { format: "markdown", maxLength: 20_000 }, catalog).output;
+    expect(small.length).toBeLessThanOrEqual(20_000);
+    expect(small).toMatch(/\n> \d+ of \d+ policies not shown to fit a pull-request comment of 20,000 characters: /);
+    expect(small).toContain("`leastrole generate --format markdown --max-length 0 -o policies.md`");
+    expect(written(sam, { format: "markdown", maxLength: 20_000 }).text).toBe(small);
+    const demoDiff = runGenerate(demo, { diff: true }, catalog).output;
+    expect(demoDiff).toBe(runGenerate(demo, { diff: true, maxLength: 0 }, catalog).output);
+    expect(demoDiff).not.toContain("[!NOTE]");
+  });
+});

@@ -14,6 +14,7 @@ interface GenerateFlags extends InputFlags, IacFlags {
   function?: string;
   split?: boolean;
   diff?: boolean;
+  maxLength?: string;
   prefixThreshold?: string;
   target: "inline" | "managed";
 }
@@ -29,6 +30,7 @@ export function registerGenerate(program: Command): void {
     .option("--function <name-or-arn>", "only this function")
     .option("--split", "for a role shared by several functions, one role per function (default: the union per role)")
     .option("--diff", "a Markdown right-sizing diff against today's policies (for a pull-request comment)")
+    .option("--max-length <characters>", "most characters of the Markdown (--diff, --format markdown): a pull-request comment, so by default GitHub's limit, 65,536; 0 for no limit")
     // Documented in docs/generate.md and taken by runGenerate, but the CLI had no flag for it.
     .addOption(new Option("--target <target>", "where the policy lives, which decides its size limit: the role's inline policies (10,240 characters together) or customer managed policies (6,144 each)").choices(["inline", "managed"]).default("inline"))
     .option("--prefix-threshold <n>", "distinct resources sharing a prefix before they become a prefix pattern (default 3)")
@@ -45,6 +47,13 @@ export function registerGenerate(program: Command): void {
       // printed Markdown without a word. A Terraform, CloudFormation, SAM or JSON diff has no meaning.
       if (flags.diff === true && cmd.getOptionValueSource("format") === "cli" && flags.format !== "markdown") {
         throw new InputError(`--diff writes a Markdown diff (for a pull-request comment), not ${flags.format}: leave out --format ${flags.format}, or generate the ${flags.format} output without --diff`);
+      }
+      const maxLength = flags.maxLength === undefined ? undefined : Number(flags.maxLength.trim() === "" ? Number.NaN : flags.maxLength);
+      if (maxLength !== undefined && !(Number.isInteger(maxLength) && (maxLength === 0 || maxLength >= 1_000))) {
+        throw new InputError(`--max-length must be a whole number of characters, at least 1000 (or 0 for no limit), not ${JSON.stringify(flags.maxLength)}`);
+      }
+      if (maxLength !== undefined && flags.diff !== true && flags.format !== "markdown") {
+        throw new InputError(`--max-length is the length of the Markdown (--diff, or --format markdown), not of ${flags.format}: leave it out, or add --diff`);
       }
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       const read = loadConfigFor(flags, progress);
@@ -69,6 +78,7 @@ export function registerGenerate(program: Command): void {
         ...(flags.function ? { function: flags.function } : {}),
         ...(flags.split ? { split: true } : {}),
         ...(flags.diff ? { diff: true } : {}),
+        ...(maxLength !== undefined ? { maxLength } : {}),
         target: flags.target,
         ...(threshold !== undefined ? { prefixThreshold: threshold } : {}),
         exceptions: config?.exceptions ?? [],
