@@ -18,6 +18,16 @@ const result = evaluateDocument(document, packs, {
   suppressions: [{ rule: "ACME001", resource: "image-resizer", reason: "owned by the media team, tag pending", expires: "2027-01-31" }],
 });
 
+// A pack that fails while it runs (a rule that aborts, a conflict between complete rules) does not
+// throw: its findings are missing and the diagnostics say why. Without this check a broken org rule
+// reads as "no findings of ours".
+const failed = result.packs.filter((p) => p.failed);
+if (failed.length > 0) {
+  for (const d of result.diagnostics.filter((d) => d.severity === "error")) console.error(`${d.pack ?? ""}: ${d.code}: ${d.message}`);
+  console.error(`rule packs failed: ${failed.map((p) => p.origin).join(", ")}`);
+  process.exit(2);
+}
+
 for (const f of result.findings.filter((f) => f.ruleId === "ACME001")) {
   console.log(`${f.ruleId} ${f.resource.name}: ${f.message}${f.suppressed ? ` (suppressed: ${f.suppressed.reason})` : ""}`);
 }

@@ -13,7 +13,8 @@ import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from "../report/js
 import { appendAll } from "../collections.js";
 import { checkCanonicalInput } from "../normalize/validate.js";
 import { RESERVED_RULE_OPTIONS } from "../evaluate/catalog.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, InputError } from "../errors.js";
+import { normalizeTimestamp } from "../sources/timestamps.js";
 import { closestNames, didYouMean } from "../printable.js";
 import { configDisplayPath } from "../config/display.js";
 
@@ -38,11 +39,16 @@ export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
   configFile?: string;
 }
 
-/** The options with `today` (YYYY-MM-DD, UTC) from `asOf` when only that is given. */
+/**
+ * The options with `today` (YYYY-MM-DD, UTC) from `asOf` when only that is given. An `asOf` that is
+ * no timestamp is refused, as `audit()` and `--as-of` refuse it: it was dropped without a word, and
+ * suppressions then expired by the calendar, so the report depended on the day it was made.
+ */
 function withToday<T extends AuditOptions>(options: T): T {
-  if (options.today !== undefined || options.asOf === undefined) return options;
-  const t = Date.parse(options.asOf);
-  return Number.isNaN(t) ? options : { ...options, today: new Date(t).toISOString().slice(0, 10) };
+  if (options.asOf === undefined) return options;
+  const ts = typeof options.asOf === "string" ? normalizeTimestamp(options.asOf) : null;
+  if (!ts) throw new InputError(`asOf is not a timestamp: ${JSON.stringify(options.asOf)}`);
+  return options.today !== undefined ? options : { ...options, today: ts.slice(0, 10) };
 }
 
 /**

@@ -26,6 +26,7 @@ import { emptyFragment, type SourceFragment } from "../sources/types.js";
 import type { AuditReport } from "../report/json.js";
 import { auditDocument, type AuditOptions } from "./audit-document.js";
 import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
+import { checkPathList } from "./route-inputs.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed.
@@ -160,6 +161,8 @@ async function side(paths: string[], options: DiffOptions, declared: Map<string,
 }
 
 export async function diff(before: string[], after: string[], options: DiffOptions = {}): Promise<DiffResult> {
+  checkPathList(before, "diff's before side");
+  checkPathList(after, "diff's after side");
   // A parameter is for the templates of either side (one the change adds is declared only after):
   // refused only when neither side's templates declare it.
   const declared = new Map<string, string[]>();

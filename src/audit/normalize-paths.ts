@@ -12,7 +12,7 @@ import type { Warning } from "../model/document.js";
 import { normalizeFragments, type NormalizeOptions, type NormalizeResult } from "../normalize/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readAccountInputs } from "./build-document.js";
-import { routeInputs } from "./route-inputs.js";
+import { checkPathList, routeInputs } from "./route-inputs.js";
 
 /**
  * Paths, or fragments. A path that does not exist is an InputError naming it (as in the CLI). Activity
@@ -21,6 +21,7 @@ import { routeInputs } from "./route-inputs.js";
  * already read).
  */
 export async function normalize(inputs: readonly string[] | readonly SourceFragment[], options: NormalizeOptions = {}): Promise<NormalizeResult> {
+  if (!Array.isArray(inputs)) checkPathList(inputs, "normalize's inputs");
   if (!inputs.every((i) => typeof i === "string")) {
     if (inputs.some((i) => typeof i === "string")) throw new InputError("normalize takes either paths or fragments, not a mix");
     return normalizeFragments(inputs as readonly SourceFragment[], options, []);

@@ -100,7 +100,7 @@ function notJson(file: string, options: ReadOneOptions, empty = false, text?: st
   const expected = expectedExport(file, options);
   if (expected !== null) {
     const what = empty ? "empty file (no bytes, or only white space)" : scalar !== null ? `JSON ${scalar} alone, not an object or array` : /\.ya?ml$/i.test(file) || (text !== undefined && /^\s*[A-Za-z]+:\s*$/m.test(text)) ? "YAML (the AWS CLI's `--output yaml`?), not JSON: run the command again with `--output json`" : "not a JSON file";
-    return { fragment: null, warnings: [{ code: "export-not-read", severity: "warning", file, message: `not read: ${what}, where the output of ${expected} was expected (by its name); what it should hold is missing` }] };
+    return { fragment: null, warnings: [{ code: "export-not-read", severity: "warning", file, message: `not read: ${what}, where the output of ${expected} was expected (by its name or folder); what it should hold is missing` }] };
   }
   // A hint is what "no inputs recognised" shows first (cli/context.ts): what to give instead.
   if (hint) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint}` }] };
@@ -118,6 +118,9 @@ function expectedExport(file: string, options: ReadOneOptions): string | null {
     const bare = bareCall(context.service, context.call);
     if (READ_CALLS[context.service]?.includes(bare)) return `${context.service} ${bare}`;
   }
+  // `leastrole collect` writes each role's Access Advisor report as iam/access-advisor/<role>.json.
+  const parts = file.split(/[\\/]/);
+  if (parts.at(-2) === "access-advisor" && parts.at(-3) === "iam") return "iam get-service-last-accessed-details";
   const stem = basename(file).replace(/\.(?:json|ya?ml|txt)(?:\.gz)?$/i, "");
   for (const service of ["iam", "lambda"] as const) {
     const bare = bareCall(service, stem);
@@ -214,7 +217,11 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
       const seen = options.explicit ? null : (toolConfigHint(name) ?? (PROJECT_FILE.test(name) ? `a project file (${name}), not an input` : null));
       if (seen) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${seen}` }] };
       const analyzer = analyzerOutputHint(values);
-      if (analyzer !== null) return { fragment: null, warnings: [{ code: "unrecognized-input", severity: "warning", file, message: `skipped: ${analyzer}` }] };
+      // Named by the caller (explicit), a file no reader knows leaves out what the caller meant to
+      // give: an error, which makes the inputs partial (makesPartial), as a named file that is not
+      // JSON does. The CLI exits 2 for it either way; an SDK caller had a clean report, `partial`
+      // false, for `audit(["findings.json"])`.
+      if (analyzer !== null) return { fragment: null, warnings: [{ code: "unrecognized-input", severity: options.explicit ? "error" : "warning", file, message: `skipped: ${analyzer}` }] };
       const where = context.call ? ` (collector call ${context.call})` : "";
       // A collector's file of another service, or of an IAM or Lambda call whose output no reader
       // takes (cloudmapper's iam-get-credential-report): expected there. A
@@ -226,7 +233,7 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
           {
             code: "unrecognized-input",
             // In a collector folder most files are other services' outputs: that is expected.
-            severity: layoutOnly ? "info" : "warning",
+            severity: options.explicit ? "error" : layoutOnly ? "info" : "warning",
             file,
             message: `skipped: not an input leastrole reads${where}; accepted: ${ACCEPTED_INPUTS}`,
           },

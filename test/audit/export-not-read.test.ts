@@ -4,7 +4,7 @@
  * file and be partial. Before, it was an info line ("skipped: not a JSON file") and the report read
  * "0 functions", not partial (the bad-input sweep of session 58).
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -37,6 +37,26 @@ describe("an IAM or Lambda export that holds no JSON object, met in a folder", (
       }
     });
   }
+
+  it("an Access Advisor report where `leastrole collect` writes them (iam/access-advisor/<role>.json), emptied: the same", async () => {
+    // An `aws iam get-service-last-accessed-details … > file` that failed leaves an empty file:
+    // it was an info line ("skipped: not a JSON file"), the usage whole (the sweep of session 59).
+    const dir = mkdtempSync(join(tmpdir(), "lr-export-not-read-"));
+    try {
+      cpSync(demo, dir, { recursive: true });
+      const file = join(dir, "iam/access-advisor/reports-role.json");
+      mkdirSync(join(dir, "iam/access-advisor"));
+      writeFileSync(file, "");
+      const doc = await buildDocument([dir], { asOf: "2026-11-28T00:00:00Z" });
+      const warnings = doc.meta.warnings.filter((w) => w.file === file);
+      expect(warnings.map((w) => [w.code, w.severity, w.message])).toEqual([
+        ["export-not-read", "warning", "not read: empty file (no bytes, or only white space), where the output of iam get-service-last-accessed-details was expected (by its name or folder); what it should hold is missing"],
+      ]);
+      expect(doc.meta.partial).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("the same file intact: read, and the document whole", async () => {
     const doc = await buildDocument([demo], { asOf: "2026-11-28T00:00:00Z" });

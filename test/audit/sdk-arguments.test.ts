@@ -1,0 +1,56 @@
+/**
+ * The SDK's entry points called from JavaScript, which has no types to stop a wrong argument: each
+ * mistake is an InputError saying what to give, never a report made of something else (the SDK
+ * sweep of session 59).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize } from "../../src/index.js";
+
+const demo = join(import.meta.dirname, "../../examples/demo-account");
+
+describe("a path where the SDK takes an array of paths", () => {
+  it("a string alone is refused (it was read one character at a time, and '/' walked the disk)", async () => {
+    const call = (f: (p: never) => Promise<unknown>) => f(demo as never);
+    for (const f of [audit, buildDocument, normalize] as Array<(p: never) => Promise<unknown>>) {
+      await expect(call(f)).rejects.toThrow(InputError);
+      await expect(call(f)).rejects.toThrow(`must be an array of paths, not a string (${JSON.stringify(demo)}): give [${JSON.stringify(demo)}]`);
+    }
+    await expect(diffInputs(demo as never, [demo])).rejects.toThrow("diff's before side must be an array of paths, not a string");
+  });
+
+  it("undefined, null and a list holding something else than paths are refused", async () => {
+    await expect(audit(undefined as never)).rejects.toThrow("the paths must be an array of paths, not undefined");
+    await expect(buildDocument(null as never)).rejects.toThrow("the paths must be an array of paths, not null");
+    await expect(audit([demo, 3] as never)).rejects.toThrow("the paths: item 1 is 3, not a path");
+    await expect(normalize(undefined as never)).rejects.toThrow(InputError);
+  });
+});
+
+describe("auditDocument's asOf", () => {
+  it("one that is no timestamp is refused, as audit() and --as-of refuse it (suppressions expired by the calendar instead)", async () => {
+    const document = await buildDocument([demo], { asOf: "2026-11-28T00:00:00Z" });
+    for (const asOf of ["yesterday", "2027-13-45"]) {
+      expect(() => auditDocument(document, { asOf })).toThrow(new InputError(`asOf is not a timestamp: ${JSON.stringify(asOf)}`));
+      await expect(auditDocumentAsync(document, { asOf })).rejects.toThrow(InputError);
+    }
+    expect(auditDocument(document, { asOf: "2026-11-28" }).summary.findings).toBe(auditDocument(document).summary.findings);
+  });
+});
+
+describe("a file named to the SDK that no reader knows", () => {
+  it("makes the inputs partial, with the file named: audit(['findings.json']) was a clean report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-sdk-unrecognised-"));
+    const file = join(dir, "findings.json");
+    writeFileSync(file, "{}");
+    const { report } = await audit([demo, file], { asOf: "2026-11-28T00:00:00Z" });
+    expect(report.summary.partial).toBe(true);
+    expect(report.summary.partialReasons.filter((r) => r.startsWith(`${file}: skipped: not an input leastrole reads`))).toHaveLength(1);
+    // The same file met in a folder walk is a warning, and leaves the inputs whole.
+    const walked = (await audit([dir], { asOf: "2026-11-28T00:00:00Z" })).report;
+    expect(walked.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([["unrecognized-input", "warning", file]]);
+    expect(walked.summary.partial).toBe(false);
+  });
+});
