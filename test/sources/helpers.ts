@@ -8,6 +8,12 @@ export function readValue(file: string, value: unknown, context?: PathContext): 
   return readSourceBytes(file, text, { explicit: true, ...(context ? { context } : {}) });
 }
 
+/** readValue for a file met in a folder walk, not named by the user. */
+export function readWalked(file: string, value: unknown, context?: PathContext): { fragment: SourceFragment | null; warnings: Warning[] } {
+  const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  return readSourceBytes(file, text, { explicit: false, ...(context ? { context } : {}) });
+}
+
 export function mustRead(file: string, value: unknown, context?: PathContext): SourceFragment {
   const { fragment, warnings } = readValue(file, value, context);
   if (!fragment) throw new Error(`not read: ${JSON.stringify(warnings)}`);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import { normalizeFragments } from "../normalize/checked.js";
-import { mustRead, readValue } from "./helpers.js";
+import { mustRead, readValue, readWalked } from "./helpers.js";
 
 const ACCOUNT = "123456789012";
 
@@ -874,27 +874,30 @@ describe("detection by content", () => {
       expect(w?.message).toContain("YAML, but not a CloudFormation or SAM template");
     }
   });
-  it("file names do not matter; unknown JSON is a warning, non-JSON given explicitly an error", () => {
+  it("file names do not matter; unknown JSON is a warning met in a folder, an error (the inputs partial) given explicitly, as non-JSON is", () => {
     expect(mustRead("whatever.txt", GET_FUNCTION).source.kind).toBe("lambda-functions");
-    expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
+    expect(readWalked("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
+    expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "error", file: "x.json" });
     expect(readValue("notes.md", "# hello").warnings[0]).toMatchObject({ code: "not-json", severity: "error" });
   });
-  it("in a collector's folder, an IAM or Lambda call no reader takes is info; an unrecognised file of a call one takes stays a warning", () => {
+  it("in a collector's folder, an IAM or Lambda call no reader takes is info; an unrecognised file of a call one takes stays a warning; named, an error", () => {
     // cloudmapper's collect writes every call it makes (account-data/<account>/<region>/<service>-<call>.json):
     // before, its IAM summaries and credential report were warnings, listed as partial data.
     // (The shapes of some are recognised by their content, input-not-used; any other call's is judged by its name.)
     const other = { Whatever: [{ Id: "x" }] };
     for (const call of ["iam-list-virtual-mfa-devices", "iam-get-account-password-policy", "lambda-list-provisioned-concurrency-configs", "lambda-get-account-settings"]) {
-      expect(readValue(`account-data/demo/us-east-1/${call}.json`, other).warnings[0], call).toMatchObject({ code: "unrecognized-input", severity: "info" });
+      expect(readWalked(`account-data/demo/us-east-1/${call}.json`, other).warnings[0], call).toMatchObject({ code: "unrecognized-input", severity: "info" });
     }
     // leastrole collect's layout (<service>/<region>/<call>/<name>.json): the same.
-    expect(readValue("lambda/us-east-1/get-account-settings.json", { AccountLimit: {}, AccountUsage: {} }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "info" });
+    expect(readWalked("lambda/us-east-1/get-account-settings.json", { AccountLimit: {}, AccountUsage: {} }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "info" });
     // list-layers is read (the layer versions LR022 judges): in a shape no reader knows, a warning.
-    expect(readValue("account-data/demo/us-east-1/lambda-list-layers.json", other).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+    expect(readWalked("account-data/demo/us-east-1/lambda-list-layers.json", other).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
     // A call whose output is read, in a shape no reader knows: damaged or new, worth a warning.
-    expect(readValue("account-data/demo/us-east-1/lambda-get-policy/orders.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
-    expect(readValue("lambda/us-east-1/get-policy/orders.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
-    expect(readValue("account-data/demo/us-east-1/iam-get-account-authorization-details.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+    expect(readWalked("account-data/demo/us-east-1/lambda-get-policy/orders.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+    expect(readWalked("lambda/us-east-1/get-policy/orders.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+    expect(readWalked("account-data/demo/us-east-1/iam-get-account-authorization-details.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+    // Named by the user, any of them is what the user meant to give: an error.
+    expect(readValue("account-data/demo/us-east-1/iam-list-virtual-mfa-devices.json", other).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "error" });
   });
 
   it("CloudTrail that reaches the account readers is said to be uncounted, naming no command that does not exist", () => {
