@@ -7,7 +7,9 @@
  * - level: critical/high → error, medium → warning, low/info → note; the rule's
  *   `security-severity` (what GitHub sorts alerts by) from its default severity: critical 9.5,
  *   high 8.0, medium 5.5, low 3.0; info rules get no `security-severity` (GitHub's scale has no
- *   "none" value: anything from 0.1 reads as "low") and are not tagged `security`;
+ *   "none" value: anything from 0.1 reads as "low") and are not tagged `security`. A finding at
+ *   another severity than its rule's default is the result of a descriptor `<id>/<severity>` (the
+ *   rule's, at that severity): GitHub takes an alert's severity from its rule alone;
  * - location: the line of the statement a finding is about (evidence `policy` + `statementIndex`)
  *   when the document records statement locations (IaC inputs); else the finding's own file and
  *   line (IaC inputs) when it has one; otherwise the input
@@ -198,6 +200,11 @@ function descriptor(rule: RuleMetadata): Sarif.ReportingDescriptor {
   };
 }
 
+/** The SARIF rule of a finding: its rule's id, or `<id>/<severity>` at another severity than the rule's default. */
+function sarifRuleId(f: Finding, rule: RuleMetadata): string {
+  return f.severity === rule.severity ? rule.id : `${rule.id}/${f.severity}`;
+}
+
 /** A descriptor for a rule id seen in findings but absent from the catalog. */
 function descriptorFromFinding(f: Finding): RuleMetadata {
   return {
@@ -273,8 +280,19 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
   const byId = new Map<string, RuleMetadata>();
   for (const r of catalog) if (!byId.has(r.id)) byId.set(r.id, r);
   for (const f of report.findings) if (!byId.has(f.ruleId)) byId.set(f.ruleId, descriptorFromFinding(f));
-  const rules = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const index = new Map(rules.map((r, i) => [r.id, i]));
+  // A finding at another severity than its rule's default (LR001 raised to high, LR012 lowered to
+  // medium) gets a descriptor of its own, `<id>/<severity>`: GitHub reads `security-severity` only
+  // from the rule (reportingDescriptor), which decides the alert's severity and whether it fails a
+  // pull request's check; the rule's default made a medium LR012 fail the check as high.
+  // Keyed by the SARIF id; each the rule (its own id, for the help text) at that severity.
+  const bySarifId = new Map<string, RuleMetadata>([...byId].map(([id, r]) => [id, r]));
+  for (const f of report.findings) {
+    const rule = byId.get(f.ruleId)!;
+    const id = sarifRuleId(f, rule);
+    if (!bySarifId.has(id)) bySarifId.set(id, { ...rule, severity: f.severity });
+  }
+  const rules = [...bySarifId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const index = new Map(rules.map(([id], i) => [id, i]));
 
   // Worst first, so that when GitHub's limit cuts results, the least important go.
   const ordered = [...report.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
@@ -282,9 +300,10 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
   const kept = ordered.slice(0, max);
 
   const results: Sarif.Result[] = kept.map((f) => {
+    const ruleId = sarifRuleId(f, byId.get(f.ruleId)!);
     const result: Sarif.Result = {
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId)!,
+      ruleId,
+      ruleIndex: index.get(ruleId)!,
       level: sarifLevel(f.severity),
       message: { text: text(f.message) },
       locations: [locationOf(f, opts)],
@@ -340,7 +359,7 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
         version: report.tool.version,
         semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
         informationUri: options.informationUri ?? LEASTROLE_INFORMATION_URI,
-        rules: rules.map(descriptor),
+        rules: rules.map(([id, rule]) => ({ ...descriptor(rule), id })),
         properties: { rulesVersion: report.tool.rulesVersion, iamDataVersion: report.tool.iamDataVersion },
       },
     },
@@ -362,7 +381,12 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
     properties: { summary: report.summary, reportSchemaVersion: report.schemaVersion },
   };
   if (!run.tool.driver.semanticVersion) delete run.tool.driver.semanticVersion;
-  if (options.category) run.automationDetails = { id: options.category };
+  // GitHub takes the part of the id up to its last `/` as the category and the rest as the run's
+  // own id ("SARIF support for code scanning", runAutomationDetails object): `accounts/prod` and
+  // `accounts/dev` were one category, "accounts/", each upload replacing the other's alerts.
+  // Ended with `/`, the whole is the category, as github/codeql-action/upload-sarif writes its
+  // `category` input.
+  if (options.category) run.automationDetails = { id: options.category.endsWith("/") ? options.category : `${options.category}/` };
 
   return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
 }

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import type * as Sarif from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
+import type { Severity } from "../../src/model/findings.js";
 import { renderSarif, SECURITY_SEVERITY, toArtifactUri } from "../../src/report/index.js";
 import { writeSarif } from "../../src/report/sarif.js";
 import { EVIL, hostileScenario, scenario, writtenPieces, type Scenario } from "./fixtures.js";
@@ -33,7 +34,10 @@ describe("renderSarif", () => {
 
   it("describes every rule GitHub needs: id, name, descriptions, help, helpUri, level, tags, security-severity", () => {
     const rules = run.tool.driver.rules!;
-    expect(rules.map((r) => r.id)).toEqual([...new Set(sc.catalog.map((r) => r.id))].sort());
+    // The catalog's rules, and a descriptor per rule and severity a finding has besides its rule's default.
+    const atOther = sc.report.findings.filter((f) => f.severity !== sc.catalog.find((r) => r.id === f.ruleId)!.severity).map((f) => `${f.ruleId}/${f.severity}`);
+    expect(atOther.length).toBeGreaterThan(0);
+    expect(rules.map((r) => r.id)).toEqual([...new Set([...sc.catalog.map((r) => r.id), ...atOther])].sort());
     expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(["LR001", "LR901", "LR902", "LR903", "LR904"]));
     const lr001 = rules[0]!;
     const meta = loadBuiltinPack().catalog.rules.find((r) => r.id === "LR001")!;
@@ -90,9 +94,26 @@ describe("renderSarif", () => {
       expect(r.locations).toHaveLength(1);
       expect(r.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe(f.resource.arn);
     }
-    // LR001 is medium by default but the rule raises it to high when functions differ: the result says error.
-    const raised = results.find((r) => r.ruleId === "LR001" && r.level === "error");
-    expect(raised).toBeDefined();
+    // LR001 is medium by default but the rule raises it to high when functions differ: the result
+    // says error, and is the result of LR001/high, whose security-severity is high's: GitHub takes
+    // an alert's severity (and whether it fails a pull request's check) from its rule alone.
+    const raised = results.find((r) => r.ruleId === "LR001/high")!;
+    expect(raised.level).toBe("error");
+    expect(raised.properties!.severity).toBe("high");
+    const descriptor = run.tool.driver.rules![raised.ruleIndex!]!;
+    expect([descriptor.id, descriptor.name, descriptor.defaultConfiguration!.level, descriptor.properties!["security-severity"]]).toEqual(["LR001/high", "shared-execution-role", "error", "8.0"]);
+    // The rule's own help, at the finding's severity.
+    const base = run.tool.driver.rules!.find((r) => r.id === "LR001")!;
+    expect(base.help!.markdown!.startsWith("**LR001 Execution role shared by several functions** (medium)")).toBe(true);
+    expect(descriptor.help!.markdown).toBe(base.help!.markdown!.replace("(medium)", "(high)"));
+    // Its fingerprint is the finding's, as any result's.
+    const f = sc.report.findings.find((x) => x.fingerprint === raised.partialFingerprints!["leastrole/v1"])!;
+    expect([f.ruleId, f.severity]).toEqual(["LR001", "high"]);
+    // Every result's rule has the result's own severity.
+    for (const r of results) {
+      const own = r.properties!.severity as Severity;
+      expect(run.tool.driver.rules![r.ruleIndex!]!.properties!["security-severity"], r.ruleId).toBe({ critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: undefined }[own]);
+    }
   });
 
   it("a finding's own file and line become the physical location; others point at the input file", () => {
@@ -139,7 +160,10 @@ describe("renderSarif", () => {
     const a = renderSarif(sc.report, sc.catalog, { category: "leastrole/prod" });
     expect(renderSarif(sc.report, sc.catalog, { category: "leastrole/prod" })).toBe(a);
     const parsed = expectValid(a);
-    expect(parsed.runs[0]!.automationDetails).toEqual({ id: "leastrole/prod" });
+    // Ended with "/": GitHub reads the category up to the last "/", and "leastrole/prod" and
+    // "leastrole/dev" would have been one category, "leastrole/", each upload replacing the other's.
+    expect(parsed.runs[0]!.automationDetails).toEqual({ id: "leastrole/prod/" });
+    expect((JSON.parse(renderSarif(sc.report, sc.catalog, { category: "accounts/" })) as Sarif.Log).runs[0]!.automationDetails).toEqual({ id: "accounts/" });
     expect(parsed.runs[0]!.tool.driver.version).toBe(sc.report.tool.version);
     expect(parsed.runs[0]!.tool.driver.name).toBe("leastrole");
   });
@@ -155,7 +179,10 @@ describe("renderSarif", () => {
   it("rule ids absent from the catalog still get a descriptor (a user pack without catalog)", () => {
     const log2 = expectValid(renderSarif(sc.report, []));
     const ids = log2.runs[0]!.tool.driver.rules!.map((r) => r.id);
-    expect(ids).toEqual([...new Set(sc.report.findings.map((f) => f.ruleId))].sort());
+    // Each at the severity of its first finding; the rule's findings at another severity, `<id>/<severity>`.
+    const first = new Map<string, string>();
+    for (const f of sc.report.findings) if (!first.has(f.ruleId)) first.set(f.ruleId, f.severity);
+    expect(ids).toEqual([...new Set(sc.report.findings.map((f) => (f.severity === first.get(f.ruleId) ? f.ruleId : `${f.ruleId}/${f.severity}`)))].sort());
   });
 
   it("keeps at most maxResults, dropping the least severe, and says so", () => {
