@@ -132,6 +132,7 @@ export {
   type PermissionRow,
   type PermissionDiff,
   type TerraformReadOptions,
+  type IacKind,
 } from "./sources/terraform/index.js";
 export { readCloudFormationTemplate, syntheticAccountFor, type CloudFormationReadOptions } from "./sources/cloudformation/index.js";
 export type { PermissionRowKind } from "./sources/cloudformation/permission-rows.js";

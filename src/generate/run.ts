@@ -25,6 +25,7 @@ import { renderDiffMarkdown, renderPolicyMarkdown, renderSharedAdviceMarkdown, s
 import { sharedAdviceOf } from "./shared-advice.js";
 import { renderTerraform } from "./render-terraform.js";
 import { GITHUB_COMMENT_LIMIT } from "../report/markdown.js";
+import { InputError } from "../errors.js";
 import { mdCode } from "../report/markdown-escape.js";
 import { clip } from "../report/clip.js";
 import type { GenerateFormat, GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
@@ -62,6 +63,13 @@ export interface GenerateRunResult {
   diffs: PolicyDiff[];
   /** The rendered output in the requested format (or the Markdown diff with `diff`). */
   output: string;
+}
+
+const FORMATS: readonly GenerateFormat[] = ["json", "terraform", "cloudformation", "sam", "markdown"];
+
+/** A format the SDK caller named that is none of ours: refused (it gave the JSON without a word). */
+function checkFormat(format: unknown): void {
+  if (format !== undefined && !FORMATS.includes(format as GenerateFormat)) throw new InputError(`generate's format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(format)}`);
 }
 
 /** The targets `options` select, in a stable order (by role ARN, then function ARN). */
@@ -112,6 +120,7 @@ export function writeGenerate(
   write: (s: string) => void,
   catalog: ActionCatalog = loadActionCatalogSync(),
 ): WrittenTarget[] {
+  checkFormat(options.format);
   const format = options.format ?? "json";
   if (options.diff !== true && (format === "terraform" || format === "cloudformation")) {
     const r = runGenerate(document, options, catalog);
@@ -282,6 +291,7 @@ function samRenderer(document: CanonicalDocument): (t: GenerateTarget) => string
 
 /** Generate and render. Deterministic: same document and options, same bytes. */
 export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
+  checkFormat(options.format);
   const targets = selectTargets(document, options, catalog);
   const refs = referencesOf(document);
   const kept = keptRoles(document);

@@ -14,6 +14,7 @@ import type { AuditReport } from "./json.js";
 import { clearedBySeverity, constructNames, displayNames, firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, regionLabel, sharedRoleCount, stripControl, topFixes } from "./view.js";
 
 export interface TableOptions {
+  /** ANSI colours (default: none, when no options are given). */
   color: boolean;
   /** Terminal width in columns (default 100, at least 60). */
   width?: number;
@@ -100,7 +101,7 @@ function namesWhole(message: string, name: string): boolean {
   return false;
 }
 
-export function renderTable(report: AuditReport, document: Partial<CanonicalDocument>, options: TableOptions): string {
+export function renderTable(report: AuditReport, document: Partial<CanonicalDocument>, options: TableOptions = { color: false }): string {
   const c = pc.createColors(options.color);
   const width = Math.max(60, Math.floor(options.width ?? 100));
   const maxPerGroup = Math.max(1, options.maxPerGroup ?? 20);

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize } from "../../src/index.js";
+import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
 
 const demo = join(import.meta.dirname, "../../examples/demo-account");
 
@@ -52,5 +52,15 @@ describe("a file named to the SDK that no reader knows", () => {
     const walked = (await audit([dir], { asOf: "2026-11-28T00:00:00Z" })).report;
     expect(walked.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([["unrecognized-input", "warning", file]]);
     expect(walked.summary.partial).toBe(false);
+  });
+});
+
+describe("renderers and generate called from JavaScript", () => {
+  it("renderTable without options is the plain table; runGenerate with a format of none of ours is refused", async () => {
+    const { document, report } = await audit([demo], { asOf: "2026-11-28T00:00:00Z" });
+    // It threw "Cannot read properties of undefined (reading 'color')".
+    expect(renderTable(report, document)).toBe(renderTable(report, document, { color: false }));
+    expect(() => runGenerate(document, { format: "xml" as never })).toThrow(new InputError('generate\'s format must be one of json, terraform, cloudformation, sam, markdown, not "xml"'));
+    expect(() => writeGenerate(document, { format: "yaml" as never }, () => undefined)).toThrow(InputError);
   });
 });
