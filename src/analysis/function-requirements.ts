@@ -15,6 +15,21 @@ const VPC_READS: ReadonlySet<string> = new Set(["ec2:DescribeNetworkInterfaces",
 
 const POLLER_VPC_KINDS = new Set(["kafka", "self-managed-kafka", "mq", "docdb"]);
 
+/**
+ * The calls whose request carries `lambda:SourceFunctionArn`: "Lambda adds it" to CloudWatch Logs'
+ * CreateLogGroup, CreateLogStream and PutLogEvents, X-Ray's PutTraceSegments and EFS's ClientMount,
+ * made from the execution environment; the calls Lambda makes outside it with the execution role
+ * (network interfaces, reading an event source, destinations) do not carry it (Lambda developer
+ * guide, "Using source function ARN to control function access behavior"). On those a grant
+ * conditioned on the key does not apply: it was "conditional", and LR006/LR010 kept silent about
+ * a role whose ENI or polling grants all required it (the rules sweep of session 59).
+ */
+const SOURCE_FUNCTION_ARN_ACTIONS: ReadonlySet<string> = new Set(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "elasticfilesystem:ClientMount"]);
+const NO_SOURCE_FUNCTION_ARN: readonly string[] = Object.freeze(["lambda:SourceFunctionArn"]);
+
+/** The ENI actions Lambda (and its pollers) call with the execution role, which act on a network interface. */
+const ENI_WRITES: ReadonlySet<string> = new Set(["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"]);
+
 export function evaluateRequirements(fn: LambdaFunction, role: Role | null, policies: PrincipalPolicies | null): Requirement[] {
   const required = requiredPermissions(fn);
   // Each requirement is written field by field, not as `{ ...r, … }` after a rest pattern: V8
@@ -27,17 +42,28 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
   // One context per function (its region): every requirement's request shares it.
   const context = principalContext(role.arn, { "aws:RequestedRegion": fn.region });
   const earliestTime = policies.earliestTime;
-  const evaluate = (resource: string, action: string) =>
-    evaluateRequest({
+  const evaluate = (resource: string, action: string) => {
+    const absentKeys = SOURCE_FUNCTION_ARN_ACTIONS.has(action) ? undefined : NO_SOURCE_FUNCTION_ARN;
+    return evaluateRequest({
       identityPolicies: policies.identity,
       permissionsBoundary: policies.boundary,
-      request: earliestTime === null ? { action, resource, principalArn: role.arn, context } : { action, resource, principalArn: role.arn, context, earliestTime },
+      request: earliestTime === null ? { action, resource, principalArn: role.arn, context, absentKeys } : { action, resource, principalArn: role.arn, context, earliestTime, absentKeys },
     });
+  };
   return required.map((r) => {
     let result = evaluate(r.resource, r.action);
     for (const alt of r.alternativeResources ?? []) {
       if (result.decision !== "implicit-deny") break;
       result = evaluate(alt, r.action);
+    }
+    // The ENI writes are required on `*` (requirements.ts resourceFor), but IAM authorises them on
+    // the network interface: a grant on the account's interfaces in the function's Region
+    // (`arn:aws:ec2:us-east-1:111122223333:*/*`, the Lambda guide's own example for
+    // DeleteNetworkInterface) is enough. CreateNetworkInterface is also authorised on the subnet and
+    // security group, which this does not check. Before, only a grant on `*` passed, and LR006 said
+    // the guide's policy "does not allow ec2:DeleteNetworkInterface" (the rules sweep of session 59).
+    if (result.decision === "implicit-deny" && r.resource === "*" && ENI_WRITES.has(r.action)) {
+      result = evaluate(`arn:${fn.arn.split(":")[1] ?? "aws"}:ec2:${fn.region}:${fn.accountId}:network-interface/*`, r.action);
     }
     // An action AWS accepts in its place (kafka:DescribeCluster for DescribeClusterV2): allowed
     // when that one is; the requirement keeps the action `generate` writes.

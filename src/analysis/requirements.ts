@@ -98,7 +98,7 @@ const DOCDB = ["rds:DescribeDBClusters"];
 // sources, enhanced fan-out included, does not grant it.
 const NON_ESSENTIAL = new Set(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "dynamodb:ListStreams", "kinesis:DescribeStreamConsumer"]);
 
-/** Actions whose only resource is `*` in the catalog (ListStreams, Describe* on EC2 …). */
+/** Actions required on `*` (ListStreams, Describe* on EC2, which have no resource type; the ENI writes, above resourceFor). */
 const STAR_ONLY = new Set([
   "dynamodb:ListStreams",
   "ec2:CreateNetworkInterface",
@@ -133,8 +133,11 @@ function docdbGroupRequirements(cluster: string): [string[], string][] {
 }
 
 /**
- * ENI actions are evaluated on `*`: AWS documents them with `Resource: "*"` and Lambda creates the
- * interface in subnets and security groups the role's policy cannot predict by name.
+ * ENI actions are required on `*`: AWS documents them with `Resource: "*"` and Lambda creates the
+ * interface in subnets and security groups the role's policy cannot predict by name; `generate`
+ * writes them so. A grant on the account's network interfaces (`arn:aws:ec2:<region>:<account>:*\/*`,
+ * the form the guide gives for DeleteNetworkInterface) satisfies them too: function-requirements.ts
+ * tries `network-interface/*` where `*` is not granted.
  */
 function resourceFor(action: string, arn: string): string {
   return STAR_ONLY.has(action) ? "*" : arn;
@@ -284,13 +287,17 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
 }
 
 /**
- * Is the function attached to a VPC? The API returns an empty VpcConfig (no subnets, no security
- * groups, VpcId "") for a function outside any VPC; IaC inputs may leave the subnet list
- * unresolved (`SubnetIds: !Ref Subnets`) while the security groups are known, which is still a VPC.
+ * Is the function attached to a VPC? Lambda "creates an elastic network interface for each
+ * combination of security group and subnet" (AWS::Lambda::Function VpcConfig): without a subnet
+ * there is none, whatever the security groups. The API returns an empty VpcConfig (no subnets,
+ * VpcId "") for a function outside any VPC. A subnet list IaC leaves unresolved
+ * (`SubnetIds: !Ref Subnets`, a plan's unknown) is kept as its placeholder, so it is not empty.
+ * Before, security groups alone counted, and `SubnetIds: []` with a security group was "runs in a
+ * VPC" and LR006 asked for the ENI actions (the rules sweep of session 59).
  */
 export function inVpc(fn: Pick<LambdaFunction, "vpc">): boolean {
   const v = fn.vpc;
-  return v !== null && (v.subnetIds.length > 0 || v.securityGroupIds.length > 0 || (v.vpcId !== null && v.vpcId !== ""));
+  return v !== null && (v.subnetIds.length > 0 || (v.vpcId !== null && v.vpcId !== ""));
 }
 
 /** One configuration a function runs with: `$LATEST`'s, or a published version's. */

@@ -274,6 +274,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     // Nothing to resume from: the options as given, checked as given.
     o = resolveOptions(options);
   }
+  // --resume into an empty or absent folder starts a new collection: said, so that an error about
+  // the options given (no region) does not read as one about the collection meant to be resumed.
+  if (o.resume && previous === null && startAgain === null) o.onProgress({ kind: "phase", message: `nothing to resume in ${o.out} (no collection there): starting a new one with the options given` });
   try {
     mkdirSync(o.out, { recursive: true });
   } catch (e) {

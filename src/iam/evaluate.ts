@@ -50,6 +50,14 @@ export interface EvaluationRequest {
    */
   contextComplete?: boolean;
   /**
+   * Keys certainly absent from the request even where the context is otherwise incomplete: a
+   * condition on them is then decided as AWS decides it for a missing key (`…IfExists` holds,
+   * StringEquals fails), not "conditional". The calls Lambda makes with the execution role outside
+   * the function's environment (ENIs, event source polling, destinations) carry no
+   * `lambda:SourceFunctionArn`. Pass one shared array: derived contexts are cached by it.
+   */
+  absentKeys?: readonly string[];
+  /**
    * The request is made at this instant or later (ISO 8601, or epoch milliseconds). Without
    * `aws:CurrentTime`/`aws:EpochTime` in `context`, a condition on them is then settled where every
    * instant from here on gives the same answer: a window that closed before it never matches
@@ -265,7 +273,7 @@ function withPrincipalKeys(context: RequestContext | undefined, principalArn: st
  * request that passes the same object; the analysis evaluates ~10^5 requests with a few thousand
  * contexts. Unfrozen contexts are derived afresh each time (the caller may change them).
  */
-const derivedContexts = new WeakMap<RequestContext, Map<string, Array<{ complete: boolean; earliest: number | null; values: ContextValues }>>>();
+const derivedContexts = new WeakMap<RequestContext, Map<string, Array<{ complete: boolean; earliest: number | null; absent: readonly string[] | undefined; values: ContextValues }>>>();
 function contextValues(request: EvaluationRequest): ContextValues {
   const complete = request.contextComplete === true;
   const context = request.context;
@@ -278,14 +286,21 @@ function contextValues(request: EvaluationRequest): ContextValues {
   const principal = request.principalArn ?? "";
   let list = byPrincipal.get(principal);
   if (list === undefined) byPrincipal.set(principal, (list = []));
-  for (const e of list) if (e.complete === complete && e.earliest === earliest) return e.values;
+  for (const e of list) if (e.complete === complete && e.earliest === earliest && e.absent === request.absentKeys) return e.values;
   const values = derivedContext(request, complete, earliest);
-  list.push({ complete, earliest, values });
+  list.push({ complete, earliest, absent: request.absentKeys, values });
   return values;
 }
 
 function derivedContext(request: EvaluationRequest, complete: boolean, earliest: number | null): ContextValues {
-  return new ContextValues(withPrincipalKeys(request.context, request.principalArn), complete, principalAbsentKeys(request.context, request.principalArn), earliest, principalUnknownKeys(request.context, request.principalArn));
+  const principal = principalAbsentKeys(request.context, request.principalArn);
+  const given = request.absentKeys;
+  // A key the context gives is not absent, whatever the caller says.
+  const absent =
+    given === undefined || given.length === 0
+      ? principal
+      : new Set([...(principal ?? []), ...given.map((k) => k.toLowerCase()).filter((k) => !Object.keys(request.context ?? {}).some((c) => c.toLowerCase() === k))]);
+  return new ContextValues(withPrincipalKeys(request.context, request.principalArn), complete, absent, earliest, principalUnknownKeys(request.context, request.principalArn));
 }
 
 /** `earliestTime` as epoch milliseconds; a value that is not a time is an error, not a silent "unknown". */

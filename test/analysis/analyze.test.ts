@@ -151,6 +151,55 @@ describe("LR006's unneeded VPC permissions", () => {
   });
 });
 
+describe("VPC and event-source requirements as the Lambda guide states them (the rules sweep of session 59)", () => {
+  const eni = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"];
+  const inVpc = { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] } };
+
+  it("ENI writes granted on the account's interfaces in the Region (the guide's `arn:aws:ec2:<region>:<account>:*/*`) are allowed; on another Region's, not", () => {
+    const scoped = policy(
+      allow(["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], ["*"]),
+      allow(["ec2:DeleteNetworkInterface"], [`arn:aws:ec2:us-east-1:${ACCOUNT}:*/*`]),
+    );
+    const doc = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: scoped } })], functions: [fn("db", "r", inVpc)], policies: [awsManaged(BASIC)] }));
+    expect(decisions(fnOf(doc, "db"), "vpc")["ec2:DeleteNetworkInterface"]).toBe("allowed");
+    const regional = policy(allow(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], [`arn:aws:ec2:us-east-1:${ACCOUNT}:*`]), allow(["ec2:DescribeNetworkInterfaces"], ["*"]));
+    const d2 = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: regional } })], functions: [fn("db", "r", inVpc)], policies: [awsManaged(BASIC)] }));
+    expect(Object.entries(decisions(fnOf(d2, "db"), "vpc")).filter(([, d]) => d !== "allowed")).toEqual([["ec2:DescribeSubnets", "implicit-deny"]]);
+    const elsewhere = policy(allow(["ec2:DeleteNetworkInterface"], [`arn:aws:ec2:eu-west-1:${ACCOUNT}:*/*`]), allow(eni.filter((a) => a !== "ec2:DeleteNetworkInterface"), ["*"]));
+    const d3 = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: elsewhere } })], functions: [fn("db", "r", inVpc)], policies: [awsManaged(BASIC)] }));
+    expect(decisions(fnOf(d3, "db"), "vpc")["ec2:DeleteNetworkInterface"]).toBe("implicit-deny");
+  });
+
+  it("security groups without a subnet are no VPC: no ENI requirement, and ENI grants are unneeded", () => {
+    // list-functions' VpcConfig {"SubnetIds": [], "SecurityGroupIds": ["sg-1"], "VpcId": ""}: Lambda
+    // makes an interface per subnet and security group, so none. It was "runs in a VPC" (LR006 medium).
+    const noSubnet = { vpc: { vpcId: "", subnetIds: [], securityGroupIds: ["sg-1"] } };
+    const bare = analyzed(documentOf({ roles: [role("r", { managed: [BASIC] })], functions: [fn("f", "r", noSubnet)], policies: [awsManaged(BASIC)] }));
+    expect(decisions(fnOf(bare, "f"), "vpc")).toEqual({});
+    const granted = analyzed(documentOf({ roles: [role("r", { managed: [BASIC, VPC_ROLE] })], functions: [fn("f", "r", noSubnet)], policies: [awsManaged(BASIC), awsManaged(VPC_ROLE)] }));
+    expect(fnOf(granted, "f").analysis!.unneededCapabilities.map((c) => c.purpose)).toEqual(["vpc"]);
+  });
+
+  it("a grant conditioned on lambda:SourceFunctionArn does not apply to ENI and polling calls (Lambda sends the key only from the execution environment)", () => {
+    const own = { ArnEquals: { "lambda:SourceFunctionArn": [functionArn("db")] } };
+    const conditioned = policy(
+      { Effect: "Allow", Action: eni, Resource: ["*"], Condition: own },
+      { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: [`arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`], Condition: own },
+      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["*"], Condition: own },
+    );
+    const doc = analyzed(documentOf({ roles: [role("r", { inline: { all: conditioned } })], functions: [fn("db", "r", { ...inVpc, triggers: [trigger("sqs", `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`)] })] }));
+    const f = fnOf(doc, "db");
+    expect(new Set(Object.values(decisions(f, "vpc")))).toEqual(new Set(["implicit-deny"]));
+    expect(new Set(Object.values(decisions(f, "trigger")))).toEqual(new Set(["implicit-deny"]));
+    // CloudWatch Logs' calls carry the key: still conditional on its value.
+    expect(decisions(f, "logs")["logs:PutLogEvents"]).toBe("conditional");
+    // A Deny conditioned on the key's absence (…IfExists) would apply: the key is absent, not unknown.
+    const ifExists = policy(allow(eni, ["*"]), { Effect: "Deny", Action: ["ec2:CreateNetworkInterface"], Resource: ["*"], Condition: { "Null": { "lambda:SourceFunctionArn": ["true"] } } });
+    const d2 = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: ifExists } })], functions: [fn("db", "r", inVpc)], policies: [awsManaged(BASIC)] }));
+    expect(decisions(fnOf(d2, "db"), "vpc")["ec2:CreateNetworkInterface"]).toBe("explicit-deny");
+  });
+});
+
 describe("IaC inputs and pollers", () => {
   it("an unresolved template reference granted under another spelling is 'unresolved', not missing", () => {
     const doc = analyzed(
