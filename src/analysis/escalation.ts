@@ -42,6 +42,12 @@ interface Step {
   awsOwned?: readonly string[];
   /** For `new-resource`: the ARN's service when it is not the action's (ec2-instance-connect acts on ec2 instances). */
   resourceService?: string;
+  /**
+   * For `role` and `user`: the principal itself is a target (an inline policy on itself grants it
+   * anything); left out where acting on itself gains nothing (its own access key or password, its
+   * own trust policy).
+   */
+  self?: true;
   /** For `new-resource`: the step acts on an existing resource of the type (a takeover), not a new one. */
   existing?: boolean;
 }
@@ -68,11 +74,11 @@ const takeOver = (actions: string[], newResource: string, resourceService?: stri
 export const ESCALATION_METHODS: readonly Method[] = [
   { id: "iam-create-policy-version", title: "New version of a managed policy", steps: [{ actions: ["iam:CreatePolicyVersion"], target: "policy" }], why: "can write a new default version of a customer managed policy, granting itself or others anything" },
   { id: "iam-set-default-policy-version", title: "Roll back a managed policy to another version", steps: [{ actions: ["iam:SetDefaultPolicyVersion"], target: "policy" }], why: "can make an older, broader version of a customer managed policy the default" },
-  { id: "iam-put-role-policy", title: "Inline policy on a role", steps: [{ actions: ["iam:PutRolePolicy"], target: "role" }], why: "can write an inline policy granting anything to a role (itself included)" },
-  { id: "iam-attach-role-policy", title: "Attach a managed policy to a role", steps: [{ actions: ["iam:AttachRolePolicy"], target: "role" }], why: "can attach AdministratorAccess to a role (itself included)" },
+  { id: "iam-put-role-policy", title: "Inline policy on a role", steps: [{ actions: ["iam:PutRolePolicy"], target: "role", self: true }], why: "can write an inline policy granting anything to a role (itself included)" },
+  { id: "iam-attach-role-policy", title: "Attach a managed policy to a role", steps: [{ actions: ["iam:AttachRolePolicy"], target: "role", self: true }], why: "can attach AdministratorAccess to a role (itself included)" },
   { id: "iam-update-assume-role-policy", title: "Rewrite a role's trust policy and assume it", steps: [{ actions: ["iam:UpdateAssumeRolePolicy"], target: "role" }, { actions: ["sts:AssumeRole"], target: "role" }], why: "can make another role trust it and then assume that role" },
-  { id: "iam-put-user-policy", title: "Inline policy on a user", steps: [{ actions: ["iam:PutUserPolicy"], target: "user" }], why: "can write an inline policy granting anything to an IAM user" },
-  { id: "iam-attach-user-policy", title: "Attach a managed policy to a user", steps: [{ actions: ["iam:AttachUserPolicy"], target: "user" }], why: "can attach AdministratorAccess to an IAM user" },
+  { id: "iam-put-user-policy", title: "Inline policy on a user", steps: [{ actions: ["iam:PutUserPolicy"], target: "user", self: true }], why: "can write an inline policy granting anything to an IAM user (itself included)" },
+  { id: "iam-attach-user-policy", title: "Attach a managed policy to a user", steps: [{ actions: ["iam:AttachUserPolicy"], target: "user", self: true }], why: "can attach AdministratorAccess to an IAM user (itself included)" },
   { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user" }], why: "can mint long-term credentials for an IAM user and act as that user" },
   { id: "iam-create-login-profile", title: "Console password for a user", steps: [{ actions: ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], target: "user" }], why: "can set a console password for an IAM user and sign in as that user" },
   { id: "iam-put-group-policy", title: "Inline policy on a group", steps: [{ actions: ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"], target: "group" }], why: "can grant anything to every member of an IAM group" },
@@ -423,7 +429,7 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
   switch (step.target) {
     case "role": {
       const selfName = shownName(self);
-      if ("trustsLambda" in self) yield { arn: self.arn, label: self.arn, ...(selfName ? { name: selfName } : {}) };
+      if (step.self === true && "trustsLambda" in self) yield { arn: self.arn, label: self.arn, ...(selfName ? { name: selfName } : {}) };
       yield any("role");
       yield listOf(targets, `role ${account}`, () => targets.rolesByAccount.get(account) ?? []);
       return;
@@ -435,6 +441,11 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
       return;
     }
     case "user": {
+      // A user's policy on itself (Rhino Security Labs' PutUserPolicy and AttachUserPolicy, whose
+      // usual form is `user/${aws:username}`): the list below leaves it out (isSelf), so it is
+      // yielded here. Before, it was never a target.
+      const selfName = shownName(self);
+      if (step.self === true && "type" in self && self.type === "user") yield { arn: self.arn, label: self.arn, ...(selfName ? { name: selfName } : {}) };
       yield any("user");
       yield listOf(targets, `user ${account}`, () => targets.usersByAccount.get(account) ?? []);
       return;
@@ -670,7 +681,9 @@ function escalationActionsOf(st: PolicyStatement, key: string): ReadonlySet<stri
 export function escalationPaths(self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets): EscalationResult {
   const paths: EscalationPath[] = [];
   const blocked: BlockedEscalation[] = [];
-  const selfPolicies = self.attachedPolicies.map((a) => a.arn);
+  // The managed policies it is granted by: attached to it, and a user's through its groups (a new
+  // version of a group's policy grants it to the user as well; it was left out).
+  const selfPolicies = [...new Set([...self.attachedPolicies.map((a) => a.arn), ...policies.identity.filter((p) => p.kind === "managed" || (p.kind === undefined && p.id.startsWith("arn:"))).map((p) => p.id)])];
   // The methods' actions some Allow statement names, per distinct action list (escalationActionsOf).
   const lists: ReadonlySet<string>[] = [];
   const seen = new Set<string>();

@@ -289,15 +289,17 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
 /**
  * Is the function attached to a VPC? Lambda "creates an elastic network interface for each
  * combination of security group and subnet" (AWS::Lambda::Function VpcConfig): without a subnet
- * there is none, whatever the security groups. The API returns an empty VpcConfig (no subnets,
- * VpcId "") for a function outside any VPC. A subnet list IaC leaves unresolved
- * (`SubnetIds: !Ref Subnets`, a plan's unknown) is kept as its placeholder, so it is not empty.
- * Before, security groups alone counted, and `SubnetIds: []` with a security group was "runs in a
- * VPC" and LR006 asked for the ENI actions (the rules sweep of session 59).
+ * there is none, whatever the security groups. The API says which: a function outside any VPC has
+ * no subnets and `VpcId: ""` (security groups or not: before, a list-functions VpcConfig with a
+ * security group and no subnet was "runs in a VPC" and LR006 asked for the ENI actions, the rules
+ * sweep of session 59). IaC inputs give no VPC id (null) and may leave the subnet list unresolved
+ * (`SubnetIds: !Ref Subnets`) while the security groups are known, which is still taken as a VPC.
  */
 export function inVpc(fn: Pick<LambdaFunction, "vpc">): boolean {
   const v = fn.vpc;
-  return v !== null && (v.subnetIds.length > 0 || (v.vpcId !== null && v.vpcId !== ""));
+  if (v === null) return false;
+  if (v.subnetIds.length > 0 || (v.vpcId !== null && v.vpcId !== "")) return true;
+  return v.vpcId === null && v.securityGroupIds.length > 0;
 }
 
 /** One configuration a function runs with: `$LATEST`'s, or a published version's. */

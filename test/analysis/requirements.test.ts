@@ -39,6 +39,8 @@ describe("requiredPermissions", () => {
     // with subnets left unresolved by an IaC reader still are.
     expect(brief(fn("api", "r", { vpc: { vpcId: "", subnetIds: [], securityGroupIds: [] } })).some((x) => x.startsWith("vpc "))).toBe(false);
     expect(brief(fn("api", "r", { vpc: { vpcId: null, subnetIds: [], securityGroupIds: ["${LambdaSecurityGroupId}"] } })).some((x) => x.startsWith("vpc "))).toBe(true);
+    // The API's own word: no subnet and VpcId "" is no VPC, whatever the security groups.
+    expect(brief(fn("api", "r", { vpc: { vpcId: "", subnetIds: [], securityGroupIds: ["sg-1"] } })).some((x) => x.startsWith("vpc "))).toBe(false);
   });
 
   it("reads each event source with the actions its AWS page lists, on the source's ARN", () => {
