@@ -43,6 +43,13 @@ interface Step {
   /** For `new-resource`: the ARN's service when it is not the action's (ec2-instance-connect acts on ec2 instances). */
   resourceService?: string;
   /**
+   * For `sts:AssumeRole` after iam:UpdateAssumeRolePolicy: the role's trust policy is the one the
+   * principal writes, naming it by its ARN, so within the account no identity grant is needed
+   * (as `sts-assume-role` decides a trust naming the principal); an explicit Deny or a boundary
+   * that does not allow it still stops it.
+   */
+  rewrittenTrust?: true;
+  /**
    * For `role` and `user`: the principal itself is a target (an inline policy on itself grants it
    * anything); left out where acting on itself gains nothing (its own access key or password, its
    * own trust policy).
@@ -76,7 +83,7 @@ export const ESCALATION_METHODS: readonly Method[] = [
   { id: "iam-set-default-policy-version", title: "Roll back a managed policy to another version", steps: [{ actions: ["iam:SetDefaultPolicyVersion"], target: "policy" }], why: "can make an older, broader version of a customer managed policy the default" },
   { id: "iam-put-role-policy", title: "Inline policy on a role", steps: [{ actions: ["iam:PutRolePolicy"], target: "role", self: true }], why: "can write an inline policy granting anything to a role (itself included)" },
   { id: "iam-attach-role-policy", title: "Attach a managed policy to a role", steps: [{ actions: ["iam:AttachRolePolicy"], target: "role", self: true }], why: "can attach AdministratorAccess to a role (itself included)" },
-  { id: "iam-update-assume-role-policy", title: "Rewrite a role's trust policy and assume it", steps: [{ actions: ["iam:UpdateAssumeRolePolicy"], target: "role" }, { actions: ["sts:AssumeRole"], target: "role" }], why: "can make another role trust it and then assume that role" },
+  { id: "iam-update-assume-role-policy", title: "Rewrite a role's trust policy and assume it", steps: [{ actions: ["iam:UpdateAssumeRolePolicy"], target: "role" }, { actions: ["sts:AssumeRole"], target: "role", rewrittenTrust: true }], why: "can make another role trust it and then assume that role" },
   { id: "iam-put-user-policy", title: "Inline policy on a user", steps: [{ actions: ["iam:PutUserPolicy"], target: "user", self: true }], why: "can write an inline policy granting anything to an IAM user" },
   { id: "iam-attach-user-policy", title: "Attach a managed policy to a user", steps: [{ actions: ["iam:AttachUserPolicy"], target: "user", self: true }], why: "can attach AdministratorAccess to an IAM user" },
   { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user" }], why: "can mint long-term credentials for an IAM user and act as that user" },
@@ -381,6 +388,11 @@ interface Candidate {
   ownerRole?: string;
 }
 
+/** The trust policy a principal that may rewrite a role's writes: it, by its ARN, may assume the role. */
+function rewrittenTrustOf(arn: string): NamedPolicy {
+  return { id: "trust:<rewritten by the principal>", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: [arn] }, Action: ["sts:AssumeRole"] }] } };
+}
+
 /** The principal itself, or one of its own functions: not a target of its own steps. */
 function isSelf(c: Candidate, self: Role | Principal): boolean {
   return c.arn === self.arn || c.ownerRole === self.arn;
@@ -584,7 +596,9 @@ function partitionOfList(targets: EscalationTargets, list: CandidateList, signat
 function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets, selfPolicies: readonly string[]): StepOutcome {
   let reason = "";
   let firstAction = step.actions[0] ?? "";
-  const grantable = step.actions.filter((a) => policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a))));
+  // A trust policy the principal writes grants the step itself (rewrittenTrust): no identity grant needed.
+  const rewritten = step.rewrittenTrust === true ? rewrittenTrustOf(self.arn) : null;
+  const grantable = rewritten !== null ? step.actions : step.actions.filter((a) => policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a))));
   if (grantable.length === 0) return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: "no statement grants it" };
   for (const action of grantable) {
     firstAction = action;
@@ -613,6 +627,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         r = evaluateRequest({
           identityPolicies: policies.identity,
           permissionsBoundary: policies.boundary,
+          ...(rewritten !== null ? { resourcePolicy: rewritten } : {}),
           request: { action, resource: c.arn, principalArn: self.arn, context, ...timeOf(policies.earliestTime) },
         });
         if (key !== undefined) decided.set(key, r);
@@ -623,7 +638,8 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
     // or the first denial's reason. True when it reaches the target(s); the caller lists them.
     const record = (r: EvaluationResult): boolean => {
       if (r.decision === "allowed" || r.decision === "conditional") {
-        refs.push(...r.explanation.statements);
+        // The principal's own statements: the trust policy it would write is no policy of the inputs.
+        refs.push(...(rewritten === null ? r.explanation.statements : r.explanation.statements.filter((x) => x.policy !== rewritten.id)));
         if (r.decision === "allowed") allConditional = false;
         return true;
       }
@@ -700,7 +716,8 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
   // Does some Allow statement name one of the step's actions? Loops, not `some` callbacks: a
   // closure per action and list was 105 MB of the calling thread's allocation at 10,000 functions
   // (results/scale.md, "Session 54").
-  const stepNamed = (step: { actions: readonly string[] }): boolean => {
+  const stepNamed = (step: { actions: readonly string[]; rewrittenTrust?: true }): boolean => {
+    if (step.rewrittenTrust === true) return true;
     for (const a of step.actions) for (const l of lists) if (l.has(a)) return true;
     return false;
   };
@@ -728,7 +745,9 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
       continue;
     }
     const statements: StatementPointer[] = pointers(outcomes.flatMap((o) => o.refs));
-    const resources = [...new Set(outcomes.flatMap((o) => o.reached))].sort(byString).slice(0, 20);
+    // A step on the roles an earlier step rewrites (rewrittenTrust) reaches those roles, not more: its
+    // own targets ("any role" its trust would let in) are not the path's.
+    const resources = [...new Set(outcomes.flatMap((o, i) => (m.steps[i]?.rewrittenTrust === true ? [] : o.reached)))].sort(byString).slice(0, 20);
     const conditional = outcomes.some((o) => o.conditional);
     const displayNames = resourceDisplayNames(resources, outcomes);
     paths.push({

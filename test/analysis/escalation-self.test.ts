@@ -65,3 +65,23 @@ describe("a role's trust policy", () => {
     expect(pathsOf(doc, self)).toEqual([["iam-put-role-policy", [self]]]);
   });
 });
+
+describe("rewriting another role's trust policy (Rhino Security Labs' UpdateAssumeRolePolicy)", () => {
+  const self = roleArn("app-role");
+  const admin = roleArn("admin");
+  const docWith = (...statements: Parameters<typeof policy>) => documentOf({ roles: [role("app-role", { inline: { p: policy(...statements) } }), role("admin")], functions: [fn("app", "app-role")] });
+
+  it("is a path without an sts:AssumeRole grant: the trust it writes names it, which lets it in within the account", () => {
+    expect(pathsOf(docWith(allow(["iam:UpdateAssumeRolePolicy"], [admin])), self)).toEqual([["iam-update-assume-role-policy", [admin]]]);
+  });
+
+  it("is none when a Deny of sts:AssumeRole stops the second step", () => {
+    expect(pathsOf(docWith(allow(["iam:UpdateAssumeRolePolicy"], [admin]), { Effect: "Deny", Action: ["sts:AssumeRole"], Resource: ["*"] }), self)).toEqual([]);
+  });
+
+  it("its statements are the principal's own, never the trust policy it would write", () => {
+    const analyzed = analyzeDocument(docWith(allow(["iam:UpdateAssumeRolePolicy"], [admin])), catalog);
+    const path = analyzed.roles.find((r) => r.arn === self)!.analysis!.escalationPaths[0]!;
+    expect(path.statements.map((x) => x.policy)).toEqual(["inline:p"]);
+  });
+});
