@@ -233,12 +233,40 @@ export const ESCALATION_METHODS: readonly Method[] = [
     steps: [takeOver(["ssm:StartSession"], "instance/*", "ec2")],
     why: "can open a root shell on an existing instance and use its instance profile's role",
   },
+  // An association runs its document on the instances it targets as Run Command does (State
+  // Manager), authorized on the instance and the document: AWS's shell documents run any command.
+  {
+    id: "ssm-create-association",
+    title: "Run a command on an instance through a State Manager association",
+    steps: [takeOver(["ssm:CreateAssociation"], "instance/*", "ec2"), ownedByAws(["ssm:CreateAssociation"], ["document/AWS-RunShellScript", "document/AWS-RunPowerShellScript"])],
+    why: "can associate AWS-RunShellScript with an existing instance, run shell commands as root there and use its instance profile's role",
+  },
   { id: "ecs-execute-command", title: "Shell into a running ECS task", steps: [takeOver(["ecs:ExecuteCommand"], "task/*/*")], why: "can run commands in an existing task and use its task role" },
+  // A build's buildspec can be given with the build (StartBuild's buildspecOverride): the caller's
+  // commands run with the project's service role.
+  {
+    id: "codebuild-start-build-override",
+    title: "Start a build of an existing CodeBuild project with its own buildspec",
+    steps: [takeOver(["codebuild:StartBuild", "codebuild:StartBuildBatch"], "project/*")],
+    why: "can start a build of an existing project with a buildspec of its own (buildspecOverride) and run commands with the project's service role",
+  },
+  {
+    id: "apprunner-update-service",
+    title: "Change an existing App Runner service's code",
+    steps: [takeOver(["apprunner:UpdateService"], "service/*/*")],
+    why: "can point an existing App Runner service at its own image or code and run it with the service's instance role",
+  },
   {
     id: "cloudformation-execute-change-set",
     title: "Change an existing stack through a change set",
     steps: [takeOver(["cloudformation:CreateChangeSet"], "stack/*/*"), takeOver(["cloudformation:ExecuteChangeSet"], "stack/*/*")],
     why: "can change a stack whose service role is more privileged; CloudFormation applies the change with that role",
+  },
+  {
+    id: "cloudformation-update-stack",
+    title: "Update an existing stack",
+    steps: [takeOver(["cloudformation:UpdateStack"], "stack/*/*")],
+    why: "can change a stack whose service role is more privileged; CloudFormation applies the update with that role",
   },
   {
     id: "sagemaker-presigned-notebook-url",
