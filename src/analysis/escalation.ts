@@ -421,6 +421,12 @@ function rewrittenTrustOf(arn: string): NamedPolicy {
   return { id: "trust:<rewritten by the principal>", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: [arn] }, Action: ["sts:AssumeRole"] }] } };
 }
 
+/** The principal itself as a target (a step with `self`), which the candidate lists leave out (isSelf). */
+function selfCandidate(self: Role | Principal): Candidate {
+  const name = shownName(self);
+  return { arn: self.arn, label: self.arn, ...(name ? { name } : {}) };
+}
+
 /** The principal itself, or one of its own functions: not a target of its own steps. */
 function isSelf(c: Candidate, self: Role | Principal): boolean {
   return c.arn === self.arn || c.ownerRole === self.arn;
@@ -468,8 +474,7 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
   const any = (type: string): Candidate => representative(`arn:${p}:iam::${account}:${type}/*`, `any ${type}`, account);
   switch (step.target) {
     case "role": {
-      const selfName = shownName(self);
-      if (step.self === true && "trustsLambda" in self) yield { arn: self.arn, label: self.arn, ...(selfName ? { name: selfName } : {}) };
+      if (step.self === true && "trustsLambda" in self) yield selfCandidate(self);
       yield any("role");
       yield listOf(targets, `role ${account}`, () => targets.rolesByAccount.get(account) ?? []);
       return;
@@ -484,8 +489,7 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
       // A user's policy on itself (Rhino Security Labs' PutUserPolicy and AttachUserPolicy, whose
       // usual form is `user/${aws:username}`): the list below leaves it out (isSelf), so it is
       // yielded here. Before, it was never a target.
-      const selfName = shownName(self);
-      if (step.self === true && "type" in self && self.type === "user") yield { arn: self.arn, label: self.arn, ...(selfName ? { name: selfName } : {}) };
+      if (step.self === true && "type" in self && self.type === "user") yield selfCandidate(self);
       yield any("user");
       yield listOf(targets, `user ${account}`, () => targets.usersByAccount.get(account) ?? []);
       return;

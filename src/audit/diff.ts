@@ -18,7 +18,7 @@
 
 import { relative, sep } from "node:path";
 import { statSync } from "node:fs";
-import type { CanonicalDocument, PolicyStatement, SourceLocation } from "../model/document.js";
+import type { CanonicalDocument, PolicyStatement, Principal, Role, SourceLocation } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
 import { severityRank } from "../evaluate/findings.js";
 import { permissionRows, type PermissionRow, type PermissionRowKind } from "../sources/cloudformation/permission-rows.js";
@@ -102,8 +102,8 @@ export interface DiffReport {
    * By fingerprint: `introduced` only after, `fixed` only before, `raised`/`lowered` on both sides
    * at another severity, `unchanged` (a count) on both at the same severity. `unconfirmed`: only
    * before, while the after side's inputs are incomplete (`after.partial`) and do not hold its
-   * resource whole (resourceReadWhole: missing, a function without its role, a managed policy not
-   * resolved), so not known to be fixed: an IAM export that could not
+   * resource whole (resourceReadWhole: missing, a function without its role, a principal whose
+   * analysis is incomplete), so not known to be fixed: an IAM export that could not
    * be read leaves every role out, and every finding on them with it. Such a finding was `fixed`
    * before diff schema 1.3. (`introduced` stays as it is against a partial before side: a gate on
    * it fails closed.)
@@ -442,36 +442,29 @@ export function diffDocuments(
 /**
  * Whether a document with incomplete inputs holds a finding's resource whole, so that a finding
  * on it that the document's audit no longer reports is fixed, not unread: the resource is there,
- * every managed policy it (a function: its execution role) attaches or has as boundary is
- * resolved, and a function's execution role is there too. What else a document lacks is not said
- * per resource: a file read in part is marked as a whole (a plan with one value known only after
- * apply is a partial source, and holds every role of the change), and what a read resource lacks
- * (that value) is a warning on its file. So this is the part that can be checked; a finding about
- * several resources (LR013's readers, LR014's hops) is judged by the resource it is on.
+ * and the analysis read all of its permissions (`analysis.incomplete` false: every managed policy
+ * and boundary resolved, every policy of its own decoded; a function: its execution role's). What
+ * else a document lacks is not said per resource: a file read in part is marked as a whole (a
+ * plan with one value known only after apply is a partial source, and holds every role of the
+ * change), and what a read resource lacks (that value) is a warning on its file. So this is the
+ * part that can be checked; a finding about several resources (LR013's readers, LR014's hops) is
+ * judged by the resource it is on.
  */
 function resourceReadWhole(document: CanonicalDocument): (resource: Finding["resource"]) => boolean {
   const roles = new Map(document.roles.map((r) => [r.arn, r] as const));
   const principals = new Map(document.principals.map((p) => [p.arn, p] as const));
   const functions = new Map(document.functions.map((f) => [f.arn, f] as const));
-  const resolved = (arn: string): boolean => document.policies[arn] !== undefined && document.policies[arn].resolution !== "unresolved";
-  const policiesResolved = (p: { attachedPolicies: { arn: string }[]; permissionsBoundaryArn: string | null }): boolean =>
-    p.attachedPolicies.every((a) => resolved(a.arn)) && (p.permissionsBoundaryArn === null || resolved(p.permissionsBoundaryArn));
+  const analysedWhole = (x: Role | Principal | undefined): boolean => x?.analysis?.incomplete === false;
   return (resource) => {
     switch (resource.type) {
-      case "function": {
-        const role = roles.get(functions.get(resource.arn)?.roleArn ?? "");
-        return role !== undefined && policiesResolved(role);
-      }
-      case "role": {
-        const role = roles.get(resource.arn);
-        return role !== undefined && policiesResolved(role);
-      }
-      case "principal": {
-        const p = principals.get(resource.arn);
-        return p !== undefined && policiesResolved(p);
-      }
+      case "function":
+        return analysedWhole(roles.get(functions.get(resource.arn)?.roleArn ?? ""));
+      case "role":
+        return analysedWhole(roles.get(resource.arn));
+      case "principal":
+        return analysedWhole(principals.get(resource.arn));
       case "policy":
-        return resolved(resource.arn);
+        return document.policies[resource.arn] !== undefined && document.policies[resource.arn]!.resolution !== "unresolved";
       default:
         // A layer version, which the document does not list: whether it was read cannot be told.
         return false;

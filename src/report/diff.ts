@@ -469,8 +469,8 @@ function findingSummary(report: DiffReport): string[] {
   // The column of the unconfirmed only when there are some (there are none against complete inputs).
   const columns = unconfirmed.length > 0 ? 5 : 4;
   const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => `| ${e.severity} | ${mdCode(e.ruleId, true)} | ${e.n.slice(0, columns).join(" | ")} |`);
-  const head = columns === 5 ? ["| Severity | Rule | Introduced | Raised | Fixed | Lowered | Not confirmed fixed |", "|---|---|---:|---:|---:|---:|---:|"] : ["| Severity | Rule | Introduced | Raised | Fixed | Lowered |", "|---|---|---:|---:|---:|---:|"];
-  return ["#### Findings by severity and rule", "", ...head, ...rows, ""];
+  const titles = ["Introduced", "Raised", "Fixed", "Lowered", "Not confirmed fixed"].slice(0, columns);
+  return ["#### Findings by severity and rule", "", `| Severity | Rule | ${titles.join(" | ")} |`, `|---|---|${"---:|".repeat(columns)}`, ...rows, ""];
 }
 
 /** Permission changes per kind of change: how many, on how many roles, functions and policies. */

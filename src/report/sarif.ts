@@ -285,7 +285,7 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
   // from the rule (reportingDescriptor), which decides the alert's severity and whether it fails a
   // pull request's check; the rule's default made a medium LR012 fail the check as high.
   // Keyed by the SARIF id; each the rule (its own id, for the help text) at that severity.
-  const bySarifId = new Map<string, RuleMetadata>([...byId].map(([id, r]) => [id, r]));
+  const bySarifId = new Map(byId);
   for (const f of report.findings) {
     const rule = byId.get(f.ruleId)!;
     const id = sarifRuleId(f, rule);

@@ -298,6 +298,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
 
   // A function's label set once made: itself (kept), DROPPED (handed out, not kept), null (none).
   const made = new Map<LambdaFunction, PermissionLabels | typeof DROPPED | null>();
+  // A too-new date (after the window's start): inside the window, or after its end (an --as-of before the export).
+  const placed = (date: string): string => (date <= end ? `inside the ${windowDays}-day window` : `after the ${windowDays}-day window, which ends ${end.slice(0, 10)}`);
   // What a function's labels are made from (null: its role is not in the document).
   const inputsOf = (f: LambdaFunction): { role: Role; granted: string[]; own: SessionUsage[]; service: SessionUsage[]; others: SessionUsage[]; ctx: LabelContext } | null => {
     const role = rolesByKey.get(roleKey(f.roleArn));
@@ -308,8 +310,6 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     const granted = grantedActions(role, document, [...own, ...service, ...others], partialReasons, earliest, f);
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
-    // A date after the window's start: inside it, or after its end (an --as-of before the export).
-    const placed = (date: string): string => (date <= end ? `inside the ${windowDays}-day window` : `after the ${windowDays}-day window, which ends ${end.slice(0, 10)}`);
     if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, ${placed(role.createDate)}`;
     else if (role.createDateUnreadable === true) tooNew = UNREADABLE_CREATE_DATE;
     else if (created !== null && created > start) tooNew = `function created ${created.slice(0, 10)}, ${placed(created)}`;
