@@ -203,6 +203,36 @@ export function catalogFromRegoSources(sources: ReadonlyMap<string, string>, was
   return catalogFromInspect({ annotations }, { wasmSha256 });
 }
 
+/**
+ * What a rule's METADATA must hold for leastrole to know the rule (catalogFromInspect refuses it
+ * otherwise), said where a pack lacks it: the block's place, its required keys and their values.
+ */
+export const METADATA_NEEDED =
+  `a \`# METADATA\` comment block right above the \`package leastrole.rules.<name>\` line, with \`title\`, \`custom.id\` (the rule's id, e.g. ACME001) and \`custom.severity\` (one of ${SEVERITIES.join(", ")})`;
+
+/** A rule package's declaration in a Rego source: its name (after `leastrole.rules.`), file and line. */
+export interface RulePackageDeclaration {
+  package: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * Every `package leastrole.rules.<name>` line of the sources (test packages `…_test` left out, as
+ * compiling leaves out their files), in file and line order. Read as catalogFromRegoSources reads
+ * them, so a package it finds no METADATA for can be named with its file and line.
+ */
+export function rulePackagesIn(sources: ReadonlyMap<string, string>): RulePackageDeclaration[] {
+  const found: RulePackageDeclaration[] = [];
+  for (const [file, text] of [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    text.split(/\r?\n/).forEach((line, i) => {
+      const pkg = /^package\s+leastrole\.rules\.([A-Za-z_][A-Za-z0-9_]*)\s*(#.*)?$/.exec(line.trim())?.[1];
+      if (pkg !== undefined && !pkg.endsWith("_test")) found.push({ package: pkg, file, line: i + 1 });
+    });
+  }
+  return found;
+}
+
 /** The YAML of the `# METADATA` comment block ending right above line `at`, or null. */
 function metadataAbove(lines: readonly string[], at: number): string | null {
   let start = at;

@@ -170,10 +170,15 @@ function misplacedRules(inspect: Inspected): { error: RulePackError | null; warn
  * `opa fmt --v0-v1` makes of a v0 `deny[msg] { … }`) compiles so. Read from the text: a top-level
  * rule starts its line (opa fmt puts rules in column 0).
  */
-function rulesWithoutFindings(inspect: Inspected, rules: ReadonlyArray<{ id: string; package: string }>): RulePackError | null {
+export function rulesWithoutFindings(
+  inspect: { namespaces?: Record<string, string[]> },
+  rules: ReadonlyArray<{ id: string; package: string }>,
+  textOf: (file: string) => string | null = regoSourceText,
+): RulePackError | null {
   for (const rule of rules) {
     const files = inspect.namespaces?.[`data.leastrole.rules.${rule.package}`] ?? [];
-    const texts = files.map(regoSourceText);
+    // textOf: a prebuilt bundle's sources are read from the archive, not from disk.
+    const texts = files.map(textOf);
     // A file that cannot be read here is not taken for one without findings.
     if (texts.length === 0 || texts.some((t) => t === null || definesFindings(t))) continue;
     const other = texts
@@ -383,8 +388,7 @@ function nullableFields(schema: CanonicalSchema): Map<string, string[]> {
  * error: it is read from the text, and the variable may be an object of the author's own with a
  * key of that name (a function version's `vpc`, which is absent when it is the function's).
  */
-function notOfNullableWarnings(file: string, fields: ReadonlyMap<string, string[]>): string[] {
-  const text = regoSourceText(file);
+function notOfNullableWarnings(file: string, fields: ReadonlyMap<string, string[]>, text: string | null = regoSourceText(file)): string[] {
   if (text === null) return [];
   const warnings: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
@@ -399,6 +403,17 @@ function notOfNullableWarnings(file: string, fields: ReadonlyMap<string, string[
     }
   });
   return warnings;
+}
+
+/**
+ * notOfNullableWarnings of Rego sources held in memory (a prebuilt bundle's, by the name each is
+ * shown by): the check reads text only, so it needs no opa and gives the same warnings a folder
+ * of the same files gets.
+ */
+export function notOfNullableInSources(sources: ReadonlyMap<string, string>): string[] {
+  if (sources.size === 0) return [];
+  const nullable = nullableFields(JSON.parse(readFileSync(canonicalSchemaPath(), "utf8")) as CanonicalSchema);
+  return [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([file, text]) => notOfNullableWarnings(file, nullable, text));
 }
 
 /** ` (line N)` of `package leastrole.rules.<name>` in a file, or "" when it cannot be read there. */

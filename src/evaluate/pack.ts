@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { RulePackError, toError } from "../errors.js";
-import { catalogFromRegoSources, parseCatalog, type RuleCatalog, type RuleMetadata } from "./catalog.js";
-import { compileRegoPack, PACK_ENTRYPOINT, type CompileOptions } from "./compile-rego.js";
+import { catalogFromRegoSources, METADATA_NEEDED, parseCatalog, rulePackagesIn, type RuleCatalog, type RuleMetadata, type RulePackageDeclaration } from "./catalog.js";
+import { compileRegoPack, notOfNullableInSources, PACK_ENTRYPOINT, rulesWithoutFindings, type CompileOptions } from "./compile-rego.js";
 import { builtinPackPaths } from "./locate.js";
 import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
 import { readTarGz } from "./tar.js";
@@ -174,6 +174,57 @@ function notABundle(files: Map<string, Buffer>): string {
   return `not an OPA bundle: the archive has no policy.wasm and no .rego file (${held})`;
 }
 
+/** `<bundle>!<path in the bundle>`, as every message about a bundle's file names it. */
+function inBundle(spec: string, name: string): string {
+  return `${spec}!${name}`;
+}
+
+/**
+ * The warning for a bundle's rules that have no METADATA (none was found for their package), or,
+ * with no catalog at all, for a bundle whose Rego declares no rule. Such rules still run (the
+ * bundle was built and may be all a user has), but their findings carry the package name and
+ * severity medium: the warning names each rule file and line, and what its METADATA must hold.
+ * Before, it said only "no rule catalog (catalog.json) found beside the module", which named
+ * neither the files to fix nor that METADATA in them was the fix.
+ */
+function metadataWarnings(spec: string, sources: ReadonlyMap<string, string>, catalog: RuleCatalog | null): string[] {
+  const known = new Set((catalog?.rules ?? []).map((r) => r.package));
+  const missing = new Map<string, RulePackageDeclaration>();
+  for (const d of rulePackagesIn(sources)) if (!known.has(d.package) && !missing.has(d.package)) missing.set(d.package, d);
+  const effect = "findings are identified by package name and default to severity medium";
+  if (missing.size > 0) {
+    const list = [...missing.values()].map((d) => `leastrole.rules.${d.package} (${inBundle(spec, d.file)}:${d.line})`).join(", ");
+    const intro = catalog === null ? "no rule catalog: the bundle has no catalog.json and " : "";
+    return [
+      `${spec}: ${intro}no METADATA for rule package${missing.size > 1 ? "s" : ""} ${list}, so ${missing.size > 1 ? "their" : "its"} ${effect}: add ${METADATA_NEEDED}, and rebuild the bundle (docs/writing-rules.md)`,
+    ];
+  }
+  if (catalog !== null) return [];
+  const held = sources.size === 0 ? "no .rego file (the sources opa build keeps in it)" : `no .rego file declaring \`package leastrole.rules.<name>\` (${[...sources.keys()].sort().slice(0, 3).map((n) => inBundle(spec, n)).join(", ")}${sources.size > 3 ? ", …" : ""})`;
+  return [`${spec}: no rule catalog: the bundle has no catalog.json and ${held}, so its ${effect}: build it from rule files with ${METADATA_NEEDED} (docs/writing-rules.md)`];
+}
+
+/**
+ * What a folder's checks that read the Rego as text find in a prebuilt (`-t wasm`) bundle's own
+ * sources: a rule with no `findings` (refused, as for a folder) and `not x.<nullable field>`
+ * (warnings). They need no opa, so a bundle run without one is checked the same everywhere. The
+ * type check against the canonical document (`opa check --schema`) does need opa, and a `-t wasm`
+ * bundle is promised to run without it: not run, and said (docs/writing-rules.md says why).
+ */
+function checkBundleSources(spec: string, sources: ReadonlyMap<string, string>, catalog: RuleCatalog | null): string[] {
+  // Tests are not compiled into a folder's pack, nor checked there (their documents are the author's).
+  const rules = new Map([...sources].filter(([n]) => !n.endsWith("_test.rego")).map(([n, t]) => [inBundle(spec, n), t] as const));
+  const namespaces: Record<string, string[]> = {};
+  for (const d of rulePackagesIn(sources)) (namespaces[`data.leastrole.rules.${d.package}`] ??= []).push(inBundle(spec, d.file));
+  for (const files of Object.values(namespaces)) files.splice(0, files.length, ...new Set(files));
+  const noFindings = rulesWithoutFindings({ namespaces }, catalog?.rules ?? [], (file) => rules.get(file) ?? null);
+  if (noFindings) throw noFindings;
+  const unchecked =
+    `${spec}: its rules were not type-checked against the canonical document, as a folder's are (that needs the opa CLI; a -t wasm bundle runs without): ` +
+    "check them once with `leastrole build-rules <folder>` or `--rules <folder>` (docs/writing-rules.md)";
+  return [...notOfNullableInSources(rules), unchecked];
+}
+
 function readJson(path: string): unknown {
   const text = readFileSync(path, "utf8");
   try {
@@ -270,10 +321,11 @@ function loadRulePackFrom(spec: string, options: LoadRulePackOptions): RulePack 
       }
       catalog = parseCatalog(parsed, `${spec}!catalog.json`);
     }
+    const sources = new Map([...files].filter(([n]) => n.endsWith(".rego")).map(([n, b]) => [n, b.toString("utf8")] as const));
     // No catalog.json (a bundle built with `opa build`, as docs/writing-rules.md shows): the rules'
     // METADATA from the Rego files the bundle carries, as `leastrole build-rules` would read it.
+    const fromSources = catalog === null;
     if (catalog === null) {
-      const sources = new Map([...files].filter(([n]) => n.endsWith(".rego")).map(([n, b]) => [n, b.toString("utf8")] as const));
       try {
         catalog = catalogFromRegoSources(sources, sha256(wasm));
       } catch (thrown) {
@@ -291,7 +343,13 @@ function loadRulePackFrom(spec: string, options: LoadRulePackOptions): RulePack 
         throw new RulePackError(`data.json in the bundle is not valid JSON: ${toError(thrown).message}`, { file: spec });
       }
     }
-    return makePack(spec, wasm, catalog, data, options);
+    const notes = fromSources ? metadataWarnings(spec, sources, catalog) : [];
+    const checked = checkBundleSources(spec, sources, catalog);
+    // An empty catalog rather than none: makePack's "no catalog.json beside the module" is said
+    // better by metadataWarnings, which names the rule files and what their METADATA must hold.
+    const pack = makePack(spec, wasm, catalog ?? { format: 1, opaVersion: null, wasmSha256: sha256(wasm), rules: [] }, data, options);
+    appendAll(pack.warnings, [...notes, ...checked]);
+    return pack;
   }
   if (bytes.subarray(0, 4).toString("latin1") !== "\0asm") {
     // A file named .wasm that is not one is a damaged or wrong download, not an unknown kind of pack.

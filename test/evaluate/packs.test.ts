@@ -20,6 +20,26 @@ beforeAll(() => {
   process.env.LEASTROLE_OPA = opa;
 });
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * An `opa build -t wasm` bundle of the custom fixture pack as docs/writing-rules.md builds one,
+ * after `edit` has changed its copy of the rule folder.
+ */
+function wasmBundle(prefix: string, edit: (rules: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const entry = join(dir, "entry.rego");
+  copyFileSync(builtinPackPaths().entrypoint, entry);
+  const rules = join(dir, "rules");
+  cpSync(join(packs, "custom"), rules, { recursive: true });
+  edit(rules);
+  const bundle = join(dir, "bundle.tar.gz");
+  execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, rules, entry]);
+  return bundle;
+}
+
 function expectPackError(fn: () => unknown, pattern: RegExp): RulePackError {
   try {
     fn();
@@ -138,7 +158,8 @@ describe("user packs", () => {
     // keeps in the bundle: the rules have the ids and severities `leastrole build-rules` gives
     // them (before: findings named after the package, severity medium, a rule `rules` did not list).
     const bare = loadRulePack(bundle);
-    expect(bare.warnings).toEqual([]);
+    // The only warning: that the rules were not type-checked, as a folder's are (that needs opa).
+    expect(bare.warnings).toEqual([expect.stringMatching(new RegExp(`^${escapeRegExp(bundle)}: its rules were not type-checked against the canonical document`))]);
     const compiled = loadRulePack(join(packs, "custom")).catalog.rules;
     expect(bare.catalog.rules).toEqual(compiled.map((r) => ({ ...r, file: expect.stringMatching(/(^|\/)no_owner_tag\.rego$/) })));
     const result = evaluateDocument(syntheticDocument(3, 1), [bare]);
@@ -156,9 +177,43 @@ describe("user packs", () => {
     const bundle = join(dir, "bundle.tar.gz");
     execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, rules, entry]);
     const bare = loadRulePack(bundle);
-    expect(bare.warnings.join()).toMatch(/no rule catalog/);
+    // The bundle, the rule file (as opa build stored it) and line, and what its METADATA must hold.
+    // Before: "no rule catalog (catalog.json) found beside the module", naming no file to fix.
+    const [warning] = bare.warnings;
+    expect(warning).toMatch(new RegExp(`^${escapeRegExp(bundle)}: no rule catalog: the bundle has no catalog\\.json and no METADATA for rule package leastrole\\.rules\\.no_owner_tag \\(${escapeRegExp(bundle)}!\\S*rules/no_owner_tag\\.rego:1\\), so its findings are identified by package name and default to severity medium: add a \`# METADATA\` comment block right above the \`package leastrole\\.rules\\.<name>\` line, with \`title\`, \`custom\\.id\` .* and \`custom\\.severity\` \\(one of critical, high, medium, low, info\\)`));
     const result = evaluateDocument(syntheticDocument(3, 1), [bare]);
     expect(result.findings.map((f) => `${f.ruleId}/${f.severity}`)).toEqual(["no_owner_tag/medium", "no_owner_tag/medium", "no_owner_tag/medium"]);
+  });
+
+  it("a bundle with one rule without METADATA beside rules with it names that rule's file", () => {
+    // Before: no warning at all (the catalog of the other rules was found), and the rule's findings
+    // were silently named after its package, with severity medium.
+    const bundle = wasmBundle("lr-bundle-partial-", (rules) => {
+      writeFileSync(join(rules, "lambda_boundary.rego"), "package leastrole.rules.lambda_boundary\n\nfindings contains finding if {\n\tsome role in input.roles\n\trole.permissionsBoundaryArn == null\n\tfinding := {\"resource\": {\"type\": \"role\", \"arn\": role.arn, \"name\": role.name}, \"message\": \"no boundary\"}\n}\n");
+    });
+    const pack = loadRulePack(bundle);
+    expect(pack.catalog.rules.map((r) => r.id)).toEqual(["ACME001"]);
+    expect(pack.warnings[0]).toMatch(new RegExp(`^${escapeRegExp(bundle)}: no METADATA for rule package leastrole\\.rules\\.lambda_boundary \\(${escapeRegExp(bundle)}!\\S*rules/lambda_boundary\\.rego:1\\), so its findings are identified by package name`));
+  });
+
+  it("a -t wasm bundle's Rego is checked as a folder's is where that needs no opa: a rule without findings is refused, `not x.<nullable>` warned", () => {
+    // Before: the bundle ran, its rule (Conftest's `deny`) finding nothing, without a word.
+    const deny = wasmBundle("lr-bundle-deny-", (rules) => {
+      const file = join(rules, "no_owner_tag.rego");
+      writeFileSync(file, readFileSync(file, "utf8").replace("findings contains finding if", "deny contains finding if"));
+    });
+    const err = expectPackError(() => loadRulePack(deny), /rule ACME001 \(package leastrole\.rules\.no_owner_tag\) defines no `findings`, so it would never find anything: .* it defines `deny` \(.*rules\/no_owner_tag\.rego:\d+\)/);
+    expect(err.file).toMatch(new RegExp(`^${escapeRegExp(deny)}!\\S*rules/no_owner_tag\\.rego$`));
+    expect(err.message.startsWith(`${err.file}: `)).toBe(true);
+    const notNull = wasmBundle("lr-bundle-notnull-", (rules) => {
+      const file = join(rules, "no_owner_tag.rego");
+      writeFileSync(file, readFileSync(file, "utf8").replace("\tnot fn.tags.owner\n", "\tnot fn.tags.owner\n\tnot fn.kmsKeyArn\n"));
+    });
+    const warnings = loadRulePack(notNull).warnings;
+    expect(warnings).toEqual([
+      expect.stringMatching(new RegExp(`^${escapeRegExp(notNull)}!\\S*rules/no_owner_tag\\.rego:\\d+: \`not fn\\.kmsKeyArn\` is never true`)),
+      expect.stringMatching(/its rules were not type-checked against the canonical document, as a folder's are \(that needs the opa CLI; a -t wasm bundle runs without\)/),
+    ]);
   });
 
   it("a bundle's METADATA without custom.id is refused, naming the file", () => {
