@@ -128,7 +128,8 @@ export function checkRuleOptions(ruleOptions: Readonly<Record<string, unknown>> 
       (declared.length === 0 ? " (the rules run declare no option)" : ""),
   );
   problems.push(`(a rule declares the options it reads, data.leastrole.config.<name>, under custom.options in its METADATA; \`leastrole explain <rule>\` lists them)`);
-  throw new ConfigError(problems.join("\n  "), configFile !== undefined ? { file: configDisplayPath(configFile) } : {});
+  // The file as given, as loadConfig's own errors name it (the CLI gives a found one relative).
+  throw new ConfigError(problems.join("\n  "), configFile !== undefined ? { file: configFile } : {});
 }
 
 /** Whether rules.disable turns off the rule a suppression names (by its id or its name, either way). */

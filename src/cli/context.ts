@@ -54,7 +54,9 @@ export function loadConfigFor(flags: InputFlags, progress?: Progress): ConfigRea
     const where = folder === process.cwd() ? "the current folder" : configDisplayPath(folder);
     writeErr(`leastrole: warning: ${found.map((f) => basename(f)).join(", ")} are in ${where}: only ${configDisplayPath(found[0]!)} is read; merge them into one (or name one with --config)\n`);
   }
-  const configFile = flags.config ?? found[0];
+  // A found config by the path the user would type (relative to the current folder, as the warnings
+  // name it), so that loadConfig's errors name it so; one given with --config as given.
+  const configFile = flags.config ?? (found[0] !== undefined ? configDisplayPath(found[0]) : undefined);
   // Said when the config is not the current folder's: its suppressions and exceptions change the
   // results, and one in a parent folder (outside a repository, up to `~` or `/`) can be a surprise.
   if (flags.config === undefined && found[0] !== undefined && dirname(found[0]) !== process.cwd()) {

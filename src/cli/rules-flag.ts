@@ -42,7 +42,8 @@ export function loadExtraPacks(specs: ReadonlyArray<string | RulePack>, config: 
       const index = config.packs?.indexOf(spec) ?? -1;
       if (!(e instanceof RulePackError) || index < 0) throw e;
       const shown = configDisplayPath(spec);
-      const where = `rules.packs[${index}] of ${config.file !== undefined ? configDisplayPath(config.file) : "the config"}`;
+      // The config file as given (--config) or as found (relative), as loadConfig's errors name it.
+      const where = `rules.packs[${index}] of ${config.file ?? "the config"}`;
       const message = e.message.startsWith(`${spec}: `) ? `${shown}: ${e.message.slice(spec.length + 2)}` : e.message;
       const file = e.file === spec ? shown : e.file;
       throw new RulePackError(`${message} (${where})`, { ...(file !== undefined ? { file } : {}), ...(e.path !== undefined ? { path: e.path } : {}), cause: e.cause });

@@ -124,11 +124,12 @@ export function validateConfig(value: unknown, file = "(config)"): LeastroleConf
  * resolved against the current directory and could load another pack of the same name.
  */
 export function loadConfig(file: string): LeastroleConfig {
-  // Errors name the file as the warnings about it do (configDisplayPath): the CLI reads a config it
-  // finds (in the current folder or one above it), or one given as `-c /abs/path`, by its absolute
-  // path, and an error naming `/home/runner/work/app/app/.leastrole.yaml` beside a warning naming
-  // `.leastrole.yaml` reads as two files.
-  const shown = configDisplayPath(file);
+  // Errors name the file as it was given: `-c /abs/path` as that absolute path, `-c ../x.yaml` as
+  // `../x.yaml`. Made relative to the current folder, `-c /etc/leastrole/ci.yaml` was named
+  // `../../etc/leastrole/ci.yaml`, a path the user never wrote. The CLI gives a config it finds
+  // (in the current folder or one above) relative to the current folder (loadConfigFor), so that
+  // one is named as its warnings name it, never by a machine's absolute path.
+  const shown = file;
   let text: string;
   try {
     text = readFileSync(file, "utf8");

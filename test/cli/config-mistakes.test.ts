@@ -143,7 +143,9 @@ rules:
 describe("errors about the config file", () => {
   // Named as the warnings above name it: a discovered .leastrole.yaml is read by its absolute path,
   // and the error said `/tmp/…/.leastrole.yaml` where every warning about it says `.leastrole.yaml`.
-  it("name it relative to the current folder, discovered or given with -c, from the folder or a subfolder: YAML, JSON, unknown key, wrong type", () => {
+  // Given with -c, it is named as given: `-c /abs/path` by that path (before, relative to the
+  // current folder: `../../etc/leastrole/ci.yaml`, which the user never wrote).
+  it("name it relative to the current folder when discovered, as given with -c, from the folder or a subfolder: YAML, JSON, unknown key, wrong type", () => {
     const cases: Array<[name: string, text: string, error: string]> = [
       [".leastrole.yaml", "version: 1\nusage: [\n", "not valid YAML at line 3, column 1:"],
       [".leastrole.yaml", "version: 1\nsuppresions: []\n", '(top level): unknown key "suppresions": did you mean "suppressions"?'],
@@ -161,9 +163,11 @@ describe("errors about the config file", () => {
       };
       for (const [cwd, args, shown] of [
         [dir, [], name],
-        [dir, ["-c", join(dir, name)], name],
-        [join(dir, "sub"), ["-c", join(dir, name)], `../${name}`],
+        [join(dir, "sub"), [], `../${name}`],
+        [dir, ["-c", join(dir, name)], join(dir, name)],
+        [join(dir, "sub"), ["-c", join(dir, name)], join(dir, name)],
         [join(dir, "sub"), ["-c", join("..", name)], `../${name}`],
+        [dir, ["-c", `./${name}`], `./${name}`],
       ] as const) {
         expect(errorLine(cwd, [...args]), `${text} in ${cwd} ${args.join(" ")}`).toContain(`leastrole: ${shown}: ${error}`);
       }

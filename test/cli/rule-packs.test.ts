@@ -141,6 +141,31 @@ describe("--rules", () => {
     expect(run(["explain", "function-owner-tag", "--rules", bundle]).stdout).toBe(explained.stdout);
   });
 
+  it("a hand-built -t wasm bundle: rules without METADATA run with one warning per problem naming the file; a rule without findings is one line, exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-packs-bundle-mistakes-"));
+    const build = (name: string, edit: (text: string) => string): string => {
+      const rules = join(dir, name);
+      cpSync(join(root, packs, "custom"), rules, { recursive: true });
+      const file = join(rules, "no_owner_tag.rego");
+      writeFileSync(file, edit(readFileSync(file, "utf8")));
+      const bundle = join(dir, `${name}.tar.gz`);
+      const built = spawnSync(opa, ["build", "-t", "wasm", "-e", "leastrole/findings", "--ignore", "*_test.rego", "--capabilities", join(root, "policies", "capabilities.json"), "-o", bundle, rules, join(root, "policies", "leastrole.rego")], { encoding: "utf8" });
+      expect(built.status, built.stderr).toBe(0);
+      return bundle;
+    };
+    const bare = build("bare", (text) => text.slice(text.indexOf("package ")));
+    const audited = run(["audit", demo, "--rules", bare, "-f", "json"]);
+    expect(audited.code, audited.stderr).toBe(0);
+    const warnings = audited.stderr.split("\n").filter((l) => l.startsWith("leastrole: warning: "));
+    expect(warnings[0]).toContain(`leastrole: warning: ${bare}: no rule catalog: the bundle has no catalog.json and no METADATA for rule package leastrole.rules.no_owner_tag (${bare}!`);
+    expect(warnings[0]).toContain("add a `# METADATA` comment block right above the `package leastrole.rules.<name>` line, with `title`, `custom.id`");
+    expect(warnings).toContainEqual(expect.stringContaining(`${bare}: its rules were not type-checked against the canonical document`));
+    const deny = build("deny", (text) => text.replace("findings contains finding if", "deny contains finding if"));
+    const refused = run(["audit", demo, "--rules", deny]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^leastrole: ${deny.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}!\\S*no_owner_tag\\.rego: rule ACME001 \\(package leastrole\\.rules\\.no_owner_tag\\) defines no \`findings\`[^\n]*\n$`));
+  });
+
   it("build-rules records each rule's file relative to the rule folder, wherever it ran", () => {
     // Before: as the folder was typed, "../rules/no_owner_tag.rego" from a sibling folder.
     const dir = mkdtempSync(join(tmpdir(), "lr-build-rules-"));
@@ -310,10 +335,14 @@ findings contains finding if {
       expect(lines[1]).toBe('  rules.options.sensitivity_tag_key: no rule of the packs run reads an option "sensitivity_tag_key", so it would set nothing: did you mean "sensitivity_tag_keys"?');
       expect(lines[2]).toContain("custom.options in its METADATA");
     }
-    // Named by --config from another folder: named relative to that folder.
+    // Named by --config from another folder: named as given there, absolute or relative (before,
+    // an absolute --config was named relative to the current folder, a path never typed).
     const elsewhere = run(["audit", join(root, demo), "--config", join(dir, ".leastrole.yaml"), "-q"], join(dir, "rules"));
     expect(elsewhere.code).toBe(2);
-    expect(elsewhere.stderr).toMatch(/^leastrole: \.\.\/\.leastrole\.yaml: rules\.options\.owner_tga: /);
+    expect(elsewhere.stderr.startsWith(`leastrole: ${join(dir, ".leastrole.yaml")}: rules.options.owner_tga: `), elsewhere.stderr).toBe(true);
+    const relative = run(["audit", join(root, demo), "--config", "../.leastrole.yaml", "-q"], join(dir, "rules"));
+    expect(relative.code).toBe(2);
+    expect(relative.stderr).toMatch(/^leastrole: \.\.\/\.leastrole\.yaml: rules\.options\.owner_tga: /);
   });
 
   it("rules and explain refuse the id clash audit refuses", () => {

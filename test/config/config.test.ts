@@ -97,14 +97,28 @@ usage: { windowDay: 30 }
 `,
     );
     const msg = problem(file);
-    // Named as the warnings about it name it: relative to the current folder (configDisplayPath).
-    expect(msg.startsWith(`${relative(process.cwd(), file)}: `), msg).toBe(true);
+    // Named as given (here an absolute path): before, relative to the current folder, a path the
+    // caller never wrote.
+    expect(msg.startsWith(`${file}: `), msg).toBe(true);
     expect(msg).toContain("suppressions[0].reason: must not be empty");
     expect(msg).toContain("suppressions[0].expires: must be a date YYYY-MM-DD");
     expect(msg).toContain('suppressions[1]: "resource" is required');
     expect(msg).toContain('suppressions[1]: "reason" is required');
     expect(msg).toContain('scope: must be one of "account", "execution-roles"');
     expect(msg).toContain('usage: unknown key "windowDay"');
+  });
+
+  it("names the file as given in every error, absolute or relative: not found, unreadable, YAML, JSON, schema", () => {
+    const bad = write("as-given.yaml", "version: 1\nsuppresions: []\n");
+    const json = write("as-given.json", '{"version": 1,');
+    const yamlSyntax = write("as-given-syntax.yaml", "version: 1\nusage: [\n");
+    for (const file of [bad, json, yamlSyntax, join(dir, "missing.yaml"), dir]) {
+      // `./` kept: the path as typed, not as path.relative would write it.
+      for (const given of [file, `./${relative(process.cwd(), file)}`]) {
+        const msg = problem(given);
+        expect(msg.startsWith(`${given}: `), msg).toBe(true);
+      }
+    }
   });
 
   it("holds usage.windowDays to what --window-days takes, with the same words", () => {
@@ -120,7 +134,7 @@ usage: { windowDay: 30 }
 
   it("refuses a suppression that expires on a day the calendar does not have", () => {
     const msg = problem(write("feb30.yaml", `suppressions:\n  - { rule: LR001, resource: "*", reason: r, expires: 2027-03-31 }\n  - { rule: LR002, resource: "*", reason: r, expires: 2027-02-30 }\n`));
-    expect(msg).toBe(`${relative(process.cwd(), join(dir, "feb30.yaml"))}: suppressions[1].expires: 2027-02-30 is not a day of the calendar (YYYY-MM-DD)`);
+    expect(msg).toBe(`${join(dir, "feb30.yaml")}: suppressions[1].expires: 2027-02-30 is not a day of the calendar (YYYY-MM-DD)`);
     expect(loadConfig(write("leap.yaml", `suppressions:\n  - { rule: LR001, resource: "*", reason: r, expires: 2028-02-29 }\n`)).suppressions?.[0]?.expires).toBe("2028-02-29");
   });
 
@@ -151,7 +165,7 @@ exceptions:
 `,
       ),
     );
-    expect(msg.startsWith(`${relative(process.cwd(), join(dir, "typos.yaml"))}: `), msg).toBe(true);
+    expect(msg.startsWith(`${join(dir, "typos.yaml")}: `), msg).toBe(true);
     expect(msg).toContain('(top level): unknown key "suppresions": did you mean "suppressions"?');
     expect(msg).toContain('usage: unknown key "windowDay": did you mean "windowDays"?');
     expect(msg).toContain('rules: unknown key "disabel": did you mean "disable"?');
@@ -162,7 +176,7 @@ exceptions:
 
   it("refuses rules.options.scope, which the top-level scope would override without a word", () => {
     expect(problem(write("opt-scope.yaml", "rules:\n  options: { scope: account }\n"))).toBe(
-      `${relative(process.cwd(), join(dir, "opt-scope.yaml"))}: rules.options.scope: scope is set at the top level of the file (scope: execution-roles or scope: account), not under rules.options`,
+      `${join(dir, "opt-scope.yaml")}: rules.options.scope: scope is set at the top level of the file (scope: execution-roles or scope: account), not under rules.options`,
     );
   });
 
@@ -236,12 +250,12 @@ describe("rules.options", () => {
     expect(lr001.options?.[0]?.description).toMatch(/^Tag keys that carry a data classification/);
   });
 
-  it("a key no rule declares is refused, naming the config file (relative to the current folder), the key and the option meant", () => {
+  it("a key no rule declares is refused, naming the config file as given, the key and the option meant", () => {
     const file = write("opt-typo.yaml", "rules:\n  options: { sensitivity_tag_key: [data-classification] }\n");
     const options = evaluationOptionsOf(loadConfig(file), file);
     const msg = configError(() => auditDocument(doc, options));
     expect(msg.split("\n")[0]).toBe(
-      `${relative(process.cwd(), file)}: rules.options.sensitivity_tag_key: no rule of the packs run reads an option "sensitivity_tag_key", so it would set nothing: did you mean "sensitivity_tag_keys"?`,
+      `${file}: rules.options.sensitivity_tag_key: no rule of the packs run reads an option "sensitivity_tag_key", so it would set nothing: did you mean "sensitivity_tag_keys"?`,
     );
     expect(msg).toContain("custom.options in its METADATA");
     // The same from the SDK without a config file.
