@@ -163,7 +163,8 @@ describe("errors about the config file", () => {
       };
       for (const [cwd, args, shown] of [
         [dir, [], name],
-        [join(dir, "sub"), [], `../${name}`],
+        // -q: without it, the note "reading ../.leastrole.yaml, the nearest config above" comes first.
+        [join(dir, "sub"), ["-q"], `../${name}`],
         [dir, ["-c", join(dir, name)], join(dir, name)],
         [join(dir, "sub"), ["-c", join(dir, name)], join(dir, name)],
         [join(dir, "sub"), ["-c", join("..", name)], `../${name}`],
