@@ -15,6 +15,9 @@
 #   name: denied-call
 #   severity: low
 #   category: usage
+#   # True: its findings come only from the calls CloudTrail recorded (input.usage.principals), so
+#   # `diff` does not call one fixed against inputs without usage (docs/iac.md).
+#   needs_usage: true
 #   remediation: |
 #     If the code needs the action, grant it on the specific resource; if it does not, find out why
 #     the function calls it (a dependency, a misconfiguration, or a compromise).

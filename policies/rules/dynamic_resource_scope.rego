@@ -15,6 +15,10 @@
 #   name: dynamic-resource-scope
 #   severity: low
 #   category: least-privilege
+#   # True: its findings come only from the scope suggestions made from the recorded calls
+#   # (src/analysis/scope.ts), so
+#   # `diff` does not call one fixed against inputs without usage (docs/iac.md).
+#   needs_usage: true
 #   remediation: |
 #     Replace the wildcard resource with the suggested prefix pattern (in the evidence), after
 #     checking that every resource the function must reach follows the naming convention.

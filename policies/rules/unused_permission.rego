@@ -18,6 +18,9 @@
 #   name: unused-permission
 #   severity: medium
 #   category: least-privilege
+#   # True: its findings come only from the usage labels (input.usage.labels, fullWindow), so
+#   # `diff` does not call one fixed against inputs without usage (docs/iac.md).
+#   needs_usage: true
 #   remediation: |
 #     Remove the unused actions from the role (`leastrole generate` writes a policy with only the
 #     used ones), or record a kept exception with its reason in the configuration.

@@ -37,6 +37,16 @@ export interface RuleMetadata {
    * rules declared them, and for a rule that reads none.
    */
   options?: RuleOption[];
+  /**
+   * True when the rule's findings can only come from usage data (the document's `usage` section:
+   * CloudTrail, Access Advisor), from its METADATA `custom.needs_usage: true`: LR008 reads the
+   * usage labels, LR009 the denied calls, LR017 the scope suggestions made from the calls. Such a
+   * rule reports nothing on inputs without usage, so `diff` does not call its finding fixed when
+   * the after side has no usage covering it (it is `findings.unconfirmed` there). Absent (false)
+   * for every other rule, in catalogs written before it existed, and for a custom rule that does
+   * not set it.
+   */
+  needsUsage?: true;
 }
 
 /** An option a rule reads, as declared in its METADATA (`custom.options: {name: description}`). */
@@ -115,6 +125,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
     else if (!(SEVERITIES as readonly string[]).includes(severity)) problems.push(`custom.severity ${JSON.stringify(str(custom.severity))} is not one of ${SEVERITIES.join(", ")}`);
     if (!str(ann.title)) problems.push("title is missing");
     const options = ruleOptionsOf(custom.options, problems);
+    const needsUsage = needsUsageOf(custom.needs_usage, problems);
     if (problems.length > 0) {
       // The package's whole name and its line: a pack's files often hold several packages.
       const at = a.location?.row ? ` (line ${a.location.row})` : "";
@@ -135,6 +146,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       file,
       line: a.location?.row ?? null,
       ...(options.length > 0 ? { options } : {}),
+      ...(needsUsage ? { needsUsage: true as const } : {}),
     });
   }
   const seen = new Map<string, string>();
@@ -145,6 +157,20 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
   }
   rules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { format: 1, opaVersion: options.opaVersion ?? null, wasmSha256: options.wasmSha256 ?? null, rules };
+}
+
+/**
+ * `custom.needs_usage` of a rule's METADATA: a boolean (absent: false). Anything else is refused
+ * rather than read as true or false: a `"no"` string taken as true would keep a rule's findings
+ * from ever being called fixed by `diff` against a plan.
+ */
+function needsUsageOf(declared: unknown, problems: string[]): boolean {
+  if (declared === undefined || declared === null) return false;
+  if (typeof declared !== "boolean") {
+    problems.push(`custom.needs_usage must be true or false (got ${JSON.stringify(declared)})`);
+    return false;
+  }
+  return declared;
 }
 
 /**
@@ -265,6 +291,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
     if (r.options !== undefined && !(Array.isArray(r.options) && r.options.every((o) => o && typeof o.name === "string" && typeof o.description === "string"))) {
       fail(`rules[${i}].options must be a list of {name, description}`);
     }
+    if (r.needsUsage !== undefined && typeof r.needsUsage !== "boolean") fail(`rules[${i}].needsUsage must be true or false`);
   });
   return {
     format: 1,
@@ -284,6 +311,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       file: r.file ?? null,
       line: r.line ?? null,
       ...(r.options !== undefined && r.options.length > 0 ? { options: r.options.map((o) => ({ name: o.name, description: o.description })) } : {}),
+      ...((r.needsUsage as boolean | undefined) === true ? { needsUsage: true as const } : {}),
     })),
   };
 }

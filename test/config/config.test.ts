@@ -8,7 +8,7 @@ import { ConfigError } from "../../src/errors.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { generateConfigSchema } from "../../scripts/build-config-schema.js";
 import { auditDocument, evaluationOptionsOf } from "../../src/audit/index.js";
-import { catalogFromInspect } from "../../src/evaluate/catalog.js";
+import { catalogFromInspect, parseCatalog } from "../../src/evaluate/catalog.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
@@ -280,5 +280,20 @@ describe("rules.options", () => {
     expect(() => catalogFromInspect(inspect({ "owner-tag": "x" }))).toThrow(/custom\.options: "owner-tag" is not an option name/);
     expect(() => catalogFromInspect(inspect({ scope: "x" }))).toThrow(/custom\.options: "scope" is set by leastrole itself/);
     expect(() => catalogFromInspect(inspect("owner_tag"))).toThrow(/custom\.options must be a map/);
+  });
+
+  it("custom.needs_usage in METADATA: true is carried as needsUsage, false or absent leaves it out, anything else is a pack error", () => {
+    const inspect = (needs_usage: unknown) => ({
+      annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", needs_usage } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],
+    });
+    const catalog = catalogFromInspect(inspect(true));
+    expect(catalog.rules[0]!.needsUsage).toBe(true);
+    expect(catalogFromInspect(inspect(false)).rules[0]).not.toHaveProperty("needsUsage");
+    expect(catalogFromInspect(inspect(undefined)).rules[0]).not.toHaveProperty("needsUsage");
+    // A string is refused, not read as true: "no" would keep the rule's findings from ever being fixed in a diff.
+    expect(() => catalogFromInspect(inspect("no"))).toThrow(/custom\.needs_usage must be true or false \(got "no"\)/);
+    // A catalog.json shipped with a pack keeps it; a hand-edited one of another type is refused.
+    expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.needsUsage).toBe(true);
+    expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsUsage: "yes" }] })).toThrow(/rules\[0\]\.needsUsage must be true or false/);
   });
 });

@@ -104,6 +104,8 @@ export function registerRules(program: Command): void {
         `${rule.id} ${rule.name} (${rule.severity}, ${rule.category})\n${rule.title}\n`,
         rule.description.trim() ? `${rule.description.trimEnd()}\n` : "",
         rule.remediation.trim() ? `How to fix:\n${rule.remediation.trimEnd()}\n` : "",
+        // What `diff` does with its findings depends on it: said where the rule is explained.
+        rule.needsUsage === true ? "Needs usage data (CloudTrail, Access Advisor): without it the rule reports nothing, and `diff` does not call its findings fixed against inputs without usage covering them.\n" : "",
         options ? `Options (rules.options in the config file):\n${options}\n` : "",
         refs ? `References:\n${refs}\n` : "",
       ].filter((x) => x !== "");
