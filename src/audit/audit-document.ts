@@ -164,7 +164,11 @@ export function checkedRules(rules: AuditOptions["rules"]): Array<string | RuleP
   return rules;
 }
 
-function packsFor(options: AuditOptions): RulePack[] {
+/**
+ * The packs an audit with these options runs, loaded: the built-in one (unless `noBuiltinRules`)
+ * and `rules`, each once. `diff` loads them once for both sides, and reads their catalogs.
+ */
+export function packsFor(options: AuditOptions): RulePack[] {
   const specs: Array<string | RulePack> = [...(options.noBuiltinRules ? [] : ["builtin"]), ...checkedRules(options.rules)];
   // Before loading: a folder of .rego named twice is compiled once.
   return uniquePacks(specs).map((r) => (typeof r === "string" ? loadRulePack(r, options) : r));

@@ -19,18 +19,21 @@
 import { relative, sep } from "node:path";
 import { statSync } from "node:fs";
 import type { CanonicalDocument, PolicyStatement, Principal, Role, SourceLocation } from "../model/document.js";
-import type { Finding, Severity } from "../model/findings.js";
+import type { Finding, FindingResource, Severity } from "../model/findings.js";
 import { severityRank } from "../evaluate/findings.js";
 import { permissionRows, type PermissionRow, type PermissionRowKind } from "../sources/cloudformation/permission-rows.js";
 import { emptyFragment, type SourceFragment } from "../sources/types.js";
 import type { AuditReport } from "../report/json.js";
-import { auditDocument, type AuditOptions } from "./audit-document.js";
+import { auditDocument, packsFor, type AuditOptions } from "./audit-document.js";
+import { loadBuiltinPack, type RulePack } from "../evaluate/pack.js";
 import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
 import { checkPathList } from "./route-inputs.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
-// 1.3: findings.unconfirmed and changes[].unconfirmed.
-export const DIFF_SCHEMA_VERSION = "1.3";
+// 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
+// and findings of rules that need usage (LR008, LR009, LR017) unconfirmed against an after side
+// without usage covering them.
+export const DIFF_SCHEMA_VERSION = "1.4";
 
 export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
@@ -91,6 +94,21 @@ export interface DiffSide {
   partialReasons: string[];
 }
 
+/**
+ * A finding the before side reports and the after side does not, not known to be fixed: the
+ * finding as the before side reports it, and why the after side cannot confirm it is gone.
+ */
+export interface UnconfirmedFinding extends Finding {
+  /**
+   * Why it is not called fixed, one sentence: the after inputs are incomplete and may not hold its
+   * resource whole (INCOMPLETE_INPUTS_REASON), or its rule reports only from usage data
+   * (catalog `needsUsage`) and the after side has none covering its resource (no usage at all,
+   * usage read in part, or not covering the function for the whole window). New in diff schema
+   * 1.4; absent in reports of 1.3.
+   */
+  unconfirmedReason?: string;
+}
+
 export interface DiffReport {
   schemaVersion: string;
   tool: AuditReport["tool"];
@@ -105,10 +123,13 @@ export interface DiffReport {
    * resource whole (resourceReadWhole: missing, a function without its role, a principal whose
    * analysis is incomplete), so not known to be fixed: an IAM export that could not
    * be read leaves every role out, and every finding on them with it. Such a finding was `fixed`
-   * before diff schema 1.3. (`introduced` stays as it is against a partial before side: a gate on
-   * it fails closed.)
+   * before diff schema 1.3. Since 1.4 also a finding of a rule that needs usage data (catalog
+   * `needsUsage`: LR008, LR009, LR017) when the after side has no usage covering its resource
+   * (usageGap): a Terraform plan or a template holds no CloudTrail, so its audit cannot report
+   * such a finding, fixed or not. Each says why (`unconfirmedReason`). (`introduced` stays as it
+   * is against a partial before side: a gate on it fails closed.)
    */
-  findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: Finding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
+  findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: UnconfirmedFinding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
 
 export interface DiffOptions extends BuildOptions, AuditOptions {
@@ -118,6 +139,24 @@ export interface DiffOptions extends BuildOptions, AuditOptions {
    * not part of the change.
    */
   onlyAfterResources?: boolean;
+}
+
+/** What diffDocuments compares with, beyond the two sides. */
+export interface DiffDocumentsOptions {
+  /** As DiffOptions.onlyAfterResources. */
+  onlyAfterResources?: boolean;
+  /**
+   * Ids of the rules whose findings come only from usage data (their catalog's `needsUsage`,
+   * usageRuleIds): such a finding the after side no longer reports is fixed only when the after
+   * side has usage covering its resource. Default: those of the built-in pack. A custom pack's
+   * rules count only when given here (`diff` gives those of the packs it ran).
+   */
+  usageRules?: Iterable<string>;
+}
+
+/** The ids of the packs' rules whose METADATA says they need usage data (`custom.needs_usage`). */
+export function usageRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
+  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsUsage === true).map((r) => r.id)));
 }
 
 export interface DiffResult {
@@ -166,10 +205,15 @@ export async function diff(before: string[], after: string[], options: DiffOptio
   // A parameter is for the templates of either side (one the change adds is declared only after):
   // refused only when neither side's templates declare it.
   const declared = new Map<string, string[]>();
-  const b = await side(before, options, declared);
-  const a = await side(after, options, declared);
+  // The packs loaded once, for both sides (a folder of .rego was compiled for each) and for their
+  // catalogs: which rules need usage data.
+  const packs = packsFor(options);
+  const sideOptions: DiffOptions = { ...options, rules: packs, noBuiltinRules: true };
+  const b = await side(before, sideOptions, declared);
+  const a = await side(after, sideOptions, declared);
   refuseUndeclaredParameters(options.iac?.parameters ?? {}, declared);
-  return { report: diffDocuments(b, a, { before, after }, { onlyAfterResources: options.onlyAfterResources === true }), before: b, after: a };
+  const report = diffDocuments(b, a, { before, after }, { onlyAfterResources: options.onlyAfterResources === true, usageRules: usageRuleIds(packs) });
+  return { report, before: b, after: a };
 }
 
 /* ------------------------------------------------------------ comparing */
@@ -335,7 +379,7 @@ export function diffDocuments(
   before: { document: CanonicalDocument; report: AuditReport },
   after: { document: CanonicalDocument; report: AuditReport },
   inputs: { before: string[]; after: string[] } = { before: [], after: [] },
-  options: { onlyAfterResources?: boolean } = {},
+  options: DiffDocumentsOptions = {},
 ): DiffReport {
   const rowsB = permissionRows(fragmentOf(before.document));
   const rowsA = permissionRows(fragmentOf(after.document));
@@ -397,8 +441,17 @@ export function diffDocuments(
   // after side holds its resource whole (resourceReadWhole); otherwise it may be gone only because
   // what it is about was not read (an IAM export cut short takes every role with it).
   const whole = partialA ? resourceReadWhole(after.document) : () => true;
-  const fixed = gone.filter((f) => whole(f.resource));
-  const unconfirmed = gone.filter((f) => !whole(f.resource));
+  // A finding of a rule that reports only from usage data is fixed only when the after side has
+  // usage covering it: against a plan or template (no CloudTrail) every LR008 finding was "fixed".
+  const usageRules = new Set(options.usageRules ?? (gone.length > 0 ? usageRuleIds([loadBuiltinPack()]) : []));
+  const gap = usageRules.size > 0 ? usageGap(after.document) : () => null;
+  const fixed: Finding[] = [];
+  const unconfirmed: UnconfirmedFinding[] = [];
+  for (const f of gone) {
+    const why = !whole(f.resource) ? INCOMPLETE_INPUTS_REASON : usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null;
+    if (why === null) fixed.push(f);
+    else unconfirmed.push({ ...f, unconfirmedReason: why });
+  }
   // The fingerprint leaves the severity out on purpose (a finding keeps its identity, and its
   // code-scanning alert, when its severity moves), so a change of severity is compared apart.
   const severityBefore = new Map<string, Severity>();
@@ -436,6 +489,56 @@ export function diffDocuments(
     changes,
     sharedRoles,
     findings: { introduced, fixed, unconfirmed, raised, lowered, unchanged },
+  };
+}
+
+/** Why a finding is unconfirmed when the after side's inputs are incomplete and do not hold its resource whole. */
+export const INCOMPLETE_INPUTS_REASON = "the after inputs are incomplete and may not hold its resource whole";
+
+/**
+ * Why the document's usage cannot show a usage rule's finding on `resource` (null: it can, and
+ * a finding it no longer reports is fixed). Usage as the canonical document says it (model/usage.ts):
+ * - none at all (`usage.present` false): a Terraform plan, a template, an account export given
+ *   without CloudTrail or Access Advisor;
+ * - read in part (`usage.coverage.partial`: a file unread, records skipped), as the audit's own
+ *   summary counts it partial;
+ * - for a function, no label set of it covering the whole window (`fullWindow`: the usage stage's
+ *   own word that its account and Region were logged for the whole window, or an Access Advisor
+ *   report covers it, src/usage/labels.ts); LR008 reports nothing without one. For a role, every
+ *   function of the role in the document (a role without one: its own label set).
+ * A resource the document does not hold is not a question of usage (a function the change
+ * deletes takes its findings with it): the caller's other checks decide. A document whose labels
+ * were not kept (buildPendingDocument with keepLabels false) shows none, so nothing is covered:
+ * diffDocuments' findings of those rules are then unconfirmed, never wrongly fixed.
+ */
+function usageGap(document: CanonicalDocument): (resource: FindingResource, ruleId: string) => string | null {
+  const usage = document.usage;
+  const functions = new Map(document.functions.map((f) => [f.arn, f] as const));
+  const roles = new Map(document.roles.map((r) => [r.arn, r] as const));
+  const principals = new Set(document.principals.map((p) => p.arn));
+  const fullFunctions = new Set<string>();
+  const fullRoles = new Set<string>();
+  for (const l of usage.labels) {
+    if (!l.fullWindow) continue;
+    if (l.functionArn !== null) fullFunctions.add(l.functionArn);
+    else fullRoles.add(l.roleArn);
+  }
+  const days = usage.window !== null ? `${usage.window.days}-day ` : "";
+  return (resource, ruleId) => {
+    // A layer version is not listed in the document: taken as held, so its usage is asked for.
+    const held = resource.type === "function" ? functions.has(resource.arn) : resource.type === "role" ? roles.has(resource.arn) : resource.type === "principal" ? principals.has(resource.arn) : resource.type === "policy" ? document.policies[resource.arn] !== undefined : true;
+    if (!held) return null;
+    if (!usage.present) return `${ruleId} reports only from usage data (CloudTrail, Access Advisor), and the after inputs have none`;
+    if (usage.coverage.partial) return `${ruleId} reports only from usage data, and the after inputs' usage data is incomplete`;
+    if (resource.type === "function") {
+      return fullFunctions.has(resource.arn) ? null : `${ruleId} reports only from usage data, and the after inputs' usage does not cover function ${resource.name} for the whole ${days}window`;
+    }
+    if (resource.type === "role") {
+      const fns = roles.get(resource.arn)!.functions;
+      const covered = fns.length > 0 ? fns.every((f) => fullFunctions.has(f)) : fullRoles.has(resource.arn);
+      return covered ? null : `${ruleId} reports only from usage data, and the after inputs' usage does not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
+    }
+    return null;
   };
 }
 

@@ -3,7 +3,7 @@
  * report is already sorted (src/audit/diff.ts); these only format it, so output is byte-stable.
  */
 
-import type { DiffReport, PermissionChange, SeverityChange } from "../audit/diff.js";
+import { INCOMPLETE_INPUTS_REASON, type DiffReport, type PermissionChange, type SeverityChange, type UnconfirmedFinding } from "../audit/diff.js";
 import type { PolicyStatement, SourceLocation } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { mdCode, mdText } from "./markdown-escape.js";
@@ -42,8 +42,34 @@ function principalText(p: PolicyStatement["Principal"]): string {
     .join("; ");
 }
 
-/** The heading of the findings a partial after side no longer reports (DiffReport findings.unconfirmed). */
-const UNCONFIRMED_TITLE = "No longer reported, not confirmed fixed (the after inputs are incomplete)";
+/**
+ * Why the findings no longer reported are not confirmed fixed, said once (the headline, the
+ * heading): the after inputs are incomplete (every one's reason is that, or absent in a report of
+ * diff schema 1.3), the after inputs have no usage covering them (findings of rules that need
+ * usage, LR008 against a plan), or both. Each one's own reason is said beside it when they are
+ * not all the first (unconfirmedReasonShown).
+ */
+function unconfirmedCause(fs: readonly UnconfirmedFinding[]): string {
+  const incomplete = fs.filter(incompleteOnly).length;
+  if (incomplete === fs.length) return "the after inputs are incomplete";
+  if (incomplete === 0) return "the after inputs have no usage data covering them";
+  return "the after inputs are incomplete or have no usage data covering them";
+}
+
+function incompleteOnly(f: UnconfirmedFinding): boolean {
+  return f.unconfirmedReason === undefined || f.unconfirmedReason === INCOMPLETE_INPUTS_REASON;
+}
+
+/** The heading of the findings the after side no longer reports and cannot confirm fixed (DiffReport findings.unconfirmed). */
+function unconfirmedTitle(fs: readonly UnconfirmedFinding[]): string {
+  return `No longer reported, not confirmed fixed (${unconfirmedCause(fs)})`;
+}
+
+/** A finding's own reason, shown beside it unless the heading says it for all (only incomplete inputs). */
+function unconfirmedReasonShown(fs: readonly UnconfirmedFinding[]): (f: UnconfirmedFinding) => string | null {
+  const all = fs.every(incompleteOnly);
+  return (f) => (all ? null : (f.unconfirmedReason ?? INCOMPLETE_INPUTS_REASON));
+}
 
 /**
  * After an owner's name: why its changes are not confirmed, when they all are not (the owner is
@@ -116,7 +142,7 @@ function headline(report: DiffReport): string {
   return (
     `${n} permission change${n === 1 ? "" : "s"}${un > 0 ? ` (${un} not confirmed: ${un === 1 ? "its owner is" : "their owners are"} missing from incomplete inputs)` : ""}, ` +
     `${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}` +
-    (u > 0 ? `, ${u} no longer reported but not confirmed fixed (the after inputs are incomplete)` : "") +
+    (u > 0 ? `, ${u} no longer reported but not confirmed fixed (${unconfirmedCause(report.findings.unconfirmed)})` : "") +
     // Only when there are some: the usual headline stays as it was.
     (r > 0 ? `, ${r} raised in severity` : "") +
     (l > 0 ? `, ${l} lowered` : "")
@@ -244,7 +270,17 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
   };
   changed("Findings raised in severity", report.findings.raised);
   section("Findings fixed", report.findings.fixed, namers.before);
-  section(UNCONFIRMED_TITLE, report.findings.unconfirmed ?? [], namers.before);
+  const unconfirmed = report.findings.unconfirmed ?? [];
+  if (unconfirmed.length > 0) {
+    const reasonOf = unconfirmedReasonShown(unconfirmed);
+    out.push(`${unconfirmedTitle(unconfirmed)}:`);
+    for (const f of unconfirmed) {
+      out.push(`  ${findingLine(f, namers.before)}${f.location ? `  [${where({ ...f.location, address: null })}]` : ""}`);
+      const why = reasonOf(f);
+      if (why !== null) out.push(`    not confirmed: ${why}`);
+    }
+    out.push("");
+  }
   changed("Findings lowered in severity", report.findings.lowered);
   return out.flatMap((l) => wrapLine(stripControl(l), width)).join("\n").replace(/\n+$/, "") + "\n";
 }
@@ -377,8 +413,9 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
   });
 
   // ---- findings: introduced and raised before fixed and lowered, the most severe first
-  const findingRow = (f: Finding, severity: string, side: NameOf): string =>
-    `| ${severity}${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(side(f.resource.arn, f.resource.name), true)} | ${mdText(clip(f.message, cut ? 300 : null))} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`;
+  // `why`: an unconfirmed finding's reason, under its message.
+  const findingRow = (f: Finding, severity: string, side: NameOf, why: string | null = null): string =>
+    `| ${severity}${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(side(f.resource.arn, f.resource.name), true)} | ${mdText(clip(f.message, cut ? 300 : null))}${why !== null ? `<br>_not confirmed: ${mdText(why)}_` : ""} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`;
   const findingPart = (title: string, what: string, rows: Part["rows"]): Part => ({
     head: [`#### ${title}`, "", "| Severity | Rule | Resource | Finding | Where |", "|---|---|---|---|---|"],
     rows,
@@ -395,7 +432,13 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
     report.findings.raised.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → **${c.after}**`, namers.after), rank: rank(c.finding, c.after, true, i) })),
   );
   const fixed = findingPart("Findings fixed", "fixed findings", report.findings.fixed.map((f, i) => ({ text: findingRow(f, f.severity, namers.before), rank: rank(f, f.severity, false, i) })));
-  const unconfirmed = findingPart(UNCONFIRMED_TITLE, "findings not confirmed fixed", (report.findings.unconfirmed ?? []).map((f, i) => ({ text: findingRow(f, f.severity, namers.before), rank: rank(f, f.severity, false, i) })));
+  const unconfirmedFs = report.findings.unconfirmed ?? [];
+  const reasonOf = unconfirmedReasonShown(unconfirmedFs);
+  const unconfirmed = findingPart(
+    unconfirmedTitle(unconfirmedFs),
+    "findings not confirmed fixed",
+    unconfirmedFs.map((f, i) => ({ text: findingRow(f, f.severity, namers.before, reasonOf(f)), rank: rank(f, f.severity, false, i) })),
+  );
   const lowered = findingPart(
     "Findings lowered in severity",
     "lowered findings",

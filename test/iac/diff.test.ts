@@ -7,7 +7,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareStatements, diff, introducesAtLeast, type DiffResult } from "../../src/audit/diff.js";
+import { compareStatements, diff, diffDocuments, introducesAtLeast, usageRuleIds, type DiffResult } from "../../src/audit/diff.js";
+import { loadBuiltinPack } from "../../src/evaluate/pack.js";
+import { pinnedOpa } from "../support/opa.js";
 import { SEVERITIES } from "../../src/model/findings.js";
 import type { PolicyStatement } from "../../src/model/document.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../src/report/diff.js";
@@ -129,12 +131,146 @@ describe("a template against an account export", () => {
       ["LR002", "billing-sync-role"],
       ["LR020", "billing-sync-role"],
       ["LR003", "billing-sync-role"],
-      ["LR017", "billing-sync-role"],
+    ]);
+    // LR017 reports only from the calls CloudTrail recorded, which a template has none of: not
+    // known to be fixed (it was "fixed" before diff schema 1.4).
+    expect(report.findings.unconfirmed.map((f) => [f.ruleId, f.resource.name, f.unconfirmedReason])).toEqual([
+      ["LR017", "billing-sync-role", "LR017 reports only from usage data (CloudTrail, Access Advisor), and the after inputs have none"],
     ]);
     expect(report.findings.introduced).toEqual([]);
     // Without the option every other role of the account reads as removed.
     const all = (await diff(["examples/demo-account"], [`${fx}/billing-sync-fix.yaml`], { iac: { accountId: "111122223333" } })).report;
     expect(all.changes.filter((x) => x.change === "removed").map((x) => x.ownerName)).toEqual(expect.arrayContaining(["old-etl-role", "reports-role"]));
+  });
+});
+
+describe("findings of rules that need usage data (METADATA custom.needs_usage)", () => {
+  // The demo account's export with its CloudTrail logs before; LR008, LR009 and LR017 report only
+  // from usage, so an after side without usage cannot report them, fixed or not.
+  const demo = "examples/demo-account";
+  const noUsage = "LR008 reports only from usage data (CloudTrail, Access Advisor), and the after inputs have none";
+
+  it("the built-in catalog marks exactly the rules whose findings come from usage", () => {
+    expect([...usageRuleIds([loadBuiltinPack()])].sort()).toEqual(["LR008", "LR009", "LR017"]);
+  });
+
+  it("against the same account without CloudTrail, nothing usage-based is called fixed: LR008, LR009, LR017 are not confirmed", async () => {
+    // Before diff schema 1.4 these six were "fixed", and the after side is not partial.
+    const { report } = await run([demo], [`${demo}/iam`, `${demo}/lambda`]);
+    expect([report.before.partial, report.after.partial]).toEqual([false, false]);
+    expect(report.findings.fixed).toEqual([]);
+    expect(report.findings.introduced).toEqual([]);
+    expect(report.findings.unconfirmed.map((f) => [f.ruleId, f.resource.name])).toEqual([
+      ["LR008", "billing-sync"],
+      ["LR008", "orders-api"],
+      ["LR008", "orders-worker"],
+      ["LR008", "reports-generator"],
+      ["LR009", "billing-sync"],
+      ["LR017", "billing-sync-role"],
+    ]);
+    expect(report.findings.unconfirmed[0]!.unconfirmedReason).toBe(noUsage);
+
+    const table = renderPermissionDiffTable(report, { width: 1000 });
+    expect(table.split("\n")[0]).toBe("leastrole diff: 0 permission changes, 0 findings introduced, 0 fixed, 6 no longer reported but not confirmed fixed (the after inputs have no usage data covering them)");
+    expect(table).toContain("\nNo longer reported, not confirmed fixed (the after inputs have no usage data covering them):\n  MEDIUM LR008 function billing-sync: ");
+    expect(table).toContain(`\n    not confirmed: ${noUsage}\n`);
+    expect(table).not.toContain("Findings fixed");
+    const md = renderPermissionDiffMarkdown(report);
+    expect(md).toContain("#### No longer reported, not confirmed fixed (the after inputs have no usage data covering them)");
+    expect(md).toContain("<br>_not confirmed: LR008 reports only from usage data \\(CloudTrail, Access Advisor\\), and the after inputs have none_ |");
+    const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; findings: { unconfirmed: Array<{ ruleId: string; unconfirmedReason: string }> } };
+    expect(json.schemaVersion).toBe("1.4");
+    expect(json.findings.unconfirmed[0]).toMatchObject({ ruleId: "LR008", unconfirmedReason: noUsage });
+  });
+
+  it("against a template holding the function (no usage), its LR008 is not confirmed; the role's IAM findings are fixed", async () => {
+    // billing-sync-fix.yaml with the billing-sync function itself, so that its LR008 (dynamodb:*
+    // mostly unused) is about a resource the template defines.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-usage-template-"));
+    const template = join(dir, "billing-sync.yaml");
+    writeFileSync(
+      template,
+      readFileSync(`${fx}/billing-sync-fix.yaml`, "utf8") +
+        ["  BillingSync:", "    Type: AWS::Lambda::Function", "    Properties:", "      FunctionName: billing-sync", "      Runtime: python3.12", "      Handler: app.handler", "      Role: !GetAtt BillingSyncRole.Arn", "      Code: { ZipFile: 'def handler(e, c): pass' }", ""].join("\n"),
+    );
+    const { report } = await diff([demo], [template], { iac: { accountId: "111122223333", region: "us-east-1" }, onlyAfterResources: true });
+    // LR013 too: the template's function has no environment variables to expose.
+    expect(report.findings.fixed.map((f) => f.ruleId)).toEqual(["LR002", "LR020", "LR003", "LR013"]);
+    expect(report.findings.unconfirmed.map((f) => [f.ruleId, f.resource.name, f.unconfirmedReason])).toEqual([
+      ["LR008", "billing-sync", noUsage],
+      ["LR009", "billing-sync", noUsage.replace("LR008", "LR009")],
+      ["LR017", "billing-sync-role", noUsage.replace("LR008", "LR017")],
+    ]);
+  });
+
+  it("against the account with CloudTrail where the unused grant was removed, LR008 is fixed", async () => {
+    // reports-role without AmazonS3FullAccess: the function's 203 unused actions are gone, and
+    // the after side's usage covers the function for the whole window.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-usage-fixed-"));
+    cpSync(demo, join(dir, "after"), { recursive: true });
+    const iam = join(dir, "after/iam/get-account-authorization-details.json");
+    const exported = JSON.parse(readFileSync(iam, "utf8")) as { RoleDetailList: Array<{ RoleName: string; AttachedManagedPolicies: Array<{ PolicyArn: string }> }> };
+    const role = exported.RoleDetailList.find((r) => r.RoleName === "reports-role")!;
+    role.AttachedManagedPolicies = role.AttachedManagedPolicies.filter((p) => !p.PolicyArn.endsWith("/AmazonS3FullAccess"));
+    writeFileSync(iam, JSON.stringify(exported));
+    const result = await diff([demo], [join(dir, "after")]);
+    expect(result.after.document.usage.labels.some((l) => l.functionArn?.endsWith(":function:reports-generator") && l.fullWindow)).toBe(true);
+    expect(result.report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual([
+      ["LR004", "reports-role"],
+      ["LR008", "reports-generator"],
+    ]);
+    expect(result.report.findings.unconfirmed).toEqual([]);
+    expect(renderPermissionDiffTable(result.report)).not.toContain("not confirmed");
+  });
+
+  it("with usage that does not cover the function for the whole window, or was read in part, a finding gone is not confirmed", async () => {
+    // The account against itself, with the after side's usage made to say less: each finding
+    // taken out of its report is then one that side no longer reports.
+    const same = await run([demo], [demo]);
+    const after = structuredClone(same.after);
+    const gone = (f: { ruleId: string; resource: { name: string } }): boolean => (f.ruleId === "LR008" || f.ruleId === "LR002") && f.resource.name.startsWith("billing-sync");
+    after.report.findings = after.report.findings.filter((f) => !gone(f));
+    for (const l of after.document.usage.labels) if (l.functionArn?.endsWith(":function:billing-sync")) l.fullWindow = false;
+    const report = diffDocuments(same.before, after);
+    // LR002 needs no usage: fixed. LR008's function is not covered for the whole window.
+    expect(report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual([["LR002", "billing-sync-role"]]);
+    expect(report.findings.unconfirmed.map((f) => [f.ruleId, f.unconfirmedReason])).toEqual([
+      ["LR008", "LR008 reports only from usage data, and the after inputs' usage does not cover function billing-sync for the whole 30-day window"],
+    ]);
+    after.document.usage.coverage.partial = true;
+    expect(diffDocuments(same.before, after).findings.unconfirmed.map((f) => f.unconfirmedReason)).toEqual(["LR008 reports only from usage data, and the after inputs' usage data is incomplete"]);
+    // Without the rule among those needing usage (an SDK caller's choice), it is fixed as before.
+    expect(diffDocuments(same.before, after, undefined, { usageRules: [] }).findings.fixed.map((f) => f.ruleId)).toEqual(["LR002", "LR008"]);
+  });
+
+  it("a custom pack's rule marked needs_usage is not confirmed fixed without usage; unmarked, it is fixed as before", async () => {
+    const rule = (id: string, mark: string[]): string =>
+      [
+        "# METADATA",
+        "# title: A function with recorded calls",
+        "# custom:",
+        `#   id: ${id}`,
+        "#   severity: low",
+        ...mark,
+        `package leastrole.rules.${id.toLowerCase()}_calls`,
+        "",
+        "findings contains finding if {",
+        "\tinput.usage.present",
+        "\tsome p in input.usage.principals",
+        '\tp.sessionKind == "function"',
+        '\tp.functionName == "billing-sync"',
+        '\tfinding := {"resource": p.functionArn, "message": "billing-sync made calls"}',
+        "}",
+        "",
+      ].join("\n");
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-usage-pack-"));
+    writeFileSync(join(dir, "marked.rego"), rule("ACME100", ["#   needs_usage: true"]));
+    writeFileSync(join(dir, "unmarked.rego"), rule("ACME101", []));
+    const { report } = await diff([demo], [`${demo}/iam`, `${demo}/lambda`], { rules: [dir], opaPath: pinnedOpa() });
+    expect(report.findings.unconfirmed.filter((f) => f.ruleId.startsWith("ACME")).map((f) => [f.ruleId, f.unconfirmedReason])).toEqual([
+      ["ACME100", noUsage.replace("LR008", "ACME100")],
+    ]);
+    expect(report.findings.fixed.map((f) => f.ruleId)).toEqual(["ACME101"]);
   });
 });
 
@@ -176,7 +312,7 @@ describe("a finding whose severity changes", () => {
     expect(md).toContain("1 raised in severity");
     expect(md).toMatch(/#### Findings raised in severity\n\n\| Severity[^\n]*\n[^\n]*\n\| medium → \*\*high\*\* \| `LR001` \| `orders-role` \|/);
     const json = JSON.parse(renderPermissionDiffJson(fwd)) as { schemaVersion: string; findings: { raised: Array<{ before: string; after: string; finding: { ruleId: string; severity: string } }> } };
-    expect(json.schemaVersion).toBe("1.3");
+    expect(json.schemaVersion).toBe("1.4");
     expect(json.findings.raised.map((c) => [c.before, c.after, c.finding.ruleId, c.finding.severity])).toEqual([["medium", "high", "LR001", "high"]]);
   });
 });
@@ -207,7 +343,7 @@ describe("rendering", () => {
     expect(reason).toContain("role/service-role/invpclambda");
 
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; before: { partialReasons: string[] }; after: { partialReasons: string[] } };
-    expect(json.schemaVersion).toBe("1.3");
+    expect(json.schemaVersion).toBe("1.4");
     expect([json.before.partialReasons, json.after.partialReasons]).toEqual([[], [reason]]);
     const md = renderPermissionDiffMarkdown(report);
     expect(md).toContain("> Some inputs were incomplete, so findings may be missing on either side:\n> - after: ");
@@ -299,7 +435,7 @@ describe("rendering", () => {
     // Never every permission change left out for findings.
     expect(small).toContain("| ➕ | added ");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
-    expect(json.schemaVersion).toBe("1.3");
+    expect(json.schemaVersion).toBe("1.4");
     expect(json.changes).toHaveLength(7);
   });
 });
