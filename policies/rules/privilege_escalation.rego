@@ -3,11 +3,14 @@
 # description: |
 #   The role can raise its own or another principal's privileges: pass a role to a new Lambda
 #   function, Glue endpoint or job, CloudFormation stack or StackSet, EC2 instance (on demand or
-#   Spot), Data Pipeline, SageMaker notebook or job, CodeBuild project, ECS task, App Runner service
-#   or Bedrock AgentCore code interpreter; take over an existing instance, task, stack, notebook or
-#   code interpreter, or run commands on an instance through Systems Manager; write or attach IAM
-#   policies, create policy versions, change a trust policy, mint access keys or passwords, add
-#   users to groups; assume any role, or assume a more privileged role (administrator, or with
+#   Spot), Auto Scaling launch configuration, Data Pipeline, SageMaker notebook or job, CodeBuild
+#   project, ECS task, App Runner service or Bedrock AgentCore code interpreter, to an existing EC2
+#   instance (its instance profile) or ECS task definition (a task role override), or to its own
+#   function; take over an existing instance, task, stack, notebook or code interpreter, or run
+#   commands on an instance through Systems Manager; write or attach IAM policies, create policy
+#   versions or roll back to one (a policy with another version), change a trust policy, create a
+#   role that trusts it and assume it, mint access keys or passwords, add users to groups; assume
+#   any role, or assume a more privileged role (administrator, or with
 #   escalation paths of its own) whose trust policy lets it in (its ARN, its function's session,
 #   its account, or everyone), directly or through a chain of at most five roles each of which
 #   may assume the next (role chaining); or replace another function's code or layers. Each step is

@@ -12,7 +12,7 @@
  * only a policy pattern that covers every name of that type matches it, which is exactly "granted
  * on arbitrary X", including the ones the inputs do not show.
  */
-import type { CanonicalDocument, LambdaFunction, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
 import { actionApplies, arnMatches, evaluateRequest, instantOf, serviceMayAssume, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
@@ -20,7 +20,7 @@ import { ContentCache, groupBy } from "../collections.js";
 import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
 import { accountInWords, hasPlaceholderAccount, isPlaceholderAccount } from "../deployment-account.js";
 
-type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "new-resource";
+type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "own-function" | "new-resource";
 
 interface Step {
   /** Any one of these actions satisfies the step. */
@@ -57,6 +57,13 @@ interface Step {
   self?: true;
   /** For `new-resource`: the step acts on an existing resource of the type (a takeover), not a new one. */
   existing?: boolean;
+  /**
+   * For `policy`: the step makes another version of the policy the default, so a policy whose
+   * versions the document holds and that has none but the default is no target (nothing to roll
+   * back to). A policy whose versions the inputs do not give (a template's, a plan's, one only
+   * referenced) and the representative "any policy" stay targets.
+   */
+  rollback?: true;
 }
 
 interface Method {
@@ -80,10 +87,27 @@ const takeOver = (actions: string[], newResource: string, resourceService?: stri
 
 export const ESCALATION_METHODS: readonly Method[] = [
   { id: "iam-create-policy-version", title: "New version of a managed policy", steps: [{ actions: ["iam:CreatePolicyVersion"], target: "policy" }], why: "can write a new default version of a customer managed policy, granting itself or others anything" },
-  { id: "iam-set-default-policy-version", title: "Roll back a managed policy to another version", steps: [{ actions: ["iam:SetDefaultPolicyVersion"], target: "policy" }], why: "can make an older, broader version of a customer managed policy the default" },
+  { id: "iam-set-default-policy-version", title: "Roll back a managed policy to another version", steps: [{ actions: ["iam:SetDefaultPolicyVersion"], target: "policy", rollback: true }], why: "can make an older, broader version of a customer managed policy the default" },
   { id: "iam-put-role-policy", title: "Inline policy on a role", steps: [{ actions: ["iam:PutRolePolicy"], target: "role", self: true }], why: "can write an inline policy granting anything to a role (itself included)" },
   { id: "iam-attach-role-policy", title: "Attach a managed policy to a role", steps: [{ actions: ["iam:AttachRolePolicy"], target: "role", self: true }], why: "can attach AdministratorAccess to a role (itself included)" },
   { id: "iam-update-assume-role-policy", title: "Rewrite a role's trust policy and assume it", steps: [{ actions: ["iam:UpdateAssumeRolePolicy"], target: "role" }, { actions: ["sts:AssumeRole"], target: "role", rewrittenTrust: true }], why: "can make another role trust it and then assume that role" },
+  // Rhino Security Labs' AttachRolePolicy and PutRolePolicy (methods 9 and 12) on a role of its own
+  // making, assumed after (Parliament adds sts:AssumeRole to both; iam-tools-landscape.md §3): the
+  // trust policy CreateRole takes is the principal's to write, naming it by its ARN, so the assume
+  // step is decided as after iam:UpdateAssumeRolePolicy (rewrittenTrust). The new role is "a role
+  // in the account" (the representative `role/*`), which iam-put-role-policy and
+  // iam-attach-role-policy reach too: a grant limited to some names (`role/sandbox-*`) is not
+  // followed to a role the principal would name so.
+  {
+    id: "iam-create-role",
+    title: "Create a role that trusts it and assume it",
+    steps: [
+      { actions: ["iam:CreateRole"], target: "new-resource", newResource: "iam:role/*" },
+      { actions: ["iam:PutRolePolicy", "iam:AttachRolePolicy"], target: "new-resource", newResource: "iam:role/*" },
+      { actions: ["sts:AssumeRole"], target: "new-resource", newResource: "iam:role/*", rewrittenTrust: true },
+    ],
+    why: "can create a role whose trust policy names it, grant that role anything and assume it",
+  },
   { id: "iam-put-user-policy", title: "Inline policy on a user", steps: [{ actions: ["iam:PutUserPolicy"], target: "user", self: true }], why: "can write an inline policy granting anything to an IAM user" },
   { id: "iam-attach-user-policy", title: "Attach a managed policy to a user", steps: [{ actions: ["iam:AttachUserPolicy"], target: "user", self: true }], why: "can attach AdministratorAccess to an IAM user" },
   { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user" }], why: "can mint long-term credentials for an IAM user and act as that user" },
@@ -105,6 +129,39 @@ export const ESCALATION_METHODS: readonly Method[] = [
   { id: "glue-update-dev-endpoint", title: "Take over a Glue development endpoint", steps: [create(["glue:UpdateDevEndpoint"], "devEndpoint/*")], why: "can add an SSH key to an existing endpoint and use its role" },
   { id: "passrole-cloudformation", title: "Pass a role to CloudFormation", steps: [pass("cloudformation.amazonaws.com"), create(["cloudformation:CreateStack"], "stack/*/*")], why: "can create a stack whose resources are created with a more privileged role" },
   { id: "passrole-ec2", title: "Pass a role to a new EC2 instance", steps: [pass("ec2.amazonaws.com"), create(["ec2:RunInstances"], "instance/*")], why: "can launch an instance with a more privileged instance profile and read its credentials" },
+  // An instance profile attached to an instance already running (AssociateIamInstanceProfile, or
+  // ReplaceIamInstanceProfileAssociation where one is attached): EC2 checks iam:PassRole on its
+  // role at association as at launch ("Attach an IAM role to an instance", Amazon EC2 User Guide;
+  // PMapper's ec2_edges, PassRole with iam:PassedToService ec2.amazonaws.com "checked at launch or
+  // association"). The instance is an existing one (a takeover, "any ec2 instance", as for
+  // ec2-modify-user-data); the path supposes the principal can reach code on it (SSH, Systems
+  // Manager, a service it runs) to read the credentials from the instance metadata.
+  {
+    id: "passrole-ec2-associate-instance-profile",
+    title: "Attach a role's instance profile to an existing EC2 instance",
+    steps: [pass("ec2.amazonaws.com"), takeOver(["ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation"], "instance/*")],
+    why: "can attach a more privileged role's instance profile to an existing instance and read its credentials there",
+  },
+  // EC2 Auto Scaling launching instances from a new launch configuration (PMapper's
+  // autoscaling_edges). The instance profile's role goes to the instances, which EC2 assumes it
+  // for, so iam:PassRole at CreateLaunchConfiguration is decided with iam:PassedToService
+  // ec2.amazonaws.com (not autoscaling.amazonaws.com, whose service-linked role only launches them)
+  // on roles that trust ec2.amazonaws.com; a new group (CreateAutoScalingGroup) or an existing one
+  // switched to the configuration (UpdateAutoScalingGroup) launches them. With a launch template
+  // instead, Auto Scaling also checks ec2:RunInstances and iam:PassRole of the caller ("Control
+  // Amazon EC2 launch template usage in Auto Scaling groups", EC2 Auto Scaling User Guide): that
+  // is passrole-ec2 already, and a new default version of an existing template is
+  // ec2-modify-launch-template.
+  {
+    id: "passrole-autoscaling",
+    title: "Pass a role to a new Auto Scaling launch configuration",
+    steps: [
+      pass("ec2.amazonaws.com"),
+      create(["autoscaling:CreateLaunchConfiguration"], "launchConfiguration:*:launchConfigurationName/*"),
+      createEither({ "autoscaling:CreateAutoScalingGroup": "autoScalingGroup:*:autoScalingGroupName/*", "autoscaling:UpdateAutoScalingGroup": "autoScalingGroup:*:autoScalingGroupName/*" }),
+    ],
+    why: "can create a launch configuration with a more privileged instance profile and have Auto Scaling launch instances from it",
+  },
   {
     id: "passrole-datapipeline",
     title: "Pass a role to Data Pipeline",
@@ -139,6 +196,16 @@ export const ESCALATION_METHODS: readonly Method[] = [
       createEither({ "ecs:RunTask": "task-definition/*:*", "ecs:StartTask": "task-definition/*:*", "ecs:CreateService": "service/*/*" }),
     ],
     why: "can register a task definition with a more privileged task role and run it (as a task or a service)",
+  },
+  // An existing task definition run with another task role: RunTask and StartTask take
+  // overrides.taskRoleArn (and the containers' command), and ECS checks iam:PassRole on that role
+  // (Amazon ECS API Reference, TaskOverride; "Task IAM role", Amazon ECS Developer Guide), passed
+  // to ecs-tasks.amazonaws.com as at RegisterTaskDefinition. No new task definition is needed.
+  {
+    id: "ecs-run-task-override",
+    title: "Run an existing ECS task definition with another task role",
+    steps: [pass("ecs-tasks.amazonaws.com"), takeOver(["ecs:RunTask", "ecs:StartTask"], "task-definition/*:*")],
+    why: "can run an existing task definition with a more privileged task role and its own command (overrides)",
   },
   {
     id: "passrole-glue-job",
@@ -293,6 +360,20 @@ export const ESCALATION_METHODS: readonly Method[] = [
   },
   { id: "lambda-update-code", title: "Update another function's code", steps: [{ actions: ["lambda:UpdateFunctionCode"], target: "other-function" }], why: "can replace another function's code and run with that function's execution role" },
   { id: "lambda-update-configuration", title: "Update another function's configuration", steps: [{ actions: ["lambda:UpdateFunctionConfiguration"], target: "other-function" }], why: "can add a malicious layer to another function and run with its execution role" },
+  // Its own function given another execution role: lambda-update-configuration leaves the
+  // principal's own functions out (isSelf: a layer there runs with the role it has already), but
+  // UpdateFunctionConfiguration's Role takes a role passed to Lambda (iam:PassRole, "Lambda
+  // execution role", AWS Lambda Developer Guide; PMapper's lambda_edges), and the function's next
+  // invocation runs with that role, and a layer of the principal's choosing (with
+  // AWS_LAMBDA_EXEC_WRAPPER naming a script in it) can be set in the same call. Without
+  // iam:PassRole its own function gains it nothing; other functions are
+  // lambda-update-configuration's.
+  {
+    id: "lambda-update-own-function-role",
+    title: "Give its own function a more privileged role",
+    steps: [pass("lambda.amazonaws.com"), { actions: ["lambda:UpdateFunctionConfiguration"], target: "own-function" }],
+    why: "can give its own function a more privileged execution role, which the function's next invocation runs with",
+  },
 ];
 
 /** What the document offers as targets, indexed once per analysis. */
@@ -311,6 +392,12 @@ export interface EscalationTargets {
    */
   policyDisplayNames: Map<string, string>;
   /**
+   * Customer managed policies whose versions the document holds (an account export's
+   * PolicyVersionList, read with its default version) and that have no version but the default:
+   * nothing to roll back to (a step with `rollback`).
+   */
+  singleVersionPolicies: Set<string>;
+  /**
    * Roles of an account that trust a service (`<account> <service>`), in document order; built on
    * first use. Scanning every role of the account for each PassRole step and role was 70 M
    * iterations at 10,000 roles, almost all for services (glue, ec2…) no role trusts.
@@ -322,6 +409,8 @@ export interface EscalationTargets {
   partitions?: Map<string, Candidate[][]>;
   /** The roles by what their trust policies name for sts:AssumeRole (trustIndex), built on first use. */
   trustIndex?: Map<string, Role[]>;
+  /** Per account, its functions by execution role (ownFunctions), built on first use. */
+  functionsByRole?: Map<string, Map<string, Candidate[]>>;
 }
 
 function passableRoles(targets: EscalationTargets, account: string, service: string): Role[] {
@@ -364,9 +453,11 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
     regions.set(f.accountId, list.sort(byString));
   }
   const policyDisplayNames = new Map<string, string>();
+  const singleVersionPolicies = new Set<string>();
   for (const [arn, p] of Object.entries(document.policies)) {
     const name = shownName(p);
     if (name !== undefined) policyDisplayNames.set(arn, name);
+    if (holdsVersions(p) && p.otherVersions.length === 0) singleVersionPolicies.add(arn);
   }
   return {
     rolesByAccount: groupBy(document.roles, (r) => r.accountId),
@@ -376,7 +467,19 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
     trustedServices,
     regionsByAccount: regions,
     policyDisplayNames,
+    singleVersionPolicies,
   };
+}
+
+/**
+ * Whether the document holds every version of a customer managed policy: an account export
+ * (get-account-authorization-details' PolicyVersionList, AWS Config's policyVersionList) gives the
+ * default version's ID with its document, and the other versions with theirs
+ * (src/sources/iam-authorization-details.ts). A template's or plan's policy has no version ID
+ * (the deployed policy's history is not in it), nor has one only referenced by an attachment.
+ */
+function holdsVersions(p: ManagedPolicy): boolean {
+  return !p.awsManaged && p.resolution === "input" && p.defaultVersionId !== null;
 }
 
 /**
@@ -454,6 +557,28 @@ function concreteCandidates(targets: EscalationTargets, key: string, build: () =
   return list;
 }
 
+/**
+ * An account's functions by their execution role (Candidate.ownerRole), built once per account
+ * from its candidate list: an `own-function` step looks up its principal's, where walking the
+ * account's functions for each principal was 10⁸ steps at 10,000 functions and roles.
+ */
+function ownFunctions(targets: EscalationTargets, account: string): Map<string, Candidate[]> {
+  let byAccount = targets.functionsByRole;
+  if (byAccount === undefined) targets.functionsByRole = byAccount = new Map();
+  let byRole = byAccount.get(account);
+  if (byRole === undefined) {
+    byRole = new Map();
+    for (const c of concreteCandidates(targets, `function ${account}`, () => targets.functionsByAccount.get(account) ?? [])) {
+      if (c.ownerRole === undefined) continue;
+      const list = byRole.get(c.ownerRole);
+      if (list === undefined) byRole.set(c.ownerRole, [c]);
+      else list.push(c);
+    }
+    byAccount.set(account, byRole);
+  }
+  return byRole;
+}
+
 /** A list of concrete candidates (self included: the step skips it), yielded whole so that it can be taken by signature. */
 interface CandidateList {
   key: string;
@@ -503,6 +628,7 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
       yield any("policy");
       for (const arn of selfPolicies) {
         if (isAwsManagedArn(arn) || !arn.startsWith("arn:")) continue;
+        if (step.rollback === true && targets.singleVersionPolicies.has(arn)) continue;
         const name = targets.policyDisplayNames.get(arn);
         yield { arn, label: arn, ...(name ? { name } : {}) };
       }
@@ -515,6 +641,12 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
       // so that it is cut by signature once for every principal with the same patterns. Why: 600
       // deployer roles scoped to a team's functions walked all 10,000 functions each (session 47).
       yield listOf(targets, `function ${account}`, () => targets.functionsByAccount.get(account) ?? []);
+      return;
+    }
+    case "own-function": {
+      // The functions whose execution role the principal is (isSelf leaves them out of
+      // `other-function`), one by one: a role runs a handful of functions, not the account's.
+      yield* ownFunctions(targets, account).get(self.arn) ?? [];
       return;
     }
     case "new-resource": {
@@ -703,7 +835,25 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
     }
     if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), ...(names ? { names } : {}), refs, reason: "" };
   }
-  return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: reason || "not allowed on any target" };
+  return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: noRollback(step, self, policies, targets, selfPolicies) ?? (reason || "not allowed on any target") };
+}
+
+/**
+ * Why a rollback step (`rollback`) reaches nothing when the principal may act on one of its own
+ * policies that has no version but the default: said, rather than the representative target's
+ * denial, which would read as if no statement allowed it. Null otherwise.
+ */
+function noRollback(step: Step, self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets, selfPolicies: readonly string[]): string | null {
+  if (step.rollback !== true) return null;
+  for (const arn of selfPolicies) {
+    if (!targets.singleVersionPolicies.has(arn)) continue;
+    const allowed = step.actions.some((action) => {
+      const r = evaluateRequest({ identityPolicies: policies.identity, permissionsBoundary: policies.boundary, request: { action, resource: arn, principalArn: self.arn, context: principalContext(self.arn), ...timeOf(policies.earliestTime) } });
+      return r.decision === "allowed" || r.decision === "conditional";
+    });
+    if (allowed) return `${arn} has no version but the default: nothing to roll back to`;
+  }
+  return null;
 }
 
 export interface EscalationResult {
@@ -755,8 +905,11 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
   };
   for (const m of ESCALATION_METHODS) {
     // Cheap pre-filter: a method none of whose steps any Allow statement names cannot be a path.
+    // It is a blocked candidate only when a step the principal's own statements must grant is
+    // named: an assume step after a trust policy it writes (rewrittenTrust) needs no grant, and
+    // counting it made iam-update-assume-role-policy and iam-create-role blocked for everyone.
     if (!m.steps.every(stepNamed)) {
-      if (m.steps.some(stepNamed)) {
+      if (m.steps.some((s) => s.rewrittenTrust !== true && stepNamed(s))) {
         const missing = m.steps.find((s) => !stepNamed(s));
         blocked.push({ id: m.id, action: missing?.actions.join(" | ") ?? "", reason: "no statement grants it" });
       }

@@ -55,10 +55,10 @@ describe.skipIf(!existsSync(CORPUS))("leastrole's column of the comparison, reru
   });
 
   // The claims docs/comparison.md makes in prose, pinned one by one.
-  it("example-authz-details: no execution role, so nothing by default; LR014 on one role and three users with --scope account", () => {
+  it("example-authz-details: no execution role, so nothing by default; LR014 on three roles and three users with --scope account", () => {
     const e = stored.exports.find((x) => x.name === "cloudsplaining-example-authz-details")!;
     expect(e.tables.leastrole).toEqual({});
-    expect(Object.keys(e.tables["leastrole-account"])).toEqual(["role/OverprivilegedEC2", "user/biden", "user/obama", "user/userwithlotsofpermissions"]);
+    expect(Object.keys(e.tables["leastrole-account"])).toEqual(["role/MyOtherRole", "role/MyRole", "role/OverprivilegedEC2", "user/biden", "user/obama", "user/userwithlotsofpermissions"]);
     expect(e.tables["leastrole-account"]["role/OverprivilegedEC2"]).toEqual({ "privilege-escalation": ["LR014 iam-create-access-key"] });
     expect(e.tables["leastrole-account"]["user/biden"]).toEqual({
       "privilege-escalation": ["LR014 lambda-update-code", "LR014 lambda-update-configuration", "LR014 passrole-lambda"],
@@ -67,9 +67,14 @@ describe.skipIf(!existsSync(CORPUS))("leastrole's column of the comparison, reru
     expect(e.cloudsplainingSkippedPolicies).toContain("AdministratorAccess");
     expect(e.tables.cloudsplaining["user/obama"]).toBeUndefined();
     expect(e.tables["cloudsplaining-no-exclusions"]["user/obama"]?.["privilege-escalation"]?.length).toBeGreaterThan(0);
-    // As execution roles, MyRole/MyOtherRole get LR003 for iam:PassRole & co. on "*", and no LR014:
-    // PassRole without a compute action to pass it to is not an escalation.
-    expect(e.tables["leastrole-as-lambda"]["role/MyRole"]).toEqual({ "overly-permissive": ["LR003"] });
+    // MyRole/MyOtherRole may pass any role and attach an instance profile to any running instance
+    // (ec2:AssociateIamInstanceProfile), which Cloudsplaining's methods lack; as execution roles they
+    // also get LR003 for iam:PassRole & co. on "*".
+    for (const r of ["role/MyRole", "role/MyOtherRole"]) {
+      expect(e.tables["leastrole-account"][r]).toEqual({ "privilege-escalation": ["LR014 passrole-ec2-associate-instance-profile"] });
+      expect(e.tables["leastrole-as-lambda"][r]).toEqual({ "privilege-escalation": ["LR014 passrole-ec2-associate-instance-profile"], "overly-permissive": ["LR003"] });
+      expect(e.tables.cloudsplaining[r]?.["privilege-escalation"]).toBeUndefined();
+    }
   });
 
   it("as-Lambda: LR018 reports the AWS managed read-only policies Cloudsplaining calls data exfiltration; LR014 finds Cloudsplaining's takeover methods on PowerUserAccess and AmazonEC2FullAccess", () => {
