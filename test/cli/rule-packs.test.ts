@@ -159,7 +159,7 @@ describe("--rules", () => {
     const warnings = audited.stderr.split("\n").filter((l) => l.startsWith("leastrole: warning: "));
     expect(warnings[0]).toContain(`leastrole: warning: ${bare}: no rule catalog: the bundle has no catalog.json and no METADATA for rule package leastrole.rules.no_owner_tag (${bare}!`);
     expect(warnings[0]).toContain("add a `# METADATA` comment block right above the `package leastrole.rules.<name>` line, with `title`, `custom.id`");
-    expect(warnings).toContainEqual(expect.stringContaining(`${bare}: its rules were not type-checked against the canonical document`));
+    expect(warnings.filter((w) => w.includes("type-checked"))).toEqual([]);
     const deny = build("deny", (text) => text.replace("findings contains finding if", "deny contains finding if"));
     const refused = run(["audit", demo, "--rules", deny]);
     expect(refused.code).toBe(2);
