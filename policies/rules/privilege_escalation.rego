@@ -9,7 +9,9 @@
 #   function; take over an existing instance, task, stack, notebook or code interpreter, or run
 #   commands on an instance through Systems Manager; write or attach IAM policies, create policy
 #   versions or roll back to one (a policy with another version), change a trust policy, create a
-#   role that trusts it and assume it, mint access keys or passwords, add users to groups; assume
+#   role that trusts it and assume it, remove or replace its own permissions boundary (when its
+#   identity policies grant more than the boundary allows), mint access keys or passwords, add
+#   users to groups; assume
 #   any role, or assume a more privileged role (administrator, or with
 #   escalation paths of its own) whose trust policy lets it in (its ARN, its function's session,
 #   its account, or everyone), directly or through a chain of at most five roles each of which

@@ -114,7 +114,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     }
     fullAccess.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
     broad.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
-    const esc = escalationPaths(role, policies, targets);
+    const esc = escalationPaths(role, policies, targets, catalog);
     const analysis: Omit<RoleAnalysis, "scopeSuggestions"> = {
       executionRole: role.trustsLambda || role.functions.length > 0 || fns.length > 0,
       incomplete: policies.incomplete,
@@ -148,7 +148,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
   const principals: Principal[] = document.principals.map((p) => {
     if (options.principals === false || p.type !== "user") return p;
     const policies = policiesFor(p);
-    const esc = escalationPaths(p, policies, targets);
+    const esc = escalationPaths(p, policies, targets, catalog);
     const analysis: PrincipalAnalysis = { incomplete: policies.incomplete, escalationPaths: esc.paths, blockedEscalations: esc.blocked };
     withAssumePath(analysis, chains.pathOf(p, policies));
     return { ...p, analysis };

@@ -14,13 +14,13 @@
  */
 import type { CanonicalDocument, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
-import { actionApplies, arnMatches, evaluateRequest, instantOf, serviceMayAssume, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
+import { actionApplies, allowedActionSet, arnMatches, evaluateRequest, instantOf, serviceMayAssume, type ActionCatalog, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
 import { ContentCache, groupBy } from "../collections.js";
 import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
 import { accountInWords, hasPlaceholderAccount, isPlaceholderAccount } from "../deployment-account.js";
 
-type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "own-function" | "new-resource";
+type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "own-function" | "new-resource" | "self";
 
 interface Step {
   /** Any one of these actions satisfies the step. */
@@ -64,6 +64,13 @@ interface Step {
    * referenced) and the representative "any policy" stay targets.
    */
   rollback?: true;
+  /**
+   * For `self`: the action on a role and the one on a user (only the principal's own kind's is
+   * tried: `iam:DeleteUserPermissionsBoundary` names no role), and what `iam:PermissionsBoundary`
+   * is in the request (ownBoundaryStep): the boundary the principal has (`current`: a Delete
+   * names the boundary attached) or a broader one it would name (`broader`: a Put names the new one).
+   */
+  ownBoundary?: { role: string; user: string; boundary: "current" | "broader" };
 }
 
 interface Method {
@@ -71,7 +78,25 @@ interface Method {
   title: string;
   steps: Step[];
   why: string;
+  /**
+   * The method removes or replaces the principal's own permissions boundary: no path without a
+   * boundary, nor when the boundary takes nothing from what its identity policies grant
+   * (boundaryGain).
+   */
+  liftsBoundary?: true;
 }
+
+/**
+ * A principal's own permissions boundary removed or replaced (the step of the two boundary
+ * methods). Its effective permissions are the intersection of its identity policies and its
+ * boundary ("Permissions boundaries for IAM entities", IAM User Guide): without the boundary, or
+ * with a broader one, it holds whatever its identity policies grant. The call itself is within the
+ * boundary (the engine decides it with identity policies and boundary), on the principal's own
+ * ARN. `iam:PermissionsBoundary` is the boundary attached for a Delete, and the one the request
+ * sets for a Put (the condition AWS's delegation examples put on Put*PermissionsBoundary to pin
+ * the boundary: "IAM JSON policy elements: condition keys", IAM User Guide, iam:PermissionsBoundary).
+ */
+const ownBoundary = (role: string, user: string, boundary: "current" | "broader"): Step => ({ actions: [role, user], target: "self", ownBoundary: { role, user, boundary } });
 
 const pass = (service: string): Step => ({ actions: ["iam:PassRole"], target: "passable-role", service });
 const create = (actions: string[], newResource: string): Step => ({ actions, target: "new-resource", newResource });
@@ -110,6 +135,23 @@ export const ESCALATION_METHODS: readonly Method[] = [
   },
   { id: "iam-put-user-policy", title: "Inline policy on a user", steps: [{ actions: ["iam:PutUserPolicy"], target: "user", self: true }], why: "can write an inline policy granting anything to an IAM user" },
   { id: "iam-attach-user-policy", title: "Attach a managed policy to a user", steps: [{ actions: ["iam:AttachUserPolicy"], target: "user", self: true }], why: "can attach AdministratorAccess to an IAM user" },
+  // A principal deleting or replacing its own permissions boundary (AWS's delegated-administrator
+  // example denies iam:DeleteUserPermissionsBoundary and iam:PutUserPermissionsBoundary to the
+  // delegated user itself for this reason: "Permissions boundaries for IAM entities", IAM User Guide).
+  {
+    id: "iam-delete-permissions-boundary",
+    title: "Remove its own permissions boundary",
+    steps: [ownBoundary("iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary", "current")],
+    why: "can delete its own permissions boundary and then hold whatever its identity policies grant",
+    liftsBoundary: true,
+  },
+  {
+    id: "iam-put-permissions-boundary",
+    title: "Replace its own permissions boundary with a broader one",
+    steps: [ownBoundary("iam:PutRolePermissionsBoundary", "iam:PutUserPermissionsBoundary", "broader")],
+    why: "can make a broader policy (AdministratorAccess) its own permissions boundary and then hold whatever its identity policies grant",
+    liftsBoundary: true,
+  },
   { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user" }], why: "can mint long-term credentials for an IAM user and act as that user" },
   { id: "iam-create-login-profile", title: "Console password for a user", steps: [{ actions: ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], target: "user" }], why: "can set a console password for an IAM user and sign in as that user" },
   { id: "iam-put-group-policy", title: "Inline policy on a group", steps: [{ actions: ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"], target: "group" }], why: "can grant anything to every member of an IAM group" },
@@ -598,6 +640,10 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
   const p = partitionOf(self.arn);
   const any = (type: string): Candidate => representative(`arn:${p}:iam::${account}:${type}/*`, `any ${type}`, account);
   switch (step.target) {
+    case "self": {
+      yield selfCandidate(self);
+      return;
+    }
     case "role": {
       if (step.self === true && "trustsLambda" in self) yield selfCandidate(self);
       yield any("role");
@@ -758,6 +804,7 @@ function partitionOfList(targets: EscalationTargets, list: CandidateList, signat
 }
 
 function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets, selfPolicies: readonly string[]): StepOutcome {
+  if (step.ownBoundary !== undefined) return ownBoundaryStep(step.ownBoundary, self, policies);
   let reason = "";
   let firstAction = step.actions[0] ?? "";
   // A trust policy the principal writes grants the step itself (rewrittenTrust): no identity grant needed.
@@ -839,6 +886,65 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
 }
 
 /**
+ * A broader boundary a Put would name, tried in order: AWS's AdministratorAccess (in every account,
+ * and it allows every action: the cap gone), then "any policy of the account" (a literal `*` name,
+ * as the representative targets: only a condition covering every name of the account's policies
+ * lets it in). A grant conditioned on `iam:PermissionsBoundary` being the boundary the principal
+ * has, or one policy of a set AWS's examples pin, matches neither: no path.
+ */
+function broaderBoundaries(self: Role | Principal): string[] {
+  const p = partitionOf(self.arn);
+  return [`arn:${p}:iam::aws:policy/AdministratorAccess`, `arn:${p}:iam::${self.accountId}:policy/*`];
+}
+
+/**
+ * The step of a boundary method (Step.ownBoundary) on the principal itself: its own kind's action
+ * (a role's or a user's), decided by the engine with its identity policies and boundary (the call
+ * is capped by the boundary it would remove), `iam:PermissionsBoundary` set as the request would
+ * carry it: the boundary attached (Delete), or a broader one (Put, broaderBoundaries; the first
+ * allowed wins).
+ */
+function ownBoundaryStep(own: NonNullable<Step["ownBoundary"]>, self: Role | Principal, policies: PrincipalPolicies): StepOutcome {
+  const action = "type" in self && self.type === "user" ? own.user : own.role;
+  if (!policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action)))) {
+    return { ok: false, conditional: false, action, reached: [], refs: [], reason: "no statement grants it" };
+  }
+  const target = selfCandidate(self);
+  const values = own.boundary === "current" ? [self.permissionsBoundaryArn ?? ""] : broaderBoundaries(self);
+  let reason = "";
+  for (const value of values) {
+    const r = evaluateRequest({
+      identityPolicies: policies.identity,
+      permissionsBoundary: policies.boundary,
+      request: { action, resource: self.arn, principalArn: self.arn, context: principalContext(self.arn, { "iam:PermissionsBoundary": value }), ...timeOf(policies.earliestTime) },
+    });
+    if (r.decision === "allowed" || r.decision === "conditional") {
+      return { ok: true, conditional: r.decision === "conditional", action, reached: [target.label], ...(target.name !== undefined ? { names: new Map([[target.label, target.name]]) } : {}), refs: r.explanation.statements, reason: "" };
+    }
+    if (reason === "") reason = r.explanation.summary;
+  }
+  return { ok: false, conditional: false, action, reached: [], refs: [], reason };
+}
+
+/**
+ * What removing the principal's boundary gains: the actions its identity policies allow (less
+ * their Deny statements) that they do not allow within the boundary, from the catalog's action
+ * sets (allowedActionSet, as the grant analysis applies a boundary). Action by action, whatever
+ * the resources and conditions: a boundary that allows an action on other resources than the
+ * identity policy, or takes it back with a conditional Deny, counts as allowing it, so the gain is
+ * never overstated (a path is never reported for a boundary that caps nothing) but may be missed
+ * (no path where only resources or conditions differ). Null without a boundary.
+ */
+function boundaryGain(policies: PrincipalPolicies, catalog: ActionCatalog): { count: number; sample: string[] } | null {
+  if (policies.boundary === null) return null;
+  const inline = policies.identity.map((p) => ({ name: p.id, document: p.document }));
+  const unbounded = allowedActionSet({ inlinePolicies: inline, managedPolicies: [], permissionsBoundary: null, earliestTime: policies.earliestTime }, catalog);
+  const bounded = allowedActionSet({ inlinePolicies: inline, managedPolicies: [], permissionsBoundary: { arn: policies.boundary.id, document: policies.boundary.document }, earliestTime: policies.earliestTime }, catalog);
+  const gained = unbounded.andNotInPlace(bounded);
+  return { count: gained.count(), sample: catalog.names(gained, 3) };
+}
+
+/**
  * Why a rollback step (`rollback`) reaches nothing when the principal may act on one of its own
  * policies that has no version but the default: said, rather than the representative target's
  * denial, which would read as if no statement allowed it. Null otherwise.
@@ -875,8 +981,8 @@ function escalationActionsOf(st: PolicyStatement, key: string): ReadonlySet<stri
   return escalationActionsCache.set(key, new Set(METHOD_ACTIONS.filter((a) => actionApplies(st, a))));
 }
 
-/** The escalation paths of one role or IAM user. */
-export function escalationPaths(self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets): EscalationResult {
+/** The escalation paths of one role or IAM user (`catalog`: what removing its boundary gains, boundaryGain). */
+export function escalationPaths(self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets, catalog: ActionCatalog): EscalationResult {
   const paths: EscalationPath[] = [];
   const blocked: BlockedEscalation[] = [];
   // The managed policies it is granted by: attached to it, and a user's through its groups (a new
@@ -903,7 +1009,11 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
     for (const a of step.actions) for (const l of lists) if (l.has(a)) return true;
     return false;
   };
+  // Computed once, for the first boundary method whose step is allowed.
+  let gain: ReturnType<typeof boundaryGain> | undefined;
   for (const m of ESCALATION_METHODS) {
+    // No boundary, nothing to remove: neither a path nor a candidate (most principals have none).
+    if (m.liftsBoundary === true && policies.boundary === null) continue;
     // Cheap pre-filter: a method none of whose steps any Allow statement names cannot be a path.
     // It is a blocked candidate only when a step the principal's own statements must grant is
     // named: an assume step after a trust policy it writes (rewrittenTrust) needs no grant, and
@@ -929,6 +1039,17 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
       blocked.push({ id: m.id, action: failed.action, reason: failed.reason });
       continue;
     }
+    // A boundary method is a gain only when the boundary takes something from the identity
+    // policies' grants: the `why` names a few of the actions the principal would gain.
+    let gained = "";
+    if (m.liftsBoundary === true) {
+      gain ??= boundaryGain(policies, catalog);
+      if (gain === null || gain.count === 0) {
+        blocked.push({ id: m.id, action: outcomes[0]?.action ?? "", reason: "its permissions boundary allows every action its identity policies grant: nothing to gain" });
+        continue;
+      }
+      gained = ` (${gain.count === 1 ? "1 action" : `${gain.count} actions`} beyond its boundary: ${gain.sample.join(", ")}${gain.count > gain.sample.length ? ", …" : ""})`;
+    }
     const statements: StatementPointer[] = pointers(outcomes.flatMap((o) => o.refs));
     // A step on the roles an earlier step rewrites (rewrittenTrust) reaches those roles, not more: its
     // own targets ("any role" its trust would let in) are not the path's.
@@ -943,7 +1064,7 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
       ...(displayNames ? { resourceDisplayNames: displayNames } : {}),
       statements,
       conditional,
-      why: `${self.name} ${m.why}${conditional ? " (only under conditions the inputs do not settle)" : ""}`,
+      why: `${self.name} ${m.why}${gained}${conditional ? " (only under conditions the inputs do not settle)" : ""}`,
     });
   }
   return { paths, blocked: blocked.sort((a, b) => byString(a.id, b.id)) };

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../src/analysis/index.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import type { ManagedPolicy, PolicyDocument, PolicyStatement } from "../../src/model/document.js";
-import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn } from "../fixtures/rules/builders.js";
+import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn, user } from "../fixtures/rules/builders.js";
 
 const catalog = loadActionCatalogSync();
 const self = roleArn("app-role");
@@ -186,5 +186,76 @@ describe("iam:SetDefaultPolicyVersion needs a version to roll back to", () => {
   it("a Deny stops it even with versions to roll back to", () => {
     const denied = { ...own(2), document: policy(allow(["iam:SetDefaultPolicyVersion"], [`arn:aws:iam::${ACCOUNT}:policy/app-policy`]), deny(["iam:SetDefaultPolicyVersion"])) };
     expect(ownPaths(denied)).toEqual([]);
+  });
+});
+
+describe("its own permissions boundary deleted or replaced (iam:Delete/PutRolePermissionsBoundary on itself)", () => {
+  const del = "iam-delete-permissions-boundary";
+  const put = "iam-put-permissions-boundary";
+  const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/b`;
+  /** The analysis of `app-role` with inline `statements` and the boundary `b` (`boundary`), or none. */
+  function bounded(statements: PolicyStatement[], boundary: PolicyDocument | null) {
+    const r = role("app-role", { inline: { p: policy(...statements) }, ...(boundary ? { boundary: boundaryArn } : {}) });
+    const doc = analyzeDocument(documentOf({ roles: [r], functions: [fn("app", "app-role")], policies: boundary ? [customerManaged("b", boundary)] : [] }), catalog);
+    return doc.roles[0]!.analysis!;
+  }
+  const within = policy(allow(["iam:*", "s3:GetObject"]));
+
+  it("is a path for a role whose identity policy grants more than its boundary, naming what it gains", () => {
+    const path = bounded([allow(["iam:DeleteRolePermissionsBoundary"], [self]), allow(["s3:*"])], within).escalationPaths.find((p) => p.id === del);
+    expect(path?.actions).toEqual(["iam:DeleteRolePermissionsBoundary"]);
+    expect(path?.resources).toEqual([self]);
+    expect(path?.statements.map((s) => s.policy)).toContain("inline:p");
+    expect(path?.why).toMatch(/^app-role can delete its own permissions boundary .* actions beyond its boundary: s3:\w+, s3:\w+, s3:\w+, …\)$/);
+    expect(path?.why).not.toContain("s3:GetObject,");
+  });
+
+  it("a user's is iam:DeleteUserPermissionsBoundary on itself (a role's action names no user)", () => {
+    const u = { ...user("dev", { p: policy(allow(["iam:DeleteUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary"], [`arn:aws:iam::${ACCOUNT}:user/dev`, self]), allow(["s3:*"])) }), permissionsBoundaryArn: boundaryArn };
+    const doc = analyzeDocument(documentOf({ principals: [u], policies: [customerManaged("b", within)] }), catalog);
+    const path = doc.principals[0]!.analysis!.escalationPaths.find((p) => p.id === del);
+    expect(path?.actions).toEqual(["iam:DeleteUserPermissionsBoundary"]);
+    expect(path?.resources).toEqual([`arn:aws:iam::${ACCOUNT}:user/dev`]);
+  });
+
+  it("is none without a boundary (neither a path nor a candidate)", () => {
+    const analysis = bounded([allow(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "s3:*"])], null);
+    expect(analysis.escalationPaths.map((p) => p.id)).not.toContain(del);
+    expect(analysis.escalationPaths.map((p) => p.id)).not.toContain(put);
+    expect(analysis.blockedEscalations.map((b) => b.id)).not.toContain(del);
+  });
+
+  it("is none when the identity policy grants nothing beyond the boundary", () => {
+    const analysis = bounded([allow(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "s3:GetObject"])], within);
+    expect(analysis.escalationPaths.map((p) => p.id)).toEqual([]);
+    expect(analysis.blockedEscalations.find((b) => b.id === del)?.reason).toBe("its permissions boundary allows every action its identity policies grant: nothing to gain");
+  });
+
+  it("is none with a Deny of the call, or another role named", () => {
+    expect(bounded([allow(["iam:DeleteRolePermissionsBoundary", "s3:*"]), deny(["iam:DeleteRolePermissionsBoundary"], [self])], within).escalationPaths.map((p) => p.id)).not.toContain(del);
+    expect(bounded([allow(["iam:DeleteRolePermissionsBoundary"], [roleArn("other")]), allow(["s3:*"])], within).escalationPaths.map((p) => p.id)).not.toContain(del);
+  });
+
+  it("is none when the boundary does not allow the Delete call itself", () => {
+    const analysis = bounded([allow(["iam:DeleteRolePermissionsBoundary", "s3:*"])], policy(allow(["s3:GetObject"])));
+    expect(analysis.escalationPaths.map((p) => p.id)).not.toContain(del);
+    expect(analysis.blockedEscalations.find((b) => b.id === del)?.action).toBe("iam:DeleteRolePermissionsBoundary");
+  });
+
+  it("a Delete conditioned on iam:PermissionsBoundary being its boundary is a path: the key names the boundary attached", () => {
+    const pinned = allow(["iam:DeleteRolePermissionsBoundary"], [self], { Condition: { StringEquals: { "iam:PermissionsBoundary": [boundaryArn] } } });
+    const path = bounded([pinned, allow(["s3:*"])], within).escalationPaths.find((p) => p.id === del);
+    expect(path?.conditional).toBe(false);
+  });
+
+  it("Put with any boundary is a path; Put pinned to the boundary it has (iam:PermissionsBoundary) is none", () => {
+    expect(bounded([allow(["iam:PutRolePermissionsBoundary"], [self]), allow(["s3:*"])], within).escalationPaths.find((p) => p.id === put)?.actions).toEqual(["iam:PutRolePermissionsBoundary"]);
+    const pinned = allow(["iam:PutRolePermissionsBoundary"], [self], { Condition: { StringEquals: { "iam:PermissionsBoundary": [boundaryArn] } } });
+    const analysis = bounded([pinned, allow(["s3:*"])], within);
+    expect(analysis.escalationPaths.map((p) => p.id)).not.toContain(put);
+    expect(analysis.blockedEscalations.map((b) => b.id)).toContain(put);
+    // A grant for any policy of the account is one: the principal may name a broader one.
+    const account = allow(["iam:PutRolePermissionsBoundary"], [self], { Condition: { ArnLike: { "iam:PermissionsBoundary": [`arn:aws:iam::${ACCOUNT}:policy/*`] } } });
+    expect(bounded([account, allow(["s3:*"])], within).escalationPaths.map((p) => p.id)).toContain(put);
   });
 });
