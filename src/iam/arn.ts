@@ -9,15 +9,18 @@
  *   boundaries"), so `arn:aws:lambda:*:function:f` matches `arn:aws:lambda:us-east-1:1:function:f`,
  *   and a `*` inside a part (`us-*-1`) does not. An Arn* condition is matched strictly part by part
  *   (IAM User Guide, "Condition operators", ARN condition operators: "Each of the six
- *   colon-delimited components of the ARN is checked separately"): `arnConditionMatches`.
+ *   colon-delimited components of the ARN is checked separately"): `arnConditionMatches`. Both are
+ *   one matcher (arnPatternMatches) with that difference as its one option.
  * - `*` matches any run of characters, `?` exactly one; matching is case-sensitive.
  * - Policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${s3:prefix, 'default'}`, and the
  *   escapes `${*}`, `${?}`, `${$}`) are substituted only under Version 2012-10-17; under 2008-10-17
  *   or without Version the text is literal. A variable with no value and no default makes the
  *   pattern match nothing (AWS: "If the variable is not present, ... the statement does not match").
+ *   A variable is one literal token of the part it is written in, its own colon and its value's
+ *   included: `arn:aws:iam::${aws:PrincipalAccount}:role/x` names a role of the caller's account.
  */
 
-import { globCoversTokens, globTokens } from "./wildcard.js";
+import { globCoversTokens, globTokens, type GlobToken } from "./wildcard.js";
 
 export interface ArnParts {
   partition: string;
@@ -80,46 +83,65 @@ export function arnAccount(arn: string, parts: 5 | 6 = 6): string | null {
 /** Values of policy variables, keyed by lower-case key name (`aws:username`, `aws:principaltag/team`). */
 export type PolicyVariables = { [lowerCaseKey: string]: string | undefined } | ReadonlyMap<string, string>;
 
-/** A token of a compiled pattern: literal text, or a wildcard. */
-type Token = string | { wild: "*" | "?" };
+const STAR: GlobToken = { wild: "*" };
+const QUESTION: GlobToken = { wild: "?" };
 
 const VARIABLE = /\$\{([^}]*)\}/g;
 
 /**
- * Replace policy variables. Returns the token list, or null when a variable has no value (the
- * pattern then matches nothing). Substituted values are literal text, never wildcards.
+ * The values of the pattern's policy variables, in order; null when one has no value (the pattern
+ * then matches nothing). `${*}`, `${?}` and `${$}` are variables with fixed values.
  */
-function tokenize(pattern: string, variables: PolicyVariables | undefined): Token[] | null {
-  const tokens: Token[] = [];
-  const pushText = (text: string, literal: boolean): void => {
-    if (literal) {
-      tokens.push(text);
-      return;
-    }
-    let lit = "";
-    for (const ch of text) {
-      if (ch === "*" || ch === "?") {
-        if (lit !== "") tokens.push(lit);
-        lit = "";
-        tokens.push({ wild: ch });
-      } else lit += ch;
-    }
-    if (lit !== "") tokens.push(lit);
-  };
-  if (variables === undefined || !pattern.includes("${")) {
-    pushText(pattern, false);
-    return tokens;
-  }
-  let last = 0;
+function variableValues(pattern: string, variables: PolicyVariables): string[] | null {
+  const values: string[] = [];
   for (const m of pattern.matchAll(VARIABLE)) {
-    pushText(pattern.slice(last, m.index), false);
-    last = (m.index as number) + m[0].length;
     const value = resolveVariable(m[1] as string, variables);
     if (value === null) return null;
-    pushText(value, true);
+    values.push(value);
   }
-  pushText(pattern.slice(last), false);
-  return tokens;
+  return values;
+}
+
+/**
+ * An ARN pattern as tokens, the one reading of a pattern for Resource, NotResource and Arn*
+ * conditions alike: its six parts, split at the first five colons of the pattern's own text, or a
+ * single part (a glob over the whole string) when it has fewer than six (`*`, `arn:aws:logs:*`,
+ * malformed). `values` (variableValues) given = Version 2012-10-17: each `${…}` is replaced by its
+ * value as one literal token, never a wildcard and never a separator, so the colon of
+ * `${aws:PrincipalAccount}` does not split `arn:aws:iam::${aws:PrincipalAccount}:role/x` and a
+ * value's `:`, `*`, `?` are text of its part. Omitted = `${…}` is text like any other.
+ */
+function tokenizeArnPattern(pattern: string, values: readonly string[] | undefined): GlobToken[][] {
+  const parts: GlobToken[][] = [[]];
+  const pushText = (text: string): void => {
+    let part = parts[parts.length - 1] as GlobToken[];
+    let lit = "";
+    for (const ch of text) {
+      const separator = ch === ":" && parts.length < 6;
+      if (!separator && ch !== "*" && ch !== "?") {
+        lit += ch;
+        continue;
+      }
+      if (lit !== "") part.push(lit);
+      lit = "";
+      if (separator) parts.push((part = []));
+      else part.push(ch === "*" ? STAR : QUESTION);
+    }
+    if (lit !== "") part.push(lit);
+  };
+  if (values === undefined) pushText(pattern);
+  else {
+    let last = 0;
+    let k = 0;
+    for (const m of pattern.matchAll(VARIABLE)) {
+      pushText(pattern.slice(last, m.index));
+      last = (m.index as number) + m[0].length;
+      const value = values[k++] as string;
+      if (value !== "") (parts[parts.length - 1] as GlobToken[]).push(value);
+    }
+    pushText(pattern.slice(last));
+  }
+  return parts.length === 6 ? parts : [parts.flatMap((p, i) => (i === 0 ? p : [":", ...p]))];
 }
 
 /** `${*}` → `*` (literal), `${aws:username}` → its value, `${key, 'default'}` → value or default; null when unresolved. */
@@ -141,7 +163,7 @@ export function resolveVariable(body: string, variables: PolicyVariables): strin
   return fallback;
 }
 
-function tokensToRegex(tokens: Token[]): RegExp {
+function tokensToRegex(tokens: readonly GlobToken[]): RegExp {
   return new RegExp(`^${tokensSource(tokens, false)}$`, "u");
 }
 
@@ -150,7 +172,7 @@ function tokensToRegex(tokens: Token[]): RegExp {
  * a Resource pattern matched whole (resourcePatternRegex): a `*` stays inside the part unless it
  * ends it, and `?` is one character of the part.
  */
-function tokensSource(tokens: readonly Token[], inPart: boolean): string {
+function tokensSource(tokens: readonly GlobToken[], inPart: boolean): string {
   let source = "";
   tokens.forEach((t, i) => {
     if (typeof t === "string") source += t.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
@@ -161,49 +183,55 @@ function tokensSource(tokens: readonly Token[], inPart: boolean): string {
 }
 
 /** Whether the last token is a `*` wildcard (a part that ends in `*`). */
-function endsInStar(tokens: readonly Token[]): boolean {
+function endsInStar(tokens: readonly GlobToken[]): boolean {
   const last = tokens[tokens.length - 1];
   return last !== undefined && typeof last !== "string" && last.wild === "*";
 }
 
-/** Compiled patterns: Resource patterns, and Arn* condition values (matched strictly per part). */
-const compiledCache = new Map<string, RegExp[] | RegExp>();
-const conditionCache = new Map<string, RegExp[] | RegExp>();
+/** A pattern compiled: one regular expression for the whole ARN, or one per part. */
+type Compiled = RegExp | RegExp[];
 
 /**
- * A pattern compiled: one regular expression for the whole ARN, or one per part. `perPart`: an
- * Arn* condition's value, every part matched on its own; otherwise a Resource pattern, matched per
- * part unless one of its first five parts ends in `*`, which may then run across colons.
+ * A pattern's two compiled readings: `perPart` (every part on its own) and `crossing` (a `*` ending
+ * one of the first five parts may run across colons), the same object when no such part ends in `*`.
  */
-function compileArnPattern(pattern: string, variables: PolicyVariables | undefined, perPart: boolean): RegExp[] | RegExp | null {
-  const cache = perPart ? conditionCache : compiledCache;
-  const cacheable = variables === undefined || !pattern.includes("${");
-  if (cacheable) {
-    const hit = cache.get(pattern);
-    if (hit !== undefined) return hit;
+interface CompiledPattern {
+  readonly perPart: Compiled;
+  readonly crossing: Compiled;
+}
+
+/**
+ * The one cache of compiled ARN patterns, for Resource patterns and Arn* condition values alike.
+ * Keyed by the pattern, and with variables substituted by the pattern and their values (JSON: the
+ * NUL that joins them never appears in JSON text, and a pattern with a NUL is not cached, so no
+ * two keys collide).
+ */
+const compiledCache = new Map<string, CompiledPattern>();
+
+function compiledPattern(pattern: string, variables: PolicyVariables | undefined): CompiledPattern | null {
+  let values: string[] | undefined;
+  let key = pattern;
+  if (variables !== undefined && pattern.includes("${")) {
+    const v = variableValues(pattern, variables);
+    if (v === null) return null;
+    values = v;
+    key = `${pattern}\u0000${JSON.stringify(v)}`;
   }
-  let compiled: RegExp[] | RegExp | null;
-  const parts = splitArn(pattern);
-  if (parts === null) {
-    // Not six parts (e.g. `*`, or a malformed ARN): a plain glob over the whole string.
-    const tokens = tokenize(pattern, variables);
-    compiled = tokens === null ? null : tokensToRegex(tokens);
-  } else {
-    const tokenized: Token[][] = [];
-    for (const part of parts) {
-      const tokens = tokenize(part, variables);
-      if (tokens === null) break;
-      tokenized.push(tokens);
+  let hit = compiledCache.get(key);
+  if (hit === undefined) {
+    hit = compile(tokenizeArnPattern(pattern, values));
+    if (!pattern.includes("\u0000")) {
+      // Bounded: policies in a big account have tens of thousands of distinct patterns at most.
+      if (compiledCache.size > 200_000) compiledCache.clear();
+      compiledCache.set(key, hit);
     }
-    if (tokenized.length < parts.length) compiled = null;
-    else if (!perPart && tokenized.slice(0, 5).some(endsInStar)) compiled = resourcePatternRegex(tokenized);
-    else compiled = tokenized.map(tokensToRegex);
   }
-  if (cacheable && compiled !== null) {
-    if (cache.size > 200_000) cache.clear();
-    cache.set(pattern, compiled);
-  }
-  return compiled;
+  return hit;
+}
+
+/** Every part its own expression; a pattern that is not a six-part ARN, one over the whole string. */
+function compilePerPart(parts: readonly GlobToken[][]): Compiled {
+  return parts.length === 1 ? tokensToRegex(parts[0] as GlobToken[]) : parts.map(tokensToRegex);
 }
 
 /**
@@ -211,9 +239,15 @@ function compileArnPattern(pattern: string, variables: PolicyVariables | undefin
  * ARN: that `*` may match across colons, a `*` inside a part and `?` may not, and the resource part
  * is matched as always (its `*` already spans its colons).
  */
-function resourcePatternRegex(parts: readonly Token[][]): RegExp {
+function resourcePatternRegex(parts: readonly GlobToken[][]): RegExp {
   const head = parts.slice(0, 5).map((tokens) => tokensSource(tokens, true));
-  return new RegExp(`^${head.join(":")}:${tokensSource(parts[5] as Token[], false)}$`, "u");
+  return new RegExp(`^${head.join(":")}:${tokensSource(parts[5] as GlobToken[], false)}$`, "u");
+}
+
+function compile(parts: GlobToken[][]): CompiledPattern {
+  const perPart = compilePerPart(parts);
+  const crosses = parts.length === 6 && parts.slice(0, 5).some(endsInStar);
+  return { perPart, crossing: crosses ? resourcePatternRegex(parts) : perPart };
 }
 
 /**
@@ -222,7 +256,7 @@ function resourcePatternRegex(parts: readonly Token[][]): RegExp {
  * omitted = variables are literal text (Version 2008-10-17 or none).
  */
 export function arnMatches(pattern: string, arn: string, variables?: PolicyVariables): boolean {
-  return matchCompiled(pattern, arn, variables, false);
+  return arnPatternMatches(pattern, arn, variables, true);
 }
 
 /**
@@ -230,13 +264,24 @@ export function arnMatches(pattern: string, arn: string, variables?: PolicyVaria
  * the six parts is matched on its own: a `*` never runs across a colon outside the resource part.
  */
 export function arnConditionMatches(pattern: string, arn: string, variables?: PolicyVariables): boolean {
-  return matchCompiled(pattern, arn, variables, true);
+  return arnPatternMatches(pattern, arn, variables, false);
 }
 
-function matchCompiled(pattern: string, arn: string, variables: PolicyVariables | undefined, perPart: boolean): boolean {
+/**
+ * The one ARN matcher, behind arnMatches (Resource, NotResource) and arnConditionMatches (ArnEquals,
+ * ArnLike and their negations): the pattern tokenized once (tokenizeArnPattern) and cached, then
+ * matched part by part, case-sensitively, with `*` and `?` wildcards. The two readings differ in
+ * one documented point, `trailingStarCrossesColons`: true for Resource (IAM User Guide, "IAM JSON
+ * policy elements: Resource": "If the * wildcard is the last character of a resource ARN segment,
+ * it can expand to match beyond the colon boundaries"), false for conditions ("Condition
+ * operators", ARN condition operators: "Each of the six colon-delimited components of the ARN is
+ * checked separately"). test/iam/arn-twins.property.test.ts holds them to agreeing elsewhere.
+ */
+export function arnPatternMatches(pattern: string, arn: string, variables: PolicyVariables | undefined, trailingStarCrossesColons: boolean): boolean {
   if (pattern === "*") return true;
-  const compiled = compileArnPattern(pattern, variables, perPart);
-  if (compiled === null) return false;
+  const c = compiledPattern(pattern, variables);
+  if (c === null) return false;
+  const compiled = trailingStarCrossesColons ? c.crossing : c.perPart;
   if (compiled instanceof RegExp) return compiled.test(arn);
   const parts = splitArn(arn);
   if (parts === null) return false;

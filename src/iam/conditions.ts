@@ -18,7 +18,7 @@
  */
 
 import type { PolicyStatement } from "../model/document.js";
-import { arnConditionMatches, resolveVariable, splitArn, type PolicyVariables } from "./arn.js";
+import { arnConditionMatches, resolveVariable, type PolicyVariables } from "./arn.js";
 import { NEGATED_OPERATORS, parseConditionOperator, type ParsedOperator } from "./condition-operators.js";
 import { cidrContains, parseCidr, parseIp } from "./ip.js";
 import { globMatches, globTokens, globTokensMatch, type GlobToken } from "./wildcard.js";
@@ -183,15 +183,17 @@ function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly str
   // Policy variables in condition values (String*, Arn*) when the policy is 2012-10-17.
   let values: readonly string[] = policyValues;
   let unresolved = false;
-  // StringLike and Arn* values with variables are matched as tokens: what a variable stands for,
-  // `${*}`, `${?}` and `${$}` included, is literal text, never a wildcard (IAM User Guide,
-  // "Variables and tags", Special characters: "${*} – use where you need an * (asterisk) character").
+  // StringLike values with variables are matched as tokens: what a variable stands for, `${*}`,
+  // `${?}` and `${$}` included, is literal text, never a wildcard (IAM User Guide, "Variables and
+  // tags", Special characters: "${*} – use where you need an * (asterisk) character"). Arn* values
+  // are matched by arn.ts with the variables, which reads them the same way (arnConditionMatches).
   let literalGlobs: Array<{ tokens: GlobToken[]; key: string } | null> | null = null;
+  let arnVariables: PolicyVariables | undefined;
   if (useVariables && (op.family === "String" || op.family === "Arn") && policyValues.some((v) => v.includes("${"))) {
     const vars = ctx.variables();
     const resolved: string[] = [];
     let settled = false;
-    const globbed = positiveBase === "StringLike" || op.family === "Arn";
+    const globbed = positiveBase === "StringLike";
     if (globbed) literalGlobs = [];
     for (const v of policyValues) {
       if (globbed) {
@@ -210,14 +212,16 @@ function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly str
     // AWS: an unresolvable variable "might cause the entire statement to be invalid": the key
     // evaluates to false whatever the operator (negated ones included), so the statement does not apply.
     if (unresolved) return ctx.complete || settled ? false : "unknown";
-    values = resolved;
+    if (op.family === "Arn") arnVariables = vars;
+    else values = resolved;
   }
   const globs = literalGlobs;
   const matchOne = (requestValue: string): boolean =>
     values.some((pv, i) => {
+      if (arnVariables !== undefined) return arnConditionMatches(pv, requestValue, arnVariables);
       const g = globs?.[i];
       if (g === undefined || g === null) return matches(positiveBase, pv, requestValue);
-      return op.family === "Arn" ? arnConditionTokensMatch(g.tokens, requestValue) : globTokensMatch(g.tokens, g.key, requestValue);
+      return globTokensMatch(g.tokens, g.key, requestValue);
     });
   if (op.qualifier === "ForAnyValue") {
     return requestValues.some((rv) => (negated ? !matchOne(rv) : matchOne(rv)));
@@ -317,7 +321,7 @@ function positiveOf(base: string): string {
 
 /**
  * Substitute `${…}`; null when a variable is unresolved. The text for the exact operators
- * (StringEquals …); StringLike and Arn* match variableGlobTokens instead.
+ * (StringEquals …); StringLike matches variableGlobTokens instead, Arn* arnConditionMatches.
  */
 function substitute(value: string, vars: PolicyVariables): string | null {
   let failed = false;
@@ -349,24 +353,6 @@ function variableGlobTokens(value: string, vars: PolicyVariables): GlobToken[] |
   }
   out.push(...globTokens(value.slice(last)));
   return out;
-}
-
-/**
- * An Arn* condition value as tokens (variableGlobTokens) against an ARN: part by part, as
- * arnConditionMatches, a literal token's colons being text of its part.
- */
-function arnConditionTokensMatch(tokens: readonly GlobToken[], arn: string): boolean {
-  // Split the tokens at the first five colons of the pattern's own text (not inside a literal).
-  const parts: GlobToken[][] = [[]];
-  for (const t of tokens) {
-    if (t === ":" && parts.length < 6) parts.push([]);
-    else (parts[parts.length - 1] as GlobToken[]).push(t);
-  }
-  // Not six parts (`*`, a malformed value): one glob over the whole ARN, as arnConditionMatches.
-  if (parts.length < 6) return globTokensMatch(tokens, JSON.stringify(tokens), arn);
-  const arnParts = splitArn(arn);
-  if (arnParts === null) return false;
-  return parts.every((p, k) => globTokensMatch(p, JSON.stringify(p), arnParts[k] as string));
 }
 
 function matches(base: string, policyValue: string, requestValue: string): boolean {
