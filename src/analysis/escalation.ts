@@ -718,6 +718,16 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
   }
 }
 
+/** Whether some Allow statement of the principal's own policies names the action (before any resource or condition). */
+function grantsByName(policies: PrincipalPolicies, action: string): boolean {
+  return policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action)));
+}
+
+/** Whether a decision lets the call through: allowed, or allowed under a condition the inputs cannot settle. */
+function permits(r: EvaluationResult): boolean {
+  return r.decision === "allowed" || r.decision === "conditional";
+}
+
 function unconditionalGrant(policies: PrincipalPolicies, action: string): boolean {
   return policies.identity.some((p) =>
     p.document.Statement.some((st) => st.Effect === "Allow" && (st.Condition === undefined || Object.keys(st.Condition).length === 0) && actionApplies(st, action)),
@@ -809,7 +819,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
   let firstAction = step.actions[0] ?? "";
   // A trust policy the principal writes grants the step itself (rewrittenTrust): no identity grant needed.
   const rewritten = step.rewrittenTrust === true ? rewrittenTrustOf(self.arn) : null;
-  const grantable = rewritten !== null ? step.actions : step.actions.filter((a) => policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a))));
+  const grantable = rewritten !== null ? step.actions : step.actions.filter((a) => grantsByName(policies, a));
   if (grantable.length === 0) return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: "no statement grants it" };
   for (const action of grantable) {
     firstAction = action;
@@ -848,7 +858,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
     // Records a decision (for one target, or a group of targets with one signature): its statements,
     // or the first denial's reason. True when it reaches the target(s); the caller lists them.
     const record = (r: EvaluationResult): boolean => {
-      if (r.decision === "allowed" || r.decision === "conditional") {
+      if (permits(r)) {
         // The principal's own statements: the trust policy it would write is no policy of the inputs.
         refs.push(...(rewritten === null ? r.explanation.statements : r.explanation.statements.filter((x) => x.policy !== rewritten.id)));
         if (r.decision === "allowed") allConditional = false;
@@ -906,7 +916,7 @@ function broaderBoundaries(self: Role | Principal): string[] {
  */
 function ownBoundaryStep(own: NonNullable<Step["ownBoundary"]>, self: Role | Principal, policies: PrincipalPolicies): StepOutcome {
   const action = "type" in self && self.type === "user" ? own.user : own.role;
-  if (!policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action)))) {
+  if (!grantsByName(policies, action)) {
     return { ok: false, conditional: false, action, reached: [], refs: [], reason: "no statement grants it" };
   }
   const target = selfCandidate(self);
@@ -918,7 +928,7 @@ function ownBoundaryStep(own: NonNullable<Step["ownBoundary"]>, self: Role | Pri
       permissionsBoundary: policies.boundary,
       request: { action, resource: self.arn, principalArn: self.arn, context: principalContext(self.arn, { "iam:PermissionsBoundary": value }), ...timeOf(policies.earliestTime) },
     });
-    if (r.decision === "allowed" || r.decision === "conditional") {
+    if (permits(r)) {
       return { ok: true, conditional: r.decision === "conditional", action, reached: [target.label], ...(target.name !== undefined ? { names: new Map([[target.label, target.name]]) } : {}), refs: r.explanation.statements, reason: "" };
     }
     if (reason === "") reason = r.explanation.summary;
@@ -955,7 +965,7 @@ function noRollback(step: Step, self: Role | Principal, policies: PrincipalPolic
     if (!targets.singleVersionPolicies.has(arn)) continue;
     const allowed = step.actions.some((action) => {
       const r = evaluateRequest({ identityPolicies: policies.identity, permissionsBoundary: policies.boundary, request: { action, resource: arn, principalArn: self.arn, context: principalContext(self.arn), ...timeOf(policies.earliestTime) } });
-      return r.decision === "allowed" || r.decision === "conditional";
+      return permits(r);
     });
     if (allowed) return `${arn} has no version but the default: nothing to roll back to`;
   }
@@ -1396,7 +1406,7 @@ export class AssumeRoleChains {
     // Everyone before the account: a role trusting both lets the principal in without its own grant.
     propose("*", self.arn, () => 'which trusts everyone (Principal "*")');
     const account = `account:${self.accountId}`;
-    if (index.has(account) && policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")))) {
+    if (index.has(account) && grantsByName(policies, "sts:AssumeRole")) {
       propose(account, self.arn, () => (isPlaceholderAccount(self.accountId) ? "which trusts the deployment account" : `which trusts the account ${self.accountId}`));
     }
     return candidates;
@@ -1484,7 +1494,7 @@ function decideHop(policies: PrincipalPolicies, c: AssumeCandidate, selfArn: str
       permissionsBoundary: policies.boundary,
       request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal, principal === selfArn ? {} : { "aws:PrincipalArn": selfArn }), ...timeOf(policies.earliestTime) },
     });
-    const refs = own.decision === "allowed" || own.decision === "conditional" ? own.explanation.statements.filter((s) => s.effect === "Allow") : [];
+    const refs = permits(own) ? own.explanation.statements.filter((s) => s.effect === "Allow") : [];
     return { allowed: true, conditional: r.decision === "conditional", basis, refs };
   }
   return evaluated ? { allowed: false, denial } : NOT_GRANTED;

@@ -440,11 +440,12 @@ export function diffDocuments(
   // Against an after side with incomplete inputs a finding that is gone is fixed only when the
   // after side holds its resource whole (resourceReadWhole); otherwise it may be gone only because
   // what it is about was not read (an IAM export cut short takes every role with it).
-  const whole = partialA ? resourceReadWhole(after.document) : () => true;
+  const afterIndex = indexDocument(after.document);
+  const whole = partialA ? resourceReadWhole(afterIndex) : () => true;
   // A finding of a rule that reports only from usage data is fixed only when the after side has
   // usage covering it: against a plan or template (no CloudTrail) every LR008 finding was "fixed".
   const usageRules = new Set(options.usageRules ?? (gone.length > 0 ? usageRuleIds([loadBuiltinPack()]) : []));
-  const gap = usageRules.size > 0 ? usageGap(after.document) : () => null;
+  const gap = usageRules.size > 0 ? usageGap(afterIndex) : () => null;
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
@@ -492,6 +493,23 @@ export function diffDocuments(
   };
 }
 
+/** A document's functions, roles and principals by ARN, made once for the checks of its side (resourceReadWhole, usageGap). */
+interface DocumentIndex {
+  document: CanonicalDocument;
+  functions: ReadonlyMap<string, CanonicalDocument["functions"][number]>;
+  roles: ReadonlyMap<string, Role>;
+  principals: ReadonlyMap<string, Principal>;
+}
+
+function indexDocument(document: CanonicalDocument): DocumentIndex {
+  return {
+    document,
+    functions: new Map(document.functions.map((f) => [f.arn, f] as const)),
+    roles: new Map(document.roles.map((r) => [r.arn, r] as const)),
+    principals: new Map(document.principals.map((p) => [p.arn, p] as const)),
+  };
+}
+
 /** Why a finding is unconfirmed when the after side's inputs are incomplete and do not hold its resource whole. */
 export const INCOMPLETE_INPUTS_REASON = "the after inputs are incomplete and may not hold its resource whole";
 
@@ -511,11 +529,8 @@ export const INCOMPLETE_INPUTS_REASON = "the after inputs are incomplete and may
  * were not kept (buildPendingDocument with keepLabels false) shows none, so nothing is covered:
  * diffDocuments' findings of those rules are then unconfirmed, never wrongly fixed.
  */
-function usageGap(document: CanonicalDocument): (resource: FindingResource, ruleId: string) => string | null {
+function usageGap({ document, functions, roles, principals }: DocumentIndex): (resource: FindingResource, ruleId: string) => string | null {
   const usage = document.usage;
-  const functions = new Map(document.functions.map((f) => [f.arn, f] as const));
-  const roles = new Map(document.roles.map((r) => [r.arn, r] as const));
-  const principals = new Set(document.principals.map((p) => p.arn));
   const fullFunctions = new Set<string>();
   const fullRoles = new Set<string>();
   for (const l of usage.labels) {
@@ -553,10 +568,7 @@ function usageGap(document: CanonicalDocument): (resource: FindingResource, rule
  * part that can be checked; a finding about several resources (LR013's readers, LR014's hops) is
  * judged by the resource it is on.
  */
-function resourceReadWhole(document: CanonicalDocument): (resource: Finding["resource"]) => boolean {
-  const roles = new Map(document.roles.map((r) => [r.arn, r] as const));
-  const principals = new Map(document.principals.map((p) => [p.arn, p] as const));
-  const functions = new Map(document.functions.map((f) => [f.arn, f] as const));
+function resourceReadWhole({ document, functions, roles, principals }: DocumentIndex): (resource: Finding["resource"]) => boolean {
   const analysedWhole = (x: Role | Principal | undefined): boolean => x?.analysis?.incomplete === false;
   return (resource) => {
     switch (resource.type) {
