@@ -193,7 +193,7 @@ function metadataWarnings(spec: string, sources: ReadonlyMap<string, string>, ca
   for (const d of rulePackagesIn(sources)) if (!known.has(d.package) && !missing.has(d.package)) missing.set(d.package, d);
   const effect = "findings are identified by package name and default to severity medium";
   if (missing.size > 0) {
-    const list = [...missing.values()].map((d) => `leastrole.rules.${d.package} (${inBundle(spec, d.file)}:${d.line})`).join(", ");
+    const list = [...missing.values()].map((d) => `leastrole.rules.${d.package} (${inBundle(spec, d.file)}:${d.line}${metadataBelow(sources.get(d.file), d.line)})`).join(", ");
     const intro = catalog === null ? "no rule catalog: the bundle has no catalog.json and " : "";
     return [
       `${spec}: ${intro}no METADATA for rule package${missing.size > 1 ? "s" : ""} ${list}, so ${missing.size > 1 ? "their" : "its"} ${effect}: add ${METADATA_NEEDED}, and rebuild the bundle (docs/writing-rules.md)`,
@@ -202,6 +202,27 @@ function metadataWarnings(spec: string, sources: ReadonlyMap<string, string>, ca
   if (catalog !== null) return [];
   const held = sources.size === 0 ? "no .rego file (the sources opa build keeps in it)" : `no .rego file declaring \`package leastrole.rules.<name>\` (${[...sources.keys()].sort().slice(0, 3).map((n) => inBundle(spec, n)).join(", ")}${sources.size > 3 ? ", …" : ""})`;
   return [`${spec}: no rule catalog: the bundle has no catalog.json and ${held}, so its ${effect}: build it from rule files with ${METADATA_NEEDED} (docs/writing-rules.md)`];
+}
+
+/**
+ * Where a rule file has a `# METADATA` block below its package line: OPA gives such a block to the
+ * rule under it (scope: rule), so the package has none. A folder's pack says so from `opa inspect`
+ * (compile-rego.ts); a bundle is read without opa, so from the file's text: the first `# METADATA`
+ * line after the package line whose block has `custom`, as the folder check hints.
+ */
+function metadataBelow(text: string | undefined, packageLine: number): string {
+  const lines = text?.split(/\r?\n/) ?? [];
+  for (let i = packageLine; i < lines.length; i++) {
+    if (!/^\s*#\s*METADATA\s*$/.test(lines[i]!)) continue;
+    // As the folder check: only a block with `custom` (a rule's id and severity) was meant for the package.
+    let end = i + 1;
+    while (end < lines.length && /^\s*#/.test(lines[end]!)) end++;
+    if (lines.slice(i + 1, end).some((l) => /^\s*#\s*custom:/.test(l))) {
+      return `; its METADATA block at line ${i + 1} is below the package line, so OPA gives it to the rule under it (scope: rule): move it above the package line`;
+    }
+    i = end - 1;
+  }
+  return "";
 }
 
 /**

@@ -195,6 +195,31 @@ describe("user packs", () => {
     expect(pack.warnings[0]).toMatch(new RegExp(`^${escapeRegExp(bundle)}: no METADATA for rule package leastrole\\.rules\\.lambda_boundary \\(${escapeRegExp(bundle)}!\\S*rules/lambda_boundary\\.rego:1\\), so its findings are identified by package name`));
   });
 
+  it("a bundle whose METADATA block is below the package line says so, as a folder's check does", () => {
+    // OPA gives a block under the package line to the rule below it (scope: rule). A folder's pack
+    // is refused with "move it above"; a bundle's warning only said the package had no METADATA.
+    const bundle = wasmBundle("lr-bundle-below-", (rules) => {
+      const file = join(rules, "no_owner_tag.rego");
+      const text = readFileSync(file, "utf8");
+      const at = text.indexOf("package ");
+      const pkgLine = text.slice(at, text.indexOf("\n", at) + 1);
+      writeFileSync(file, `${pkgLine}\n${text.slice(0, at)}${text.slice(at + pkgLine.length)}`);
+    });
+    const pack = loadRulePack(bundle);
+    expect(pack.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${escapeRegExp(bundle)}: no rule catalog: the bundle has no catalog\\.json and no METADATA for rule package leastrole\\.rules\\.no_owner_tag \\(${escapeRegExp(bundle)}!\\S*rules/no_owner_tag\\.rego:1; its METADATA block at line 3 is below the package line, so OPA gives it to the rule under it \\(scope: rule\\): move it above the package line\\), so its findings`),
+      ),
+    ]);
+    // A rule's own METADATA (no `custom`) under the package line is no misplaced package block.
+    const ruleScoped = wasmBundle("lr-bundle-rule-meta-", (rules) => {
+      const file = join(rules, "no_owner_tag.rego");
+      const text = readFileSync(file, "utf8");
+      writeFileSync(file, text.slice(text.indexOf("package ")).replace("findings contains", "# METADATA\n# title: the findings\nfindings contains"));
+    });
+    expect(loadRulePack(ruleScoped).warnings).toEqual([expect.stringMatching(/no_owner_tag\.rego:1\), so its findings/)]);
+  });
+
   it("a -t wasm bundle's Rego is checked as a folder's is where that needs no opa: a rule without findings is refused, `not x.<nullable>` warned", () => {
     // Before: the bundle ran, its rule (Conftest's `deny`) finding nothing, without a word.
     const deny = wasmBundle("lr-bundle-deny-", (rules) => {
