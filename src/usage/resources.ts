@@ -40,7 +40,7 @@ const NONE: string[] = Object.freeze([]) as unknown as string[];
  * The one requestParameters value the ARN is derived from, for the services where there is one;
  * undefined when the call has none or needs several (S3 object keys, SSM `names`).
  */
-function memoValue(eventSource: string, p: RequestParams): string | undefined {
+function memoValue(eventSource: string, p: RequestParams, eventName: string | undefined): string | undefined {
   switch (eventSource) {
     case "dynamodb.amazonaws.com": return p.tableName;
     case "sqs.amazonaws.com": return p.queueUrl;
@@ -50,7 +50,7 @@ function memoValue(eventSource: string, p: RequestParams): string | undefined {
     case "logs.amazonaws.com": return p.logGroupName;
     case "states.amazonaws.com": return p.stateMachineArn;
     case "s3.amazonaws.com": return p.key === undefined ? p.bucketName : undefined;
-    case "ssm.amazonaws.com": return p.names === undefined ? p.name : undefined;
+    case "ssm.amazonaws.com": return p.names === undefined && ssmNamesParameters(eventName) ? p.name : undefined;
     case "bedrock.amazonaws.com": return p.modelId;
     default: return undefined;
   }
@@ -79,7 +79,7 @@ const MEMO_MAX = 65_536;
 export function resourcesOf(ctx: ResourceContext): string[] {
   if (ctx.resources.length > 0) return withResourcesList(ctx);
   const p = ctx.params;
-  const v = memoValue(ctx.eventSource, p);
+  const v = memoValue(ctx.eventSource, p, ctx.eventName);
   if (v === undefined) return deriveResources(ctx);
   // Only when v is the call's sole parameter of interest is the result a function of v alone.
   let keys = 0;
@@ -172,8 +172,12 @@ export function deriveResources(ctx: ResourceContext): string[] {
       else if (ctx.eventName === "CreateSecret" && p.name !== undefined && p.name !== "") push(regional("secretsmanager", `secret:${p.name}-??????`));
       break;
     case "ssm": {
+      // `name` is a parameter's in the parameter calls only: the document calls (GetDocument,
+      // DescribeDocument, CreateAssociation …), the maintenance window and patch baseline calls
+      // name theirs by `name` too (SSM API reference), and none is a parameter/… ARN.
+      if (!ssmNamesParameters(ctx.eventName)) break;
       const names = p.names ?? (p.name !== undefined ? [p.name] : []);
-      for (const n of names) push(isArn(n) ? n : regional("ssm", `parameter/${n.replace(/^\//, "")}`));
+      for (const n of names) push(ssmParameterArn(n, regional));
       // GetParametersByPath is authorised on the path it names, not on the parameters it returns
       // (Systems Manager user guide, "How Parameter Store authorizes parameter retrieval"), with or
       // without `recursive`. The path's ARN is a parameter's: /app/prod → parameter/app/prod. The
@@ -277,7 +281,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
  * CreateTopic and Secrets Manager CreateSecret (`name` is what they create), Step Functions'
  * CreateStateMachine and CreateActivity (likewise), EC2, IAM, CloudTrail and EventBridge Scheduler
  * (ec2Arns, iamArns, the trail calls, schedulerArn: which parameter names the resource depends on
- * the call).
+ * the call), and SSM's calls other than the parameter calls (their `name` is no parameter).
  */
 export function resourcesFollowEventName(eventSource: string, eventName: string): boolean {
   switch (eventSource) {
@@ -293,11 +297,44 @@ export function resourcesFollowEventName(eventSource: string, eventName: string)
       return eventName === "CreateTopic";
     case "secretsmanager.amazonaws.com":
       return eventName === "CreateSecret";
+    // `name` is a parameter in the parameter calls only (ssmNamesParameters).
+    case "ssm.amazonaws.com":
+      return !ssmNamesParameters(eventName);
     case "states.amazonaws.com":
       return eventName === "CreateStateMachine" || eventName === "CreateActivity";
     default:
       return false;
   }
+}
+
+/**
+ * The Systems Manager calls that name parameters (`name`, `names`, GetParametersByPath's `path`):
+ * the Parameter Store actions, authorised on the parameter (Service Authorization Reference,
+ * resource type parameter).
+ */
+const SSM_PARAMETER_CALLS = new Set(["GetParameter", "GetParameters", "GetParametersByPath", "PutParameter", "DeleteParameter", "DeleteParameters", "GetParameterHistory", "LabelParameterVersion", "UnlabelParameterVersion"]);
+
+/**
+ * Whether an SSM call's `name` is a parameter: the parameter calls'. Without the event name (the
+ * compact reader's memo, which serves only calls resourcesFollowEventName leaves to it: the
+ * parameter calls), it is.
+ */
+function ssmNamesParameters(eventName: string | undefined): boolean {
+  return eventName === undefined || SSM_PARAMETER_CALLS.has(eventName);
+}
+
+/**
+ * A parameter's ARN, from a name (`/a/b` → `parameter/a/b`, `a` → `parameter/a`) or an ARN.
+ * GetParameter and GetParameters take `name:version` and `name:label` ("To query by parameter
+ * label, use "Name": "name:label"", SSM API reference, GetParameter), a name or an ARN, and are
+ * authorised on the parameter, whose ARN has no selector (Service Authorization Reference:
+ * parameter/${ParameterNameWithoutLeadingSlash}); a parameter name has no `:` (letters, digits,
+ * `.`, `-`, `_` and `/`), so what follows one is the selector, dropped.
+ */
+function ssmParameterArn(n: string, regional: (service: string, rest: string) => string | null): string | null {
+  if (isArn(n)) return /^arn:[^:]+:ssm:[^:]*:[^:]*:parameter\/[^:]*:[^:/]+$/.test(n) ? n.slice(0, n.lastIndexOf(":")) : n;
+  const colon = n.indexOf(":");
+  return regional("ssm", `parameter/${(colon < 0 ? n : n.slice(0, colon)).replace(/^\//, "")}`);
 }
 
 /** EventBridge Scheduler calls on one schedule (Service Authorization Reference: schedule, required). */

@@ -142,6 +142,51 @@ describe("SSM GetParametersByPath path", () => {
   });
 });
 
+describe("SSM name: a parameter in the parameter calls only", () => {
+  const P = "arn:aws:ssm:eu-west-1:210987654321:parameter/";
+  const at = (eventName: string, params: ResourceContext["params"]): string[] => {
+    const c = { ...ctx("ssm.amazonaws.com", params), eventName };
+    expect(resourcesOf(c)).toEqual(deriveResources(c));
+    return deriveResources(c);
+  };
+
+  it("names a parameter by name, with or without its leading slash, or by ARN", () => {
+    expect(at("GetParameter", { name: "/orders/db-url" })).toEqual([`${P}orders/db-url`]);
+    expect(at("GetParameter", { name: "db-url" })).toEqual([`${P}db-url`]);
+    expect(at("GetParameter", { name: `${P}orders/db-url` })).toEqual([`${P}orders/db-url`]);
+    expect(at("GetParameters", { names: ["/a/x", "b"] })).toEqual([`${P}a/x`, `${P}b`]);
+  });
+
+  it("drops a version or label selector (name:3, name:live): the call is authorised on the parameter", () => {
+    expect(at("GetParameter", { name: "/orders/db-url:3" })).toEqual([`${P}orders/db-url`]);
+    expect(at("GetParameter", { name: "db-url:live" })).toEqual([`${P}db-url`]);
+    expect(at("GetParameter", { name: `${P}orders/db-url:7` })).toEqual([`${P}orders/db-url`]);
+    expect(at("GetParameters", { names: ["/a/x:2", "/a/y"] })).toEqual([`${P}a/x`, `${P}a/y`]);
+  });
+
+  it("names no parameter for a document, association, maintenance window or patch baseline named by `name`", () => {
+    // invictus-ir-aws-dataset: the SSM agent's GetDocument, {"name": "AWS-GatherSoftwareInventory", "documentVersion": "1"}.
+    for (const e of ["GetDocument", "DescribeDocument", "CreateAssociation", "UpdateDocument", "CreateMaintenanceWindow", "CreatePatchBaseline"]) {
+      expect(at(e, { name: "AWS-GatherSoftwareInventory" })).toEqual([]);
+    }
+    // …whichever the memo saw first: the parameter call's ARN is not served to a document call.
+    expect(at("GetParameter", { name: "shared-name" })).toEqual([`${P}shared-name`]);
+    expect(at("GetDocument", { name: "shared-name" })).toEqual([]);
+  });
+
+  it("is read alike by every reader", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2023-07-10T12:00:00Z", source: "ssm", name, seq, region: "us-east-1", extra: { requestParameters } });
+    const path = join(mkdtempSync(join(tmpdir(), "leastrole-ssm-names-")), "records.json");
+    writeFileSync(path, JSON.stringify({ Records: [call(1, "GetParameter", { name: "AWS-GatherSoftwareInventory" }), call(2, "GetDocument", { name: "AWS-GatherSoftwareInventory", documentVersion: "1" }), call(3, "GetDocument", { name: "AWS-GatherSoftwareInventory" }), call(4, "GetParameter", { name: "/app/flag:2" })] }));
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.count, a.resources])).toEqual([
+      ["ssm:GetDocument", 2, []],
+      ["ssm:GetParameter", 2, ["arn:aws:ssm:us-east-1:123456789012:parameter/AWS-GatherSoftwareInventory", "arn:aws:ssm:us-east-1:123456789012:parameter/app/flag"]],
+    ]);
+  });
+});
+
 describe("ECS taskDefinition", () => {
   const T = "arn:aws:ecs:eu-west-1:210987654321:task-definition/";
   it("names family:revision as that revision, a family as every revision (the latest is run)", () => {
