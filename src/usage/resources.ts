@@ -897,12 +897,19 @@ export function copySourceOf(eventSource: string, eventName: string, p: RequestP
   return out;
 }
 
-/** `https://sqs.us-east-1.amazonaws.com/123456789012/orders` → `arn:aws:sqs:us-east-1:123456789012:orders`. */
+/**
+ * `https://sqs.us-east-1.amazonaws.com/123456789012/orders` → `arn:aws:sqs:us-east-1:123456789012:orders`.
+ * The legacy forms too (SQS developer guide, "Amazon SQS queue and message identifiers": queue URLs
+ * of the legacy endpoints still work): `https://us-west-2.queue.amazonaws.com/…`, and
+ * `https://queue.amazonaws.com/…`, us-east-1's (the URL older SDKs and the console gave for its
+ * queues, as the cloudmapper demo account's `https://queue.amazonaws.com/123456789012/demo`).
+ * The Region must look like one: `https://sqs.amazonaws.com/…` names none, not a Region `amazonaws`.
+ */
 export function queueUrlToArn(url: string, partition = "aws"): string | null {
-  const m = /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.[^/]+|([a-z0-9-]+)\.queue\.[^/]+)\/(\d{12})\/([^/?#]+)/.exec(url);
+  const m = /^https?:\/\/(?:sqs\.([a-z]+(?:-[a-z]+)+-\d+)\.[^/]+|([a-z]+(?:-[a-z]+)+-\d+)\.queue\.[^/]+|(queue)\.amazonaws\.com)(?::\d+)?\/(\d{12})\/([^/?#]+)/.exec(url);
   if (m === null) return null;
-  const region = m[1] ?? m[2];
-  return `arn:${partition}:sqs:${region}:${m[3]}:${m[4]}`;
+  const region = m[1] ?? m[2] ?? "us-east-1";
+  return `arn:${partition}:sqs:${region}:${m[4]}:${m[5]}`;
 }
 
 function dedupe(xs: string[]): string[] {

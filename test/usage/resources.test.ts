@@ -321,6 +321,24 @@ describe("Batch SubmitJob", () => {
   });
 });
 
+describe("SQS queueUrl", () => {
+  it("reads the queue's Region, account and name from every endpoint form, FIFO queues included", () => {
+    const Q = "arn:aws:sqs:us-west-2:210987654321:";
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://sqs.us-west-2.amazonaws.com/210987654321/orders.fifo" })).toEqual([`${Q}orders.fifo`]);
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://sqs.us-west-2.api.aws/210987654321/orders" })).toEqual([`${Q}orders`]);
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://us-west-2.queue.amazonaws.com/210987654321/orders" })).toEqual([`${Q}orders`]);
+    // Every Region's form: the European Sovereign Cloud's eusc-de-east-1, GovCloud's us-gov-west-1.
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://sqs.eusc-de-east-1.amazonaws.eu/210987654321/orders" })).toEqual(["arn:aws:sqs:eusc-de-east-1:210987654321:orders"]);
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://sqs.us-gov-west-1.amazonaws.com/210987654321/orders" })).toEqual(["arn:aws:sqs:us-gov-west-1:210987654321:orders"]);
+    // The legacy us-east-1 endpoint (the cloudmapper demo account's https://queue.amazonaws.com/123456789012/demo).
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://queue.amazonaws.com/123456789012/demo" })).toEqual(["arn:aws:sqs:us-east-1:123456789012:demo"]);
+  });
+
+  it("names none where the host gives no Region (no `amazonaws` Region)", () => {
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://sqs.amazonaws.com/210987654321/orders" })).toEqual([]);
+  });
+});
+
 describe("SQS queueName (GetQueueUrl, CreateQueue)", () => {
   it("names the queue in the caller's account, or in the owner's account GetQueueUrl gives", () => {
     expect(arns("sqs.amazonaws.com", { queueName: "orders" })).toEqual(["arn:aws:sqs:eu-west-1:210987654321:orders"]);
