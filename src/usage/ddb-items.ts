@@ -121,6 +121,18 @@ function statementItems(call: string, statement: unknown): DdbItem[] | null {
   return first.kind === "quoted" && second.kind === "quoted" ? [indexed] : [{ eventName, table: `${first.text}.${second.text}`, index: null }, indexed];
 }
 
+/**
+ * The table (and index) a single ExecuteStatement's statement names, as the items of a batch name
+ * theirs (statementItems): a SELECT `FROM table.index` reads the index, and is authorised by
+ * dynamodb:PartiQLSelect on it ("IAM security policies with PartiQL for DynamoDB": "on the table or
+ * index"; its example grants PartiQLSelect on `table/<t>/index/<i>` alone). Null when the statement
+ * cannot be read (the query readers' rows give its verb alone).
+ */
+export function partiqlStatementTargets(statement: string): { table: string; index: string | null }[] | null {
+  const items = statementItems("ExecuteStatement", statement);
+  return items === null ? null : items.map(({ table, index }) => ({ table, index }));
+}
+
 interface Token {
   /** An unquoted word, a double-quoted name (its text unquoted), or a `.` between names. */
   kind: "word" | "quoted" | "dot";

@@ -12,7 +12,7 @@
  */
 
 import type { RequestParams } from "./event.js";
-import type { DdbItem } from "./ddb-items.js";
+import { partiqlStatementTargets, type DdbItem } from "./ddb-items.js";
 import { own } from "../collections.js";
 import { eventSourceHost } from "./event-actions.js";
 import { splitArn } from "../iam/arn.js";
@@ -35,6 +35,7 @@ const isArn = (s: string): boolean => s.startsWith("arn:");
 const isKmsAlias = (keyId: string): boolean => keyId.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(keyId);
 
 const NONE: string[] = Object.freeze([]) as unknown as string[];
+const NONE_TARGETS: { table: string; index: string | null }[] = Object.freeze([]) as unknown as { table: string; index: string | null }[];
 
 /**
  * The one requestParameters value the ARN is derived from, for the services where there is one;
@@ -111,6 +112,14 @@ export function deriveResources(ctx: ResourceContext): string[] {
         const table = isArn(p.tableName) ? p.tableName : regional("dynamodb", `table/${p.tableName}`);
         push(table);
         if (table !== null) push(indexArn(table, p));
+      }
+      // ExecuteStatement names its table, or a SELECT's index, in the statement only (partiqlStatementTargets).
+      else if (p.statement !== undefined) {
+        for (const t of partiqlStatementTargets(p.statement) ?? NONE_TARGETS) {
+          const table = isArn(t.table) ? t.table : regional("dynamodb", `table/${t.table}`);
+          push(table);
+          if (table !== null && t.index !== null) push(indexArn(table, { indexName: t.index }));
+        }
       }
       // DescribeStream, GetShardIterator: the stream (`table/<t>/stream/<label>`), by its ARN.
       if (p.streamArn !== undefined && isArn(p.streamArn)) push(p.streamArn);
@@ -570,6 +579,18 @@ function withResourcesList(ctx: ResourceContext): string[] {
   if (ctx.eventName === "PutEvents" && eventSourceHost(ctx.eventSource) === "events") return dedupe(ctx.resources.filter((r) => !EVENTS_ENDPOINT.test(r)));
   if (ctx.eventSource === S3EXPRESS_SOURCE) return dedupe(ctx.resources.map(directoryBucketArn));
   const p = ctx.params;
+  // A PartiQL SELECT on an index (ExecuteStatement, `FROM "t"."i"`): its record lists the table
+  // only (as a Query's), but the call is authorised on the index (partiqlStatementTargets). An
+  // unquoted `a.b` is table `a.b` or table `a`'s index `b`: the index only when resources[] lists `a`.
+  if (p.statement !== undefined && p.tableName === undefined && eventSourceHost(ctx.eventSource) === "dynamodb") {
+    const extra: string[] = [];
+    for (const t of partiqlStatementTargets(p.statement) ?? NONE_TARGETS) {
+      if (t.index === null) continue;
+      const table = isArn(t.table) ? t.table : ctx.resources.find((r) => r.endsWith(`:table/${t.table}`));
+      if (table !== undefined) extra.push(indexArn(table, { indexName: t.index }) as string);
+    }
+    return dedupe(extra.length === 0 ? ctx.resources : [...ctx.resources, ...extra]);
+  }
   if (p.indexName === undefined || p.tableName === undefined || eventSourceHost(ctx.eventSource) !== "dynamodb") return dedupe(ctx.resources);
   const table = isArn(p.tableName) ? p.tableName : ctx.resources.find((r) => r.endsWith(`:table/${p.tableName}`));
   return table === undefined ? dedupe(ctx.resources) : dedupe([...ctx.resources, indexArn(table, p) as string]);

@@ -340,3 +340,46 @@ describe("DynamoDB multi-item calls, item by item", () => {
     for (const [fn, action, resource, want] of observed) expect(allowed(policy(fn), action, resource), `${fn} ${action} ${resource}`).toBe(want);
   });
 });
+
+describe("DynamoDB ExecuteStatement on an index", () => {
+  /** A single ExecuteStatement as the DynamoDB guide's example writes it (test/fixtures/cloudtrail-sweep): resources[] the table only. */
+  const statementRecord = (fn: string, seq: number, statement: string, tables: string[]): object =>
+    roleCallRecord({
+      account: ACCOUNT,
+      roleArn: ROLE,
+      session: fn,
+      time: `2026-10-0${1 + (seq % 9)}T12:00:00Z`,
+      source: "dynamodb",
+      name: "ExecuteStatement",
+      seq,
+      region: REGION,
+      extra: { requestParameters: { statement }, readOnly: true, managementEvent: false, eventCategory: "Data", resources: tables.map((t) => ({ accountId: ACCOUNT, type: "AWS::DynamoDB::Table", ARN: table(t) })) },
+    });
+  const RECS = [
+    statementRecord("select-index", 1, `SELECT * FROM "orders"."byDay" WHERE day = '2026-10-01'`, ["orders"]),
+    statementRecord("select-table", 2, "SELECT * FROM Music WHERE Artist = 'No One You Know' AND nonKeyAttr = ***(Redacted)", ["Music"]),
+    // Unquoted a.b: table `a`'s index `b` when resources[] lists `a`; a table named `a.b` when it lists that.
+    statementRecord("dotted-index", 3, "SELECT id FROM orders.byCustomer WHERE customer = 'c'", ["orders"]),
+    statementRecord("dotted-table", 4, "SELECT id FROM orders.v2 WHERE id = 'x'", ["orders.v2"]),
+  ];
+
+  it("names the index a SELECT reads (authorised on it: PartiQLSelect \"on the table or index\"), beside the table resources[] lists, in every record reader", async () => {
+    const path = fileOf(RECS);
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions, String(fastScan)).toEqual(wasm.sessions);
+    const got = Object.fromEntries(wasm.sessions.map((s) => [s.sessionName, s.actions.map((a) => [a.action, [...a.resources].sort()])]));
+    expect(got["select-index"]).toEqual([["dynamodb:PartiQLSelect", [table("orders"), `${table("orders")}/index/byDay`]]]);
+    expect(got["select-table"]).toEqual([["dynamodb:PartiQLSelect", [table("Music")]]]);
+    expect(got["dotted-index"]).toEqual([["dynamodb:PartiQLSelect", [table("orders"), `${table("orders")}/index/byCustomer`]]]);
+    expect(got["dotted-table"]).toEqual([["dynamodb:PartiQLSelect", [table("orders.v2")]]]);
+  });
+
+  it("generate: the policy allows the SELECT on the index it read", async () => {
+    const fn = lambdaFunction("select-index", ROLE);
+    const d = document([fn], [role(ROLE, [fn.arn])]);
+    d.usage = labelUsage(await readUsage([fileOf([RECS[0] as object, ...background()])], { workers: 1 }), d, { asOf: "2026-10-31T00:00:00Z", windowDays: 30, dataEventsLogged: true });
+    const policy = generatePolicy(d, fnArn("select-index"), {}, loadActionCatalogSync()).policy;
+    expect(evaluateRequest({ identityPolicies: [policy], request: { action: "dynamodb:PartiQLSelect", resource: `${table("orders")}/index/byDay` } }).decision).toBe("allowed");
+    expect(evaluateRequest({ identityPolicies: [policy], request: { action: "dynamodb:PartiQLSelect", resource: `${table("orders")}/index/other` } }).decision).not.toBe("allowed");
+  });
+});

@@ -63,6 +63,16 @@ describe("DynamoDB indexName", () => {
   });
 });
 
+describe("DynamoDB ExecuteStatement without resources[]", () => {
+  const T = "arn:aws:dynamodb:eu-west-1:210987654321:table/";
+  it("names the statement's table, and a SELECT's index under it", () => {
+    expect(arns("dynamodb.amazonaws.com", { statement: `SELECT * FROM "invoices"."by-due-date" WHERE due = '2026-01-01'` })).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
+    expect(arns("dynamodb.amazonaws.com", { statement: "UPDATE invoices SET paid = ***(Redacted) WHERE id = 'x'" })).toEqual([`${T}invoices`]);
+    // The query readers' rows give the verb alone: none.
+    expect(arns("dynamodb.amazonaws.com", { statement: "SELECT" })).toEqual([]);
+  });
+});
+
 describe("S3 copy source (x-amz-copy-source)", () => {
   const src = (v: string | undefined, eventName = "CopyObject") => copySourceOf("s3.amazonaws.com", eventName, v === undefined ? {} : { "x-amz-copy-source": v }, "aws");
   it("reads bucket/key with or without the leading slash, URL-decoded, as the source object", () => {
