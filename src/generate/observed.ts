@@ -192,6 +192,26 @@ function literalHead(arn: string): string {
 }
 
 
+/**
+ * CloudWatch Logs writes a log group's ARN two ways, `log-group:<g>` and `log-group:<g>:*`, and
+ * says which an IAM policy needs: "Use the second version, with the trailing :*, to refer to the
+ * ARN when specifying permissions in IAM policies for all other API actions" than the tagging ones
+ * (CloudWatch Logs user guide, "Overview of managing access permissions to your CloudWatch Logs
+ * resources"; the API reference's LogGroup.arn: "The exception is when specifying permissions for
+ * TagResource, UntagResource, and ListTagsForResource"). IAM's refusals show why: FilterLogEvents
+ * and DescribeLogStreams on `…:log-group:<g>:log-stream:`, which `log-group:<g>` does not match.
+ * The usage names the group as the Service Authorization Reference writes it (`log-group:<g>`);
+ * a grant on it exactly is given in both forms, as requirements.ts grants CreateLogGroup, so the
+ * call works whichever form is checked. A log group's name holds no `*` or `:`
+ * (`[\.\-_/#A-Za-z0-9]+`): a prefix pattern's own `*` already covers the `:*` form.
+ */
+const LOG_GROUP_EXACT = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:[.\-_/#A-Za-z0-9]+$/;
+const LOGS_TAGGING_ACTIONS: ReadonlySet<string> = new Set(["logs:tagresource", "logs:untagresource", "logs:listtagsforresource"]);
+
+function logGroupStarForm(action: string, resource: string): boolean {
+  return LOG_GROUP_EXACT.test(resource) && action.toLowerCase().startsWith("logs:") && !LOGS_TAGGING_ACTIONS.has(action.toLowerCase());
+}
+
 const NO_ADVICE: ReadonlyMap<string, string> = new Map();
 
 export interface ObservedResult {
@@ -246,7 +266,10 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       push(info.action, "*", "no-resource-level-permissions");
       continue;
     }
-    for (const g of scopeResources(info, scoped, place, prefixThreshold, warnings, catalog)) push(info.action, g.resource, g.scoping);
+    for (const g of scopeResources(info, scoped, place, prefixThreshold, warnings, catalog)) {
+      push(info.action, g.resource, g.scoping);
+      if (logGroupStarForm(info.action, g.resource)) push(info.action, `${g.resource}:*`, g.scoping);
+    }
     // Only the resources the action is authorised against would have been granted (not the bucket
     // CloudTrail lists beside a denied object), unless none of them is of its type.
     const typed = denied.list.filter((r) => matchResourceType(info, r, catalog) !== null);

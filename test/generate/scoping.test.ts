@@ -354,3 +354,35 @@ describe("IAM users, groups and roles: the path is the parent", () => {
     expect(t.grants.filter((g) => g.resource.includes("/*/")).map((g) => g.resource)).toEqual(["orders-a", "orders-b", "orders-c"].map((n) => R(`/*/${n}`)));
   });
 });
+
+describe("CloudWatch Logs log groups: the ARN with the trailing :* that IAM policies need", () => {
+  const G = "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders-audit";
+  const allowed = (p: Parameters<typeof evaluateRequest>[0]["identityPolicies"][number], a: string, resource: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource } }).decision === "allowed";
+
+  it("grants a log-group action observed on a group on `log-group:<g>` and `log-group:<g>:*`; the tagging actions on `log-group:<g>` only", () => {
+    const r = observedGrants([action("logs:FilterLogEvents", 3, [G]), action("logs:PutRetentionPolicy", 1, [G]), action("logs:TagResource", 1, [G])], catalog, place);
+    expect(r.grants.map((g) => [g.action, g.resource, g.scoping])).toEqual([
+      ["logs:FilterLogEvents", G, "exact"],
+      ["logs:FilterLogEvents", `${G}:*`, "exact"],
+      ["logs:PutRetentionPolicy", G, "exact"],
+      ["logs:PutRetentionPolicy", `${G}:*`, "exact"],
+      ["logs:TagResource", G, "exact"],
+    ]);
+  });
+
+  it("the policy allows the call on the form IAM checks (`…:log-group:<g>:log-stream:`, in its refusals), and on no other group", () => {
+    const fn = lambdaFunction("orders", roleArn("orders-role"));
+    const doc = document([fn], [role(roleArn("orders-role"), [fn.arn])], [session(fn, [action("logs:FilterLogEvents", 3, [G]), action("logs:DescribeLogStreams", 1, [G])])]);
+    const policy = generatePolicy(doc, fn.arn, {}, catalog).policy;
+    for (const a of ["logs:FilterLogEvents", "logs:DescribeLogStreams"]) {
+      for (const form of [G, `${G}:*`, `${G}:log-stream:`]) expect(allowed(policy, a, form), `${a} ${form}`).toBe(true);
+      expect(allowed(policy, a, "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders-audit-2:log-stream:"), a).toBe(false);
+    }
+  });
+
+  it("adds nothing to a prefix, whose own * covers the :* form, nor to a log stream", () => {
+    const groups = ["a", "b", "c"].map((x) => `arn:aws:logs:us-east-1:123456789012:log-group:/app/orders-${x}`);
+    expect(observedGrants([action("logs:FilterLogEvents", 3, groups)], catalog, place).grants.map((g) => g.resource)).toEqual(["arn:aws:logs:us-east-1:123456789012:log-group:/app/orders-*"]);
+    expect(observedGrants([action("logs:GetLogEvents", 1, [`${G}:log-stream:s1`])], catalog, place).grants.map((g) => g.resource)).toEqual([`${G}:log-stream:s1`]);
+  });
+});
