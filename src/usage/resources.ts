@@ -184,6 +184,10 @@ export function deriveResources(ctx: ResourceContext): string[] {
       // `name` is a parameter's in the parameter calls only: the document calls (GetDocument,
       // DescribeDocument, CreateAssociation …), the maintenance window and patch baseline calls
       // name theirs by `name` too (SSM API reference), and none is a parameter/… ARN.
+      if (ctx.eventName !== undefined && SSM_DOCUMENT_CALLS.has(ctx.eventName)) {
+        if (p.name !== undefined) push(ssmDocumentArn(p.name, region, partition, regional));
+        break;
+      }
       if (!ssmNamesParameters(ctx.eventName)) break;
       const names = p.names ?? (p.name !== undefined ? [p.name] : []);
       for (const n of names) push(ssmParameterArn(n, regional));
@@ -330,6 +334,32 @@ const SSM_PARAMETER_CALLS = new Set(["GetParameter", "GetParameters", "GetParame
  */
 function ssmNamesParameters(eventName: string | undefined): boolean {
   return eventName === undefined || SSM_PARAMETER_CALLS.has(eventName);
+}
+
+/**
+ * The SSM calls on one document, named by `name` (a name, or a shared document's ARN), and
+ * authorised on it alone (Service Authorization Reference: document, the only resource type).
+ * CreateAssociation, SendCommand, StartAutomationExecution … are authorised on the instances or
+ * executions too, which `name` does not give: they name none.
+ */
+const SSM_DOCUMENT_CALLS = new Set([
+  "GetDocument", "DescribeDocument", "CreateDocument", "UpdateDocument", "DeleteDocument", "UpdateDocumentDefaultVersion", "UpdateDocumentMetadata",
+  "DescribeDocumentPermission", "ModifyDocumentPermission", "ListDocumentVersions", "ListDocumentMetadataHistory",
+]);
+
+/**
+ * A document's ARN (`document/<name>`, Service Authorization Reference). The documents AWS owns
+ * (AWS-RunShellScript, AWS-GatherSoftwareInventory …) are in no account: their ARN is
+ * `arn:aws:ssm:<region>::document/<name>` (as analysis/escalation.ts names AWS-RunShellScript), and
+ * their names are the ones starting with the prefixes AWS keeps for itself ("aws, amazon, amzn",
+ * SSM API reference, CreateDocument); any other name is the caller's account's document (another
+ * account's is named by its ARN). A name must be 3-128 letters, digits, `_`, `-` or `.` (ibid.).
+ */
+function ssmDocumentArn(name: string, region: string | null, partition: string, regional: (service: string, rest: string) => string | null): string | null {
+  if (isArn(name)) return /^arn:[^:]+:ssm:[^:]*:[^:]*:document\/[A-Za-z0-9_.-]{3,128}$/.test(name) ? name : null;
+  if (!/^[A-Za-z0-9_.-]{3,128}$/.test(name)) return null;
+  if (/^(?:aws|amazon|amzn)/i.test(name)) return region === null ? null : `arn:${partition}:ssm:${region}::document/${name}`;
+  return regional("ssm", `document/${name}`);
 }
 
 /**

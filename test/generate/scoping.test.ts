@@ -386,3 +386,12 @@ describe("CloudWatch Logs log groups: the ARN with the trailing :* that IAM poli
     expect(observedGrants([action("logs:GetLogEvents", 1, [`${G}:log-stream:s1`])], catalog, place).grants.map((g) => g.resource)).toEqual([`${G}:log-stream:s1`]);
   });
 });
+
+describe("SSM documents AWS owns: their ARN has no account", () => {
+  it("grants a document call on the AWS-owned document the usage names (arn:aws:ssm:<region>::document/<name>), not the account's documents", () => {
+    const doc = "arn:aws:ssm:us-east-1::document/AWS-GatherSoftwareInventory";
+    const r = observedGrants([action("ssm:GetDocument", 2, [doc])], catalog, place);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[doc, "exact"]]);
+    expect(r.warnings).toEqual([]);
+  });
+});

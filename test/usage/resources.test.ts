@@ -174,14 +174,26 @@ describe("SSM name: a parameter in the parameter calls only", () => {
     expect(at("GetParameters", { names: ["/a/x:2", "/a/y"] })).toEqual([`${P}a/x`, `${P}a/y`]);
   });
 
-  it("names no parameter for a document, association, maintenance window or patch baseline named by `name`", () => {
-    // invictus-ir-aws-dataset: the SSM agent's GetDocument, {"name": "AWS-GatherSoftwareInventory", "documentVersion": "1"}.
-    for (const e of ["GetDocument", "DescribeDocument", "CreateAssociation", "UpdateDocument", "CreateMaintenanceWindow", "CreatePatchBaseline"]) {
+  it("names no parameter for an association, maintenance window or patch baseline named by `name`", () => {
+    for (const e of ["CreateAssociation", "DescribeAssociation", "CreateMaintenanceWindow", "CreatePatchBaseline"]) {
       expect(at(e, { name: "AWS-GatherSoftwareInventory" })).toEqual([]);
     }
+  });
+
+  it("names a document call's document: an AWS-owned one in no account, the caller's in its account, a shared one by its ARN", () => {
+    const D = "arn:aws:ssm:eu-west-1:210987654321:document/";
+    // invictus-ir-aws-dataset: the SSM agent's GetDocument, {"name": "AWS-GatherSoftwareInventory", "documentVersion": "1"}.
+    for (const e of ["GetDocument", "DescribeDocument", "UpdateDocument", "ListDocumentVersions"]) {
+      expect(at(e, { name: "AWS-GatherSoftwareInventory" })).toEqual(["arn:aws:ssm:eu-west-1::document/AWS-GatherSoftwareInventory"]);
+    }
+    expect(at("GetDocument", { name: "AmazonCloudWatch-ManageAgent" })).toEqual(["arn:aws:ssm:eu-west-1::document/AmazonCloudWatch-ManageAgent"]);
+    expect(at("GetDocument", { name: "deploy-app" })).toEqual([`${D}deploy-app`]);
+    expect(at("GetDocument", { name: "arn:aws:ssm:us-east-2:12345678912:document/My-Shared-Document" })).toEqual(["arn:aws:ssm:us-east-2:12345678912:document/My-Shared-Document"]);
+    expect(at("GetDocument", { name: "a*" })).toEqual([]);
     // …whichever the memo saw first: the parameter call's ARN is not served to a document call.
     expect(at("GetParameter", { name: "shared-name" })).toEqual([`${P}shared-name`]);
-    expect(at("GetDocument", { name: "shared-name" })).toEqual([]);
+    expect(at("GetDocument", { name: "shared-name" })).toEqual([`${D}shared-name`]);
+    expect(at("GetParameter", { name: "shared-name" })).toEqual([`${P}shared-name`]);
   });
 
   it("is read alike by every reader", async () => {
@@ -191,7 +203,7 @@ describe("SSM name: a parameter in the parameter calls only", () => {
     const wasm = await readUsage([path], { workers: 1 });
     for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
     expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.count, a.resources])).toEqual([
-      ["ssm:GetDocument", 2, []],
+      ["ssm:GetDocument", 2, ["arn:aws:ssm:us-east-1::document/AWS-GatherSoftwareInventory"]],
       ["ssm:GetParameter", 2, ["arn:aws:ssm:us-east-1:123456789012:parameter/AWS-GatherSoftwareInventory", "arn:aws:ssm:us-east-1:123456789012:parameter/app/flag"]],
     ]);
   });
