@@ -290,7 +290,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     // A report covering the window says, of each service it lists, whether it was accessed at all
     // in it: what it proves unused is so for the whole window, whatever the logs cover.
     if (advisorCovers) ls.fullWindow = true;
-    for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, out);
+    for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, start, end, sharedBy, out);
     applyExceptions(ls, k, exceptions);
     disagreementsOf.set(owner, out);
     return ls;
@@ -1052,14 +1052,43 @@ function withSource(sources: readonly string[], source: string): string[] {
   return [...new Set([...sources, source])].sort();
 }
 
-/** One active Access Analyzer finding of the label set's role, merged into its labels. */
-function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, out: UsageDisagreement[]): void {
+/**
+ * One active Access Analyzer finding of the label set's role, merged into its labels. A finding
+ * says a permission (a service, an action, or the whole role) went unused for the analyzer's own
+ * `unusedAccessAge` before its `analyzedAt`, not for this window, and gives when it was last
+ * accessed (`lastAccessed`, absent when never: Access Analyzer API Reference, UnusedPermissionDetails,
+ * UnusedAction, UnusedIamRoleDetails). So it agrees with an unused label only when that last access
+ * is before the window (or there is none); one inside the window is evidence of use, as Access
+ * Advisor's is (the analyzer reads the same last-accessed data): an action's makes the label used
+ * (unknowable for a role several functions share), a service's unknowable when CloudTrail shows
+ * none of its actions. A CloudTrail use disagrees with it only when it is after that last access
+ * and not after the analysis.
+ */
+function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): void {
+  const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
   for (const p of ls.permissions) {
     const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));
-    const unusedByAnalyzer = f.findingType === "UnusedIAMRole" || (svc !== undefined && (svc.actions === null || svc.actions.some((a) => a.action.toLowerCase() === p.action.toLowerCase())));
+    const action = svc?.actions?.find((a) => a.action.toLowerCase() === p.action.toLowerCase());
+    const unusedByAnalyzer = f.findingType === "UnusedIAMRole" || (svc !== undefined && (svc.actions === null || action !== undefined));
     if (!unusedByAnalyzer) continue;
-    if (p.label === "unused") p.sources = withSource(p.sources, "access-analyzer");
-    else if (p.label === "used") out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
+    // The finding's last access of what it names: the role's, the action's, or the service's.
+    const last = f.findingType === "UnusedIAMRole" ? f.roleLastAccessed : action !== undefined ? action.lastAccessed : (svc?.lastAccessed ?? null);
+    const inWindow = last !== null && last >= start && last < end;
+    if (p.label === "unused") {
+      if (last === null || last < start) p.sources = withSource(p.sources, "access-analyzer");
+      else if (inWindow && action !== undefined) {
+        const msg = `Access Analyzer finding ${f.id}: ${p.action} last accessed ${last}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
+        out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
+        if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: last, sources: ["access-analyzer"] });
+        else Object.assign(p, { label: "unknowable", reason: `${msg}; the role is shared by ${sharedBy} functions` });
+      } else if (inWindow && f.findingType === "UnusedPermission" && !usedServices.has(serviceOf(p.action))) {
+        const msg = `Access Analyzer finding ${f.id}: service ${svc?.namespace} last accessed ${last}, CloudTrail shows none of its actions`;
+        out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
+        Object.assign(p, { label: "unknowable", reason: msg });
+      }
+    } else if (p.label === "used" && (p.lastUsed === null || ((last === null || p.lastUsed > last) && (f.analyzedAt === null || p.lastUsed <= f.analyzedAt)))) {
+      out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
+    }
   }
 }
 

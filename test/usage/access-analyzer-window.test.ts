@@ -1,0 +1,127 @@
+/**
+ * IAM Access Analyzer unused-access findings beside CloudTrail: a finding says a permission went
+ * unused for the analyzer's own `unusedAccessAge` (1 to 365 days) before its `analyzedAt`, and
+ * gives when it was last accessed (`lastAccessed` of UnusedPermissionDetails, UnusedAction and
+ * UnusedIamRoleDetails, absent when never: Access Analyzer API Reference), not whether it was used
+ * in this audit's window. A last access inside the window (a window longer than the analyzer's
+ * age, or an --as-of before its analysis) is evidence of use, as Access Advisor's is, never
+ * agreement that the permission went unused; a CloudTrail use at or before that last access, or
+ * after the analysis, is no disagreement with it.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { LambdaFunction, Role } from "../../src/model/document.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
+import { labelUsage, readUsage, type UsageAggregate } from "../../src/usage/index.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
+
+const ACCT = "123456789012";
+const ROLE = `arn:aws:iam::${ACCT}:role/service-role/billing-role`;
+const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:billing`;
+const GRANTED = ["s3:CreateBucket", "s3:ListAllMyBuckets", "sns:CreateTopic", "sqs:CreateQueue"];
+const role = (functions: string[]): Role => ({
+  arn: ROLE, name: "billing-role", path: "/service-role/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
+  inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions, source: null,
+  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
+});
+const fn = (name: string): LambdaFunction => ({
+  arn: `arn:aws:lambda:us-east-1:${ACCT}:function:${name}`, name, accountId: ACCT, region: "us-east-1", runtime: "python3.12", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
+  lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
+  destinations: { onSuccess: null, onFailure: null }, logGroup: `/aws/lambda/${name}`, logFormat: null, layers: [], fileSystems: [], triggers: [],
+  resourcePolicy: null, functionUrls: [], tags: {}, source: null,
+});
+const DOC = { roles: [role([FN])], functions: [fn("billing")] };
+// The window: 2026-10-29 to 2026-11-28.
+const AS_OF = "2026-11-28T00:00:00Z";
+
+let seq = 0;
+let dir: string;
+let trail: string;
+
+/** Every day of the window logged (an IAM user's call), and the function's ListAllMyBuckets on 2026-11-05. */
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "leastrole-analyzer-window-"));
+  const days = Array.from({ length: 40 }, (_, d) => ({
+    eventVersion: "1.08",
+    userIdentity: { type: "IAMUser", principalId: "AIDATFQR7NSC5U6Q3TMDR", arn: `arn:aws:iam::${ACCT}:user/benjamin`, accountId: ACCT, userName: "benjamin" },
+    eventTime: new Date(Date.parse("2026-10-25T08:00:00Z") + d * 86_400_000).toISOString().replace(/\.000Z$/, "Z"),
+    eventSource: "iam.amazonaws.com", eventName: "ListRoles", awsRegion: "us-east-1", eventID: `bg-${d}`, eventType: "AwsApiCall", recipientAccountId: ACCT,
+  }));
+  const own = roleCallRecord({ account: ACCT, roleArn: ROLE, session: "billing", time: "2026-11-05T10:00:00Z", source: "s3", name: "ListBuckets", seq: ++seq });
+  trail = join(dir, "trail.json");
+  writeFileSync(trail, JSON.stringify({ Records: [...days, own] }));
+});
+
+/** get-finding-v2 output of an UnusedPermission finding of the role. */
+function finding(name: string, analyzedAt: string, details: object[]): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify({
+    id: name, resource: ROLE, resourceType: "AWS::IAM::Role", resourceOwnerAccount: ACCT, status: "ACTIVE", findingType: "UnusedPermission",
+    createdAt: analyzedAt, updatedAt: analyzedAt, analyzedAt, findingDetails: details,
+  }));
+  return file;
+}
+
+async function audit(files: string[], doc = DOC): Promise<{ labels: Record<string, [string, string[], string | null]>; disagreements: string[] }> {
+  const agg: UsageAggregate = await readUsage([trail, ...files], { workers: 1 });
+  const s = labelUsage(agg, doc, { asOf: AS_OF });
+  return {
+    labels: Object.fromEntries((s.labels[0]?.permissions ?? []).map((p) => [p.action, [p.label, p.sources, p.lastUsed]])),
+    disagreements: s.disagreements.map((d) => `${d.action}: ${d.message}`),
+  };
+}
+
+describe("Access Analyzer findings and the audit's window", () => {
+  it("without findings: what the function's CloudTrail shows", async () => {
+    const { labels } = await audit([]);
+    expect(labels).toEqual({
+      "s3:CreateBucket": ["unused", ["cloudtrail"], null],
+      "s3:ListAllMyBuckets": ["used", ["cloudtrail"], "2026-11-05T10:00:00Z"],
+      "sns:CreateTopic": ["unused", ["cloudtrail"], null],
+      "sqs:CreateQueue": ["unused", ["cloudtrail"], null],
+    });
+  });
+
+  it("a last access before the window (or none) agrees with an unused label", async () => {
+    const f = finding("f-before", "2026-11-27T10:00:00Z", [
+      { unusedPermissionDetails: { serviceNamespace: "sqs", lastAccessed: "2026-06-01T10:00:00Z" } },
+      { unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "CreateBucket" }] } },
+    ]);
+    const { labels, disagreements } = await audit([f]);
+    expect([labels["sqs:CreateQueue"], labels["s3:CreateBucket"]]).toEqual([["unused", ["access-analyzer", "cloudtrail"], null], ["unused", ["access-analyzer", "cloudtrail"], null]]);
+    expect(disagreements).toEqual([]);
+  });
+
+  it("a last access inside the window is evidence of use, not agreement: an action's makes it used (unknowable for a shared role), a service's unknowable", async () => {
+    // An analyzer of 14 days (unusedAccessAge) analysed 2026-11-27: SQS last accessed 2026-11-10 and
+    // S3's CreateBucket 2026-11-02, both by another session of the role, inside the 30-day window.
+    const f = finding("f-inside", "2026-11-27T10:00:00Z", [
+      { unusedPermissionDetails: { serviceNamespace: "sqs", lastAccessed: "2026-11-10T10:00:00Z" } },
+      { unusedPermissionDetails: { serviceNamespace: "s3", lastAccessed: "2026-11-05T10:00:00Z", actions: [{ action: "CreateBucket", lastAccessed: "2026-11-02T10:00:00Z" }] } },
+      { unusedPermissionDetails: { serviceNamespace: "sns", lastAccessed: "2026-12-01T10:00:00Z" } },
+    ]);
+    const { labels, disagreements } = await audit([f]);
+    expect(labels["s3:CreateBucket"]).toEqual(["used", ["access-analyzer"], "2026-11-02T10:00:00Z"]);
+    expect(labels["sqs:CreateQueue"]).toEqual(["unknowable", ["cloudtrail"], null]);
+    // A last access after the window's end says nothing of the window: neither use nor agreement.
+    expect(labels["sns:CreateTopic"]).toEqual(["unused", ["cloudtrail"], null]);
+    expect(disagreements).toEqual([
+      "s3:CreateBucket: Access Analyzer finding f-inside: s3:CreateBucket last accessed 2026-11-02T10:00:00Z, CloudTrail shows no call by the role's function",
+      "sqs:CreateQueue: Access Analyzer finding f-inside: service sqs last accessed 2026-11-10T10:00:00Z, CloudTrail shows none of its actions",
+    ]);
+    const shared = await audit([f], { roles: [role([FN, `${FN}-2`])], functions: [fn("billing"), fn("billing-2")] });
+    expect(shared.labels["s3:CreateBucket"]?.[0]).toBe("unknowable");
+  });
+
+  it("a CloudTrail use no later than the finding's last access, or after its analysis, is no disagreement; one between them is", async () => {
+    const same = finding("f-same", "2026-11-27T10:00:00Z", [{ unusedPermissionDetails: { serviceNamespace: "s3", lastAccessed: "2026-11-05T10:00:00Z", actions: [{ action: "ListAllMyBuckets", lastAccessed: "2026-11-05T10:00:00Z" }] } }]);
+    const earlier = finding("f-earlier", "2026-11-01T10:00:00Z", [{ unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "ListAllMyBuckets", lastAccessed: "2026-06-01T10:00:00Z" }] } }]);
+    const between = finding("f-between", "2026-11-27T10:00:00Z", [{ unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "ListAllMyBuckets", lastAccessed: "2026-06-01T10:00:00Z" }] } }]);
+    expect((await audit([same])).disagreements).toEqual([]);
+    expect((await audit([earlier])).disagreements).toEqual([]);
+    expect((await audit([between])).disagreements).toEqual(["s3:ListAllMyBuckets: Access Analyzer finding f-between reports s3:ListAllMyBuckets unused; cloudtrail shows it used 2026-11-05T10:00:00Z"]);
+    expect((await audit([same])).labels["s3:ListAllMyBuckets"]).toEqual(["used", ["cloudtrail"], "2026-11-05T10:00:00Z"]);
+  });
+});
