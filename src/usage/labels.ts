@@ -1039,7 +1039,9 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
         p.sources = withSource(p.sources, "access-advisor");
         if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null });
         else p.reason = `${p.reason}; ${msg} by one of the ${sharedBy} functions sharing the role`;
-      } else if (p.label === "used" && p.sources.includes("cloudtrail") && (svc.lastAuthenticated === null || svc.lastAuthenticated < start) && report.completedAt !== null && p.lastUsed !== null && p.lastUsed < report.completedAt) {
+      } else if (p.label === "used" && p.sources.includes("cloudtrail") && p.lastUsed !== null && (svc.lastAuthenticated === null || svc.lastAuthenticated < p.lastUsed) && Date.parse(p.lastUsed) < advisorDataTime(report)) {
+        // A call the report's data holds (made before its job, less the lag: "Recent activity
+        // usually appears within four hours") after the service's last access it gives.
         out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
       }
     }

@@ -12,6 +12,7 @@ import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { advisorWindowWarnings } from "../../src/usage/labels.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
 
 const ACCT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCT}:role/service-role/billing-role`;
@@ -139,5 +140,32 @@ describe("Access Advisor beside CloudTrail", () => {
     // makes the report the day it reads the logs, hours before the window's end).
     const both = await withTrail("2026-11-30T09:00:00Z");
     expect(advisorWindowWarnings(both.accessAdvisor, DOC.roles, labelUsage(both, DOC, opts))).toEqual([]);
+  });
+
+  it("a CloudTrail use disagrees with the report only if the report's data holds it (four hours of lag counted) and says the service's last access was before it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-advisor-disagree-"));
+    const background = Array.from({ length: 30 }, (_, d) => ({
+      eventVersion: "1.08", eventTime: `2026-11-${String(d + 1).padStart(2, "0")}T08:00:00Z`, eventSource: "iam.amazonaws.com", eventName: "ListRoles", awsRegion: "us-east-1",
+      userIdentity: { type: "IAMUser", principalId: "AIDATFQR7NSC5U6Q3TMDR", arn: `arn:aws:iam::${ACCT}:user/benjamin`, accountId: ACCT, userName: "benjamin" },
+      eventID: `bg-${d}`, eventType: "AwsApiCall", recipientAccountId: ACCT,
+    }));
+    const call = (seq: number, time: string, source: string, name: string, extra: { [k: string]: unknown } = {}): object => roleCallRecord({ account: ACCT, roleArn: ROLE, session: "billing", time, source, name, seq, extra });
+    const agg = async (calls: object[]): Promise<Awaited<ReturnType<typeof readUsage>>> => {
+      const file = join(dir, `trail-${calls.length}-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify({ Records: [...background, ...calls] }));
+      // The report was made 2026-11-28T09:00Z: SQS last accessed 2026-06-01, S3 2026-11-25T10:00Z.
+      return { ...(await readUsage([file], { workers: 1 })), accessAdvisor: (await advisor("2026-11-28T09:00:00Z")).accessAdvisor };
+    };
+    const opts = { asOf: "2026-11-29T00:00:00Z", windowDays: 20 };
+    const disagreements = async (calls: object[]): Promise<string[]> => labelUsage(await agg(calls), DOC, opts).disagreements.map((d) => d.message).filter((m) => m.startsWith("CloudTrail shows"));
+    const data = { eventCategory: "Data", managementEvent: false };
+    // Two hours before the report was made: Access Advisor shows activity within four hours, so its
+    // report need not hold the call yet (IAM API Reference, GenerateServiceLastAccessedDetails).
+    expect(await disagreements([call(1, "2026-11-28T07:00:00Z", "sqs", "SendMessage", data)])).toEqual([]);
+    // A day before: the report should hold it, and says SQS was last accessed in June.
+    expect(await disagreements([call(2, "2026-11-27T07:00:00Z", "sqs", "SendMessage", data)])).toEqual(["CloudTrail shows sqs:SendMessage used 2026-11-27T07:00:00Z, Access Advisor reports service sqs last accessed 2026-06-01T10:00:00Z"]);
+    // Inside the window, after the report's last access of the service: so too.
+    expect(await disagreements([call(3, "2026-11-27T07:00:00Z", "s3", "ListBuckets")])).toEqual(["CloudTrail shows s3:ListAllMyBuckets used 2026-11-27T07:00:00Z, Access Advisor reports service s3 last accessed 2026-11-25T10:00:00Z"]);
+    expect(await disagreements([call(4, "2026-11-24T07:00:00Z", "s3", "ListBuckets")])).toEqual([]);
   });
 });
