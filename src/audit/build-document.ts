@@ -656,10 +656,12 @@ function advisorRolesNotAudited(reports: ReadonlyArray<{ file: string; roleArn: 
  * CloudWatch Logs on 2019-04-15). A date the inputs give is kept: RoleLastUsed counts every use,
  * Access Advisor only the services it tracks.
  */
-function lastUsedFromAdvisor(reports: ReadonlyArray<{ roleArn: string | null; services: ReadonlyArray<{ lastAuthenticated: string | null; actions: ReadonlyArray<{ lastAccessed: string | null }> | null }> }>, roles: Role[]): void {
+function lastUsedFromAdvisor(reports: ReadonlyArray<{ roleArn: string | null; truncated?: boolean; services: ReadonlyArray<{ lastAuthenticated: string | null; actions: ReadonlyArray<{ lastAccessed: string | null }> | null }> }>, roles: Role[]): void {
   const latest = new Map<string, string>();
   for (const r of reports) {
-    if (r.roleArn === null) continue;
+    // A report cut by its pagination (IsTruncated, IAM API Reference, GetServiceLastAccessedDetails)
+    // lacks the services of its other pages: its latest time is not the role's last use.
+    if (r.roleArn === null || r.truncated === true) continue;
     const times = r.services.flatMap((s) => [s.lastAuthenticated, ...(s.actions ?? []).map((a) => a.lastAccessed)]).filter((t): t is string => t !== null);
     for (const t of times) {
       const k = roleKeyOf(r.roleArn);

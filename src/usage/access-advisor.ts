@@ -31,6 +31,11 @@ export interface AccessAdvisorReport {
   createdAt?: string | null;
   completedAt: string | null;
   services: AccessAdvisorService[];
+  /**
+   * `IsTruncated` of its last page: more services follow on pages not given, so its services are
+   * not all the role's (their times bound the role's last use from below, no more).
+   */
+  truncated?: boolean;
 }
 
 type Obj = { [k: string]: unknown };
@@ -149,6 +154,7 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
     createdAt: usageTime(doc.JobCreationDate) ?? null,
     completedAt: usageTime(doc.JobCompletionDate) ?? null,
     services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
+    ...(doc.IsTruncated === true ? { truncated: true } : {}),
   };
 }
 

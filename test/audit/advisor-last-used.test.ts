@@ -6,7 +6,8 @@
  * when it last authenticated. Now its lastUsed is the report's latest time (region unknown), and a
  * date the IAM export gives is kept. Expected values are read off the corpus files.
  */
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDocument } from "../../src/audit/build-document.js";
@@ -37,5 +38,20 @@ describe("Access Advisor and the last use of a role no function uses", () => {
     expect(lr016).toHaveLength(1);
     expect(lr016[0]!.message).toContain(`(last used ${role.lastUsed!.date})`);
     expect(lr016[0]!.message).not.toContain("never used");
+  });
+
+  it("a report cut by its pagination (IsTruncated) is no last use: the services on the pages not given may hold a later one", async () => {
+    // GetServiceLastAccessedDetails answers IsTruncated and a Marker while more services follow
+    // (IAM API Reference): the latest time of the first page is only a bound on the role's last use,
+    // which LR016 would report as the role's last use (stale for so many days).
+    const copy = mkdtempSync(join(tmpdir(), "leastrole-advisor-cut-"));
+    cpSync(DEMO, copy, { recursive: true });
+    const data = join(copy, "account-data/demo/us-east-1");
+    const job = JSON.parse(readFileSync(join(data, "iam-generate-service-last-accessed-details", encodeURIComponent(LEVEL1)), "utf8")).JobId;
+    const file = join(data, "iam-get-service-last-accessed-details", job);
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), IsTruncated: true, Marker: "AAEAAAAB" }));
+    const document = await buildDocument([copy]);
+    expect(document.meta.warnings.filter((w) => w.code === "access-advisor-truncated").map((w) => w.file)).toEqual([file]);
+    expect(document.roles.find((r) => r.arn === LEVEL1)!.lastUsed?.date ?? null).toBeNull();
   });
 });
