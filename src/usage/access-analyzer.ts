@@ -24,8 +24,19 @@ export interface AccessAnalyzerFinding {
 type Obj = { [k: string]: unknown };
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const s = (v: unknown): string | null => (typeof v === "string" ? v : null);
-/** A time as the usage stage writes them (access-advisor.ts, usageTime); null when absent or unreadable (these times are only shown). */
+/** A time as the usage stage writes them (access-advisor.ts, usageTime); null when absent or unreadable (analyzedAt: only a bound). */
 const time = (v: unknown): string | null => usageTime(v) ?? null;
+/**
+ * A last access (`lastAccessed`), null when absent: never accessed (Access Analyzer API Reference,
+ * UnusedPermissionDetails, UnusedAction, UnusedIamRoleDetails). One that is there but no timestamp
+ * is an error: read as absent, an access inside the window would count as agreement that the
+ * permission went unused in it.
+ */
+function lastAccessed(v: unknown, where: string): string | null {
+  const t = usageTime(v);
+  if (t === undefined) throw new Error(`${where}.lastAccessed ${JSON.stringify(v)} is not a timestamp`);
+  return t;
+}
 const ROLE = /^arn:[^:]+:iam::\d{12}:role\/.+$/;
 /**
  * A finding about a role. An analyzer's findings cover IAM users too (resourceType AWS::IAM::User):
@@ -80,22 +91,24 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
     if (!isRoleFinding(f)) return;
     const services: AccessAnalyzerFinding["services"] = [];
     let roleLastAccessed: string | null = null;
-    for (const d of Array.isArray(f.findingDetails) ? f.findingDetails : []) {
-      if (!isObj(d)) continue;
+    const details = Array.isArray(f.findingDetails) ? f.findingDetails : [];
+    details.forEach((d, j) => {
+      if (!isObj(d)) return;
+      const where = `finding ${i} (${printable(f.id)}) findingDetails[${j}]`;
       const u = d.unusedPermissionDetails;
       if (isObj(u) && typeof u.serviceNamespace === "string") {
         const ns = u.serviceNamespace;
         services.push({
           namespace: ns,
-          lastAccessed: time(u.lastAccessed),
+          lastAccessed: lastAccessed(u.lastAccessed, `${where}.unusedPermissionDetails`),
           actions: Array.isArray(u.actions)
-            ? u.actions.filter(isObj).filter((a) => typeof a.action === "string").map((a) => ({ action: `${ns}:${a.action as string}`, lastAccessed: time(a.lastAccessed) }))
+            ? u.actions.map((a, k) => [a, k] as const).filter(([a]) => isObj(a) && typeof a.action === "string").map(([a, k]) => ({ action: `${ns}:${(a as Obj).action as string}`, lastAccessed: lastAccessed((a as Obj).lastAccessed, `${where}.unusedPermissionDetails.actions[${k}]`) }))
             : null,
         });
       }
       const r = d.unusedIamRoleDetails;
-      if (isObj(r)) roleLastAccessed = time(r.lastAccessed);
-    }
+      if (isObj(r)) roleLastAccessed = lastAccessed(r.lastAccessed, `${where}.unusedIamRoleDetails`);
+    });
     out.push({
       id: s(f.id) ?? `#${i}`,
       resource,

@@ -124,4 +124,17 @@ describe("Access Analyzer findings and the audit's window", () => {
     expect((await audit([between])).disagreements).toEqual(["s3:ListAllMyBuckets: Access Analyzer finding f-between reports s3:ListAllMyBuckets unused; cloudtrail shows it used 2026-11-05T10:00:00Z"]);
     expect((await audit([same])).labels["s3:ListAllMyBuckets"]).toEqual(["used", ["cloudtrail"], "2026-11-05T10:00:00Z"]);
   });
+
+  it("a lastAccessed that is there but no timestamp makes the output unusable, named, not 'never accessed'", async () => {
+    // Gson's java.time.Instant, as a Java tool printing the SDK's finding writes it: read as absent,
+    // the access inside the window would have agreed that CreateQueue went unused.
+    const f = finding("f-gson", "2026-11-27T10:00:00Z", [{ unusedPermissionDetails: { serviceNamespace: "sqs", lastAccessed: { seconds: 1_794_650_400, nanos: 0 } } }]);
+    const agg = await readUsage([trail, f], { workers: 1 });
+    expect(agg.accessAnalyzer).toEqual([]);
+    expect(agg.warnings.map((w) => w.message)).toContain(
+      'Access Analyzer output cannot be used: finding 0 (f-gson) findingDetails[0].unusedPermissionDetails.lastAccessed {"seconds":1794650400,"nanos":0} is not a timestamp',
+    );
+    const sqs = labelUsage(agg, DOC, { asOf: AS_OF }).labels[0]?.permissions.find((p) => p.action === "sqs:CreateQueue");
+    expect(sqs?.sources).not.toContain("access-analyzer");
+  });
 });
