@@ -60,7 +60,7 @@ export function isAccessAnalyzerOutput(doc: unknown): boolean {
  */
 export function unusedPermissionWithoutDetails(doc: unknown): string[] {
   const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
-  return list.filter((f): f is Obj => isObj(f) && f.findingType === "UnusedPermission" && !Array.isArray(f.findingDetails) && isRoleFinding(f)).map((f, i) => s(f.id) ?? `#${i}`);
+  return list.filter((f): f is Obj => isObj(f) && f.findingType === "UnusedPermission" && !Array.isArray(f.findingDetails) && isRoleFinding(f) && !isError(f)).map((f, i) => s(f.id) ?? `#${i}`);
 }
 
 /**
@@ -78,7 +78,23 @@ export function accessAnalyzerNextTokens(doc: unknown): string[] {
   return key === undefined ? [] : [key];
 }
 
-/** Unused-access findings in the document; other finding types are ignored. */
+/**
+ * The unused-access findings about roles that are error findings, as `id (error)`: a finding with
+ * `error` set (INTERNAL_ERROR, ACCESS_DENIED) says the analyzer could not analyze the role ("When
+ * IAM Access Analyzer is not able to analyze a resource, it generates an error finding", IAM User
+ * Guide, "IAM Access Analyzer error findings"; GetFindingV2 and FindingSummaryV2 `error`), not that
+ * it went unused: AWS's own example is an UnusedIAMRole finding with error INTERNAL_ERROR.
+ */
+export function accessAnalyzerErrorFindings(doc: unknown): string[] {
+  const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
+  return list.flatMap((f, i) => (isObj(f) && isUnusedAccessType(f.findingType) && isRoleFinding(f) && isError(f) ? [`${s(f.id) ?? `#${i}`} (${printable(f.error)})`] : []));
+}
+
+const isUnusedAccessType = (t: unknown): t is "UnusedPermission" | "UnusedIAMRole" => t === "UnusedPermission" || t === "UnusedIAMRole";
+/** An error finding: `error` set (a string; anything else there but null is taken for one too). */
+const isError = (f: Obj): boolean => f.error !== undefined && f.error !== null && f.error !== "";
+
+/** Unused-access findings in the document; other finding types and error findings are ignored. */
 export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
   const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
   const out: AccessAnalyzerFinding[] = [];
@@ -89,6 +105,8 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
     const resource = s(f.resource);
     if (resource === null) throw new Error(`finding ${i} (${printable(f.id)}): no resource`);
     if (!isRoleFinding(f)) return;
+    // The analyzer could not analyze the role (accessAnalyzerErrorFindings): no evidence of anything.
+    if (isError(f)) return;
     const services: AccessAnalyzerFinding["services"] = [];
     let roleLastAccessed: string | null = null;
     const details = Array.isArray(f.findingDetails) ? f.findingDetails : [];

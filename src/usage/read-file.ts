@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync, inflateRawSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { accessAnalyzerErrorFindings, accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import type { SessionFilter } from "./aggregate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
@@ -402,6 +402,17 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     acc.format = "access-analyzer";
     try {
       appendAll(result.accessAnalyzer, parseAccessAnalyzer(doc));
+      const errors = accessAnalyzerErrorFindings(doc);
+      if (errors.length > 0) {
+        const ids = `${errors.slice(0, 3).join(", ")}${errors.length > 3 ? ` and ${errors.length - 3} more` : ""}`;
+        acc.warnings.push(
+          warn(
+            "access-analyzer-error-finding",
+            `${errors.length} unused-access ${errors.length === 1 ? "finding is an error finding" : "findings are error findings"} (${ids}): the analyzer could not analyze the role, so ${errors.length === 1 ? "it says" : "they say"} nothing of its unused access and ${errors.length === 1 ? "is" : "are"} not used`,
+            path,
+          ),
+        );
+      }
       const bare = unusedPermissionWithoutDetails(doc);
       if (bare.length > 0) {
         const ids = `${bare.slice(0, 3).join(", ")}${bare.length > 3 ? ` and ${bare.length - 3} more` : ""}`;

@@ -137,4 +137,25 @@ describe("Access Analyzer findings and the audit's window", () => {
     const sqs = labelUsage(agg, DOC, { asOf: AS_OF }).labels[0]?.permissions.find((p) => p.action === "sqs:CreateQueue");
     expect(sqs?.sources).not.toContain("access-analyzer");
   });
+
+  it("an error finding (error INTERNAL_ERROR or ACCESS_DENIED: the analyzer could not analyze the role) is no evidence: left out, said", async () => {
+    // IAM User Guide, "IAM Access Analyzer error findings"; AWS's EventBridge example is an
+    // UnusedIAMRole finding with error INTERNAL_ERROR. Before, it agreed that every permission of
+    // the role went unused.
+    const file = join(dir, "error-findings.json");
+    const base = { resource: ROLE, resourceType: "AWS::IAM::Role", resourceOwnerAccount: ACCT, status: "ACTIVE", createdAt: "2026-11-27T10:00:00Z", updatedAt: "2026-11-27T10:00:00Z", analyzedAt: "2026-11-27T10:00:00Z" };
+    writeFileSync(file, JSON.stringify({
+      findings: [
+        { ...base, id: "e-role", findingType: "UnusedIAMRole", error: "INTERNAL_ERROR" },
+        { ...base, id: "e-perm", findingType: "UnusedPermission", error: "ACCESS_DENIED" },
+      ],
+    }));
+    const agg = await readUsage([trail, file], { workers: 1 });
+    expect(agg.accessAnalyzer).toEqual([]);
+    expect(agg.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-analyzer-error-finding", "2 unused-access findings are error findings (e-role (INTERNAL_ERROR), e-perm (ACCESS_DENIED)): the analyzer could not analyze the role, so they say nothing of its unused access and are not used"],
+    ]);
+    const sqs = labelUsage(agg, DOC, { asOf: AS_OF }).labels[0]?.permissions.find((p) => p.action === "sqs:CreateQueue");
+    expect(sqs?.sources).toEqual(["cloudtrail"]);
+  });
 });
