@@ -1060,7 +1060,7 @@ function withSource(sources: readonly string[], source: string): string[] {
  * `unusedAccessAge` before its `analyzedAt`, not for this window, and gives when it was last
  * accessed (`lastAccessed`, absent when never: Access Analyzer API Reference, UnusedPermissionDetails,
  * UnusedAction, UnusedIamRoleDetails). So it agrees with an unused label only when that last access
- * is before the window (or there is none); one inside the window is evidence of use, as Access
+ * is before the window (or there is none) and it was analysed after the window began; one inside the window is evidence of use, as Access
  * Advisor's is (the analyzer reads the same last-accessed data): an action's makes the label used
  * (unknowable for a role several functions share), a service's unknowable when CloudTrail shows
  * none of its actions. A CloudTrail use disagrees with it only when it is after that last access
@@ -1077,7 +1077,8 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, sta
     const last = f.findingType === "UnusedIAMRole" ? f.roleLastAccessed : action !== undefined ? action.lastAccessed : (svc?.lastAccessed ?? null);
     const inWindow = last !== null && last >= start && last < end;
     if (p.label === "unused") {
-      if (last === null || last < start) p.sources = withSource(p.sources, "access-analyzer");
+      // Agreement only from a finding analysed after the window began: one analysed before it says nothing of it.
+      if ((last === null || last < start) && (f.analyzedAt === null || f.analyzedAt > start)) p.sources = withSource(p.sources, "access-analyzer");
       else if (inWindow && action !== undefined) {
         const msg = `Access Analyzer finding ${f.id}: ${p.action} last accessed ${last}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
         out.push({ roleArn: ls.roleArn, action: p.action, message: msg });

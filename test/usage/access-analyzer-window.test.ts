@@ -92,6 +92,9 @@ describe("Access Analyzer findings and the audit's window", () => {
     const { labels, disagreements } = await audit([f]);
     expect([labels["sqs:CreateQueue"], labels["s3:CreateBucket"]]).toEqual([["unused", ["access-analyzer", "cloudtrail"], null], ["unused", ["access-analyzer", "cloudtrail"], null]]);
     expect(disagreements).toEqual([]);
+    // Analysed before the window began (2026-10-29): it says nothing of the window.
+    const old = finding("f-old", "2026-10-20T10:00:00Z", [{ unusedPermissionDetails: { serviceNamespace: "sqs", lastAccessed: "2026-06-01T10:00:00Z" } }]);
+    expect((await audit([old])).labels["sqs:CreateQueue"]).toEqual(["unused", ["cloudtrail"], null]);
   });
 
   it("a last access inside the window is evidence of use, not agreement: an action's makes it used (unknowable for a shared role), a service's unknowable", async () => {
