@@ -281,13 +281,16 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
       message: "Whether the trail logs data events is unknown: data-plane calls (S3 objects, DynamoDB items, SQS messages) may be missing from the usage. The data-event actions the role grants are kept as today's policy grants them (data-events-not-logged).",
     });
   }
-  // Seen used by Access Advisor (the role's last access, inside the window) but in no CloudTrail
-  // record of the function: without a call there are no resources to grant, so not in the policy.
-  const advisorOnly = (u.labels.find((l) => l.functionArn === fn.arn)?.permissions ?? []).filter((p) => p.label === "used" && p.sources.includes("access-advisor") && !p.sources.includes("cloudtrail")).map((p) => p.action);
+  // Seen used by Access Advisor, or by an Access Analyzer finding's lastAccessed (the role's last
+  // access, inside the window), but in no CloudTrail record of the function: without a call there
+  // are no resources to grant, so not in the policy.
+  const outside = (u.labels.find((l) => l.functionArn === fn.arn)?.permissions ?? []).filter((p) => p.label === "used" && (p.sources.includes("access-advisor") || p.sources.includes("access-analyzer")) && !p.sources.includes("cloudtrail"));
+  const advisorOnly = outside.map((p) => p.action);
   if (advisorOnly.length > 0) {
+    const who = outside.every((p) => p.sources.includes("access-advisor")) ? "Access Advisor" : outside.every((p) => !p.sources.includes("access-advisor")) ? "An Access Analyzer finding" : "Access Advisor or an Access Analyzer finding";
     w.push({
       code: "used-outside-trail",
-      message: `Access Advisor saw ${advisorOnly.slice(0, 10).join(", ")}${advisorOnly.length > 10 ? ` and ${advisorOnly.length - 10} more` : ""} used inside the window, but no CloudTrail record of the function shows the call${advisorOnly.length === 1 ? "" : "s"}: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.`,
+      message: `${who} saw ${advisorOnly.slice(0, 10).join(", ")}${advisorOnly.length > 10 ? ` and ${advisorOnly.length - 10} more` : ""} used inside the window, but no CloudTrail record of the function shows the call${advisorOnly.length === 1 ? "" : "s"}: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.`,
     });
   }
   return w;

@@ -257,6 +257,18 @@ describe("permissions Access Advisor saw used that no CloudTrail record shows", 
       "Access Advisor saw s3:GetBucketLocation used inside the window, but no CloudTrail record of the function shows the call: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.",
     ]);
   });
+
+  it("so are those an Access Analyzer finding's lastAccessed shows used (labels.ts, mergeAccessAnalyzer)", () => {
+    const r = roleArn("w-role");
+    const fn = lambdaFunction("w", r);
+    const doc = document([fn], [role(r, [fn.arn])], [session(fn, [action("sqs:SendMessage", 3, [`arn:aws:sqs:${REGION}:${ACCOUNT}:q`])])], { windowDays: 30 });
+    const label = (a: string, sources: string[]) => ({ action: a, label: "used" as const, reason: null, lastUsed: "2026-10-20T00:00:00Z", daysSinceLastUsed: 11, sources, exception: null });
+    doc.usage.labels = [{ roleArn: r, functionArn: fn.arn, fullWindow: true, permissions: [label("s3:CreateBucket", ["access-analyzer"]), label("sqs:SendMessage", ["cloudtrail"])] }];
+    const g = generatePolicy(doc, fn.arn, { windowDays: 30 }, catalog);
+    expect(g.warnings.filter((w) => w.code === "used-outside-trail").map((w) => w.message)).toEqual([
+      "An Access Analyzer finding saw s3:CreateBucket used inside the window, but no CloudTrail record of the function shows the call: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.",
+    ]);
+  });
 });
 
 describe("targets whose service cannot be told", () => {
