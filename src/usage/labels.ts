@@ -1060,8 +1060,9 @@ function withSource(sources: readonly string[], source: string): string[] {
  * `unusedAccessAge` before its `analyzedAt`, not for this window, and gives when it was last
  * accessed (`lastAccessed`, absent when never: Access Analyzer API Reference, UnusedPermissionDetails,
  * UnusedAction, UnusedIamRoleDetails). So it agrees with an unused label only when that last access
- * is before the window (or there is none) and it was analysed after the window began; one inside the window is evidence of use, as Access
- * Advisor's is (the analyzer reads the same last-accessed data): an action's makes the label used
+ * is before the window (or there is none) and it was analysed after the window began; one inside
+ * the window is evidence of use, as Access Advisor's is (the analyzer reads the same last-accessed
+ * data): an action's makes the label used
  * (unknowable for a role several functions share), a service's unknowable when CloudTrail shows
  * none of its actions. A CloudTrail use disagrees with it only when it is after that last access
  * and not after the analysis.
