@@ -144,6 +144,7 @@ export {
   compareStatements,
   introducesAtLeast,
   usageRuleIds,
+  usageSeverityRuleIds,
   DIFF_SCHEMA_VERSION,
   INCOMPLETE_INPUTS_REASON,
   type DiffReport,

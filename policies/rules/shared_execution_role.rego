@@ -16,6 +16,11 @@
 #   name: shared-execution-role
 #   severity: medium
 #   category: blast-radius
+#   # True: usage (input.usage, the functions' recorded calls) raises a finding to high when the
+#   # functions use different permissions; without usage it is medium unless their data
+#   # classifications differ. So `diff` does not call it lowered against inputs without usage
+#   # covering the role when the before side had usage (docs/iac.md).
+#   usage_raises_severity: true
 #   remediation: |
 #     Give each function its own execution role with only the permissions it uses
 #     (`leastrole generate` writes one policy per function). Share a role only between functions

@@ -32,8 +32,10 @@ import { checkPathList } from "./route-inputs.js";
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
 // and findings of rules that need usage (LR008, LR009, LR017) unconfirmed against an after side
-// without usage covering them.
-export const DIFF_SCHEMA_VERSION = "1.4";
+// without usage covering them. 1.5: findings.lowered[].unconfirmedReason: a finding of a rule whose
+// severity usage raises (LR001) lowered against an after side without usage covering it, where the
+// before side had usage, is marked not confirmed.
+export const DIFF_SCHEMA_VERSION = "1.5";
 
 export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
@@ -77,6 +79,16 @@ export interface SeverityChange {
   after: Severity;
   /** The finding as the after side reports it. */
   finding: Finding;
+  /**
+   * Set on a `lowered` entry only when the lowering may be only the after side's missing data, and
+   * says why, one sentence: the rule's severity is raised by usage data (catalog
+   * `usageRaisesSeverity`, LR001: high when the functions sharing a role use different
+   * permissions), the before side had usage, and the after side has none covering the finding's
+   * resource (a plan or template against an export with CloudTrail). Such an entry is still
+   * listed under `lowered` (both sides report the finding), not confirmed. Absent otherwise. New in
+   * diff schema 1.5.
+   */
+  unconfirmedReason?: string;
 }
 
 export interface DiffSide {
@@ -127,7 +139,9 @@ export interface DiffReport {
    * `needsUsage`: LR008, LR009, LR017) when the after side has no usage covering its resource
    * (usageGap): a Terraform plan or a template holds no CloudTrail, so its audit cannot report
    * such a finding, fixed or not. Each says why (`unconfirmedReason`). (`introduced` stays as it
-   * is against a partial before side: a gate on it fails closed.)
+   * is against a partial before side: a gate on it fails closed.) Since 1.5 a `lowered` entry of a
+   * rule whose severity usage raises (catalog `usageRaisesSeverity`: LR001) has an
+   * `unconfirmedReason` when the before side had usage and the after side has none covering it.
    */
   findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: UnconfirmedFinding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
@@ -152,11 +166,23 @@ export interface DiffDocumentsOptions {
    * rules count only when given here (`diff` gives those of the packs it ran).
    */
   usageRules?: Iterable<string>;
+  /**
+   * Ids of the rules whose severity usage data can raise (their catalog's `usageRaisesSeverity`,
+   * usageSeverityRuleIds): such a finding lowered against an after side without usage covering its
+   * resource, where the before side had usage, is marked not confirmed (`unconfirmedReason`).
+   * Default: those of the built-in pack; a custom pack's count only when given here.
+   */
+  usageSeverityRules?: Iterable<string>;
 }
 
 /** The ids of the packs' rules whose METADATA says they need usage data (`custom.needs_usage`). */
 export function usageRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
   return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsUsage === true).map((r) => r.id)));
+}
+
+/** The ids of the packs' rules whose METADATA says usage data can raise their severity (`custom.usage_raises_severity`). */
+export function usageSeverityRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
+  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.usageRaisesSeverity === true).map((r) => r.id)));
 }
 
 export interface DiffResult {
@@ -212,7 +238,11 @@ export async function diff(before: string[], after: string[], options: DiffOptio
   const b = await side(before, sideOptions, declared);
   const a = await side(after, sideOptions, declared);
   refuseUndeclaredParameters(options.iac?.parameters ?? {}, declared);
-  const report = diffDocuments(b, a, { before, after }, { onlyAfterResources: options.onlyAfterResources === true, usageRules: usageRuleIds(packs) });
+  const report = diffDocuments(b, a, { before, after }, {
+    onlyAfterResources: options.onlyAfterResources === true,
+    usageRules: usageRuleIds(packs),
+    usageSeverityRules: usageSeverityRuleIds(packs),
+  });
   return { report, before: b, after: a };
 }
 
@@ -445,7 +475,8 @@ export function diffDocuments(
   // A finding of a rule that reports only from usage data is fixed only when the after side has
   // usage covering it: against a plan or template (no CloudTrail) every LR008 finding was "fixed".
   const usageRules = new Set(options.usageRules ?? (gone.length > 0 ? usageRuleIds([loadBuiltinPack()]) : []));
-  const gap = usageRules.size > 0 ? usageGap(afterIndex) : () => null;
+  const usageCover = usageGap(afterIndex);
+  const gap = (resource: FindingResource, ruleId: string): string | null => usageCover(resource, `${ruleId} reports only from usage data`);
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
@@ -468,7 +499,22 @@ export function diffDocuments(
     const was = severityBefore.get(f.fingerprint);
     if (was === undefined || !defined(f.resource.arn)) continue;
     if (was === f.severity) unchanged++;
-    else (severityRank(f.severity) < severityRank(was) ? raised : lowered).push({ before: was, after: f.severity, finding: f });
+    else if (severityRank(f.severity) < severityRank(was)) raised.push({ before: was, after: f.severity, finding: f });
+    else lowered.push({ before: was, after: f.severity, finding: f });
+  }
+  // A finding whose severity usage raises (LR001: high when the functions sharing a role use
+  // different permissions) is reported without usage too, at what the rest of the inputs give it:
+  // against an after side without usage covering it, lower than the before side's with usage
+  // whether or not the change lowered it. Not confirmed then. (Raised is left as it is: against a
+  // before side without usage a gate on it fails closed, as `introduced` does.) When the before side
+  // had no usage either, its severity owed nothing to usage, and the lowering is compared as it is.
+  if (lowered.length > 0 && before.document.usage.present) {
+    const severityRules = new Set([...(options.usageSeverityRules ?? usageSeverityRuleIds([loadBuiltinPack()])), ...usageRules]);
+    for (const c of lowered) {
+      if (!severityRules.has(c.finding.ruleId)) continue;
+      const why = usageCover(c.finding.resource, `${c.finding.ruleId}'s severity can be raised by usage data`);
+      if (why !== null) c.unconfirmedReason = why;
+    }
   }
   const changeOrder = (x: SeverityChange, y: SeverityChange): number => findingOrder(x.finding, y.finding) || severityRank(x.before) - severityRank(y.before);
   raised.sort(changeOrder);
@@ -529,7 +575,7 @@ export const INCOMPLETE_INPUTS_REASON = "the after inputs are incomplete and may
  * were not kept (buildPendingDocument with keepLabels false) shows none, so nothing is covered:
  * diffDocuments' findings of those rules are then unconfirmed, never wrongly fixed.
  */
-function usageGap({ document, functions, roles, principals }: DocumentIndex): (resource: FindingResource, ruleId: string) => string | null {
+function usageGap({ document, functions, roles, principals }: DocumentIndex): (resource: FindingResource, lead: string) => string | null {
   const usage = document.usage;
   const fullFunctions = new Set<string>();
   const fullRoles = new Set<string>();
@@ -539,19 +585,20 @@ function usageGap({ document, functions, roles, principals }: DocumentIndex): (r
     else fullRoles.add(l.roleArn);
   }
   const days = usage.window !== null ? `${usage.window.days}-day ` : "";
-  return (resource, ruleId) => {
+  // `lead`: what the rule does with usage ("LR008 reports only from usage data"), the reason's start.
+  return (resource, lead) => {
     // A layer version is not listed in the document: taken as held, so its usage is asked for.
     const held = resource.type === "function" ? functions.has(resource.arn) : resource.type === "role" ? roles.has(resource.arn) : resource.type === "principal" ? principals.has(resource.arn) : resource.type === "policy" ? document.policies[resource.arn] !== undefined : true;
     if (!held) return null;
-    if (!usage.present) return `${ruleId} reports only from usage data (CloudTrail, Access Advisor), and the after inputs have none`;
-    if (usage.coverage.partial) return `${ruleId} reports only from usage data, and the after inputs' usage data is incomplete`;
+    if (!usage.present) return `${lead} (CloudTrail, Access Advisor), and the after inputs have none`;
+    if (usage.coverage.partial) return `${lead}, and the after inputs' usage data is incomplete`;
     if (resource.type === "function") {
-      return fullFunctions.has(resource.arn) ? null : `${ruleId} reports only from usage data, and the after inputs' usage does not cover function ${resource.name} for the whole ${days}window`;
+      return fullFunctions.has(resource.arn) ? null : `${lead}, and the after inputs' usage does not cover function ${resource.name} for the whole ${days}window`;
     }
     if (resource.type === "role") {
       const fns = roles.get(resource.arn)!.functions;
       const covered = fns.length > 0 ? fns.every((f) => fullFunctions.has(f)) : fullRoles.has(resource.arn);
-      return covered ? null : `${ruleId} reports only from usage data, and the after inputs' usage does not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
+      return covered ? null : `${lead}, and the after inputs' usage does not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
     }
     return null;
   };

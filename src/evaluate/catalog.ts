@@ -47,6 +47,15 @@ export interface RuleMetadata {
    * not set it.
    */
   needsUsage?: true;
+  /**
+   * True when usage data can raise the severity of the rule's findings, from its METADATA
+   * `custom.usage_raises_severity: true`: LR001 is high when the functions sharing a role use
+   * different permissions, medium without usage to tell. Such a finding is reported without usage
+   * too, at the severity the rest of the inputs give it, so `diff` does not call it lowered when the
+   * after side has no usage covering it and the before side has usage (the lowering may be only the
+   * missing data: `findings.lowered[].unconfirmedReason`). Absent (false) otherwise.
+   */
+  usageRaisesSeverity?: true;
 }
 
 /** An option a rule reads, as declared in its METADATA (`custom.options: {name: description}`). */
@@ -125,7 +134,8 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
     else if (!(SEVERITIES as readonly string[]).includes(severity)) problems.push(`custom.severity ${JSON.stringify(str(custom.severity))} is not one of ${SEVERITIES.join(", ")}`);
     if (!str(ann.title)) problems.push("title is missing");
     const options = ruleOptionsOf(custom.options, problems);
-    const needsUsage = needsUsageOf(custom.needs_usage, problems);
+    const needsUsage = booleanMark("needs_usage", custom.needs_usage, problems);
+    const usageRaisesSeverity = booleanMark("usage_raises_severity", custom.usage_raises_severity, problems);
     if (problems.length > 0) {
       // The package's whole name and its line: a pack's files often hold several packages.
       const at = a.location?.row ? ` (line ${a.location.row})` : "";
@@ -147,6 +157,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       line: a.location?.row ?? null,
       ...(options.length > 0 ? { options } : {}),
       ...(needsUsage ? { needsUsage: true as const } : {}),
+      ...(usageRaisesSeverity ? { usageRaisesSeverity: true as const } : {}),
     });
   }
   const seen = new Map<string, string>();
@@ -160,14 +171,14 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
 }
 
 /**
- * `custom.needs_usage` of a rule's METADATA: a boolean (absent: false). Anything else is refused
- * rather than read as true or false: a `"no"` string taken as true would keep a rule's findings
- * from ever being called fixed by `diff` against a plan.
+ * A boolean mark of a rule's METADATA (`custom.needs_usage`, `custom.usage_raises_severity`;
+ * absent: false). Anything else is refused rather than read as true or false: a `"no"` string
+ * taken as true would keep a rule's findings from ever being called fixed by `diff` against a plan.
  */
-function needsUsageOf(declared: unknown, problems: string[]): boolean {
+function booleanMark(key: string, declared: unknown, problems: string[]): boolean {
   if (declared === undefined || declared === null) return false;
   if (typeof declared !== "boolean") {
-    problems.push(`custom.needs_usage must be true or false (got ${JSON.stringify(declared)})`);
+    problems.push(`custom.${key} must be true or false (got ${JSON.stringify(declared)})`);
     return false;
   }
   return declared;
@@ -291,7 +302,9 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
     if (r.options !== undefined && !(Array.isArray(r.options) && r.options.every((o) => o && typeof o.name === "string" && typeof o.description === "string"))) {
       fail(`rules[${i}].options must be a list of {name, description}`);
     }
-    if (r.needsUsage !== undefined && typeof r.needsUsage !== "boolean") fail(`rules[${i}].needsUsage must be true or false`);
+    for (const key of ["needsUsage", "usageRaisesSeverity"] as const) {
+      if (r[key] !== undefined && typeof r[key] !== "boolean") fail(`rules[${i}].${key} must be true or false`);
+    }
   });
   return {
     format: 1,
@@ -312,6 +325,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       line: r.line ?? null,
       ...(r.options !== undefined && r.options.length > 0 ? { options: r.options.map((o) => ({ name: o.name, description: o.description })) } : {}),
       ...((r.needsUsage as boolean | undefined) === true ? { needsUsage: true as const } : {}),
+      ...((r.usageRaisesSeverity as boolean | undefined) === true ? { usageRaisesSeverity: true as const } : {}),
     })),
   };
 }

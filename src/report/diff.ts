@@ -49,14 +49,23 @@ function principalText(p: PolicyStatement["Principal"]): string {
  * usage, LR008 against a plan), or both. Each one's own reason is said beside it when they are
  * not all the first (unconfirmedReasonShown).
  */
-function unconfirmedCause(fs: readonly UnconfirmedFinding[]): string {
+function unconfirmedCause(fs: readonly Pick<UnconfirmedFinding, "unconfirmedReason">[]): string {
   const incomplete = fs.filter(incompleteOnly).length;
   if (incomplete === fs.length) return "the after inputs are incomplete";
   if (incomplete === 0) return "the after inputs have no usage data covering them";
   return "the after inputs are incomplete or have no usage data covering them";
 }
 
-function incompleteOnly(f: UnconfirmedFinding): boolean {
+/**
+ * Why the findings lowered in severity that are not confirmed are not (SeverityChange
+ * unconfirmedReason, diff schema 1.5): said once in the headline and the heading, each one's own
+ * reason under it.
+ */
+function loweredCause(cs: readonly SeverityChange[]): string {
+  return unconfirmedCause(cs.filter((c) => c.unconfirmedReason !== undefined).map((c) => ({ unconfirmedReason: c.unconfirmedReason })));
+}
+
+function incompleteOnly(f: Pick<UnconfirmedFinding, "unconfirmedReason">): boolean {
   return f.unconfirmedReason === undefined || f.unconfirmedReason === INCOMPLETE_INPUTS_REASON;
 }
 
@@ -139,13 +148,14 @@ function headline(report: DiffReport): string {
   const sf = report.findings.fixed.length - f;
   const r = report.findings.raised.length;
   const l = report.findings.lowered.length;
+  const lu = report.findings.lowered.filter((c) => c.unconfirmedReason !== undefined).length;
   return (
     `${n} permission change${n === 1 ? "" : "s"}${un > 0 ? ` (${un} not confirmed: ${un === 1 ? "its owner is" : "their owners are"} missing from incomplete inputs)` : ""}, ` +
     `${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}` +
     (u > 0 ? `, ${u} no longer reported but not confirmed fixed (${unconfirmedCause(report.findings.unconfirmed)})` : "") +
     // Only when there are some: the usual headline stays as it was.
     (r > 0 ? `, ${r} raised in severity` : "") +
-    (l > 0 ? `, ${l} lowered` : "")
+    (l > 0 ? `, ${l} lowered${lu > 0 ? ` (${lu === l ? "not" : `${lu} not`} confirmed: ${loweredCause(report.findings.lowered)})` : ""}` : "")
   );
 }
 
@@ -265,7 +275,11 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
   const changed = (title: string, cs: SeverityChange[]): void => {
     if (cs.length === 0) return;
     out.push(`${title}:`);
-    for (const c of cs) out.push(`  ${c.after.toUpperCase()} (was ${c.before.toUpperCase()}) ${findingLine(c.finding, namers.after).replace(/^\S+ /, "")}${c.finding.location ? `  [${where({ ...c.finding.location, address: null })}]` : ""}`);
+    for (const c of cs) {
+      out.push(`  ${c.after.toUpperCase()} (was ${c.before.toUpperCase()}) ${findingLine(c.finding, namers.after).replace(/^\S+ /, "")}${c.finding.location ? `  [${where({ ...c.finding.location, address: null })}]` : ""}`);
+      // A lowering that may be only the after side's missing data (diff schema 1.5).
+      if (c.unconfirmedReason !== undefined) out.push(`    not confirmed: ${c.unconfirmedReason}`);
+    }
     out.push("");
   };
   changed("Findings raised in severity", report.findings.raised);
@@ -442,7 +456,7 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
   const lowered = findingPart(
     "Findings lowered in severity",
     "lowered findings",
-    report.findings.lowered.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → ${c.after}`, namers.after), rank: rank(c.finding, c.before, false, i) })),
+    report.findings.lowered.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → ${c.after}${c.unconfirmedReason !== undefined ? " (not confirmed)" : ""}`, namers.after, c.unconfirmedReason ?? null), rank: rank(c.finding, c.before, false, i) })),
   );
   const findingParts = [introduced, raised, fixed, unconfirmed, lowered];
 

@@ -254,10 +254,13 @@ describe("leastrole CLI", () => {
     expect(explain.stdout).toMatch(/^LR001 shared-execution-role \(medium, blast-radius\)/);
     expect(explain.stdout).toMatch(/How to fix:/);
     expect(explain.stdout).not.toContain("Needs usage data");
+    // Its severity is raised by usage (METADATA custom.usage_raises_severity): said, and carried by the JSON list.
+    expect(explain.stdout).toContain("\nUsage data (CloudTrail, Access Advisor) can raise its severity: without it a finding may be less severe, and `diff` does not call one lowered");
     // A rule whose findings come only from usage says so (METADATA custom.needs_usage), and the JSON list carries it.
     expect(run(["explain", "LR008"]).stdout).toContain("\nNeeds usage data (CloudTrail, Access Advisor): without it the rule reports nothing, and `diff` does not call its findings fixed");
-    const listed = JSON.parse(run(["rules", "--format", "json"]).stdout) as Array<{ id: string; needsUsage?: boolean }>;
+    const listed = JSON.parse(run(["rules", "--format", "json"]).stdout) as Array<{ id: string; needsUsage?: boolean; usageRaisesSeverity?: boolean }>;
     expect(listed.filter((r) => r.needsUsage === true).map((r) => r.id)).toEqual(["LR008", "LR009", "LR017"]);
+    expect(listed.filter((r) => r.usageRaisesSeverity === true).map((r) => r.id)).toEqual(["LR001"]);
   });
 
   it("explains a custom rule with a title only (no description, no remediation) without empty sections", () => {

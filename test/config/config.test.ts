@@ -296,4 +296,17 @@ describe("rules.options", () => {
     expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.needsUsage).toBe(true);
     expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsUsage: "yes" }] })).toThrow(/rules\[0\]\.needsUsage must be true or false/);
   });
+
+  it("custom.usage_raises_severity in METADATA: true is carried as usageRaisesSeverity, anything but a boolean is a pack error", () => {
+    const inspect = (usage_raises_severity: unknown) => ({
+      annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", usage_raises_severity } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],
+    });
+    const catalog = catalogFromInspect(inspect(true));
+    expect(catalog.rules[0]!.usageRaisesSeverity).toBe(true);
+    expect(catalog.rules[0]).not.toHaveProperty("needsUsage");
+    expect(catalogFromInspect(inspect(false)).rules[0]).not.toHaveProperty("usageRaisesSeverity");
+    expect(() => catalogFromInspect(inspect("yes"))).toThrow(/custom\.usage_raises_severity must be true or false \(got "yes"\)/);
+    expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.usageRaisesSeverity).toBe(true);
+    expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, usageRaisesSeverity: 1 }] })).toThrow(/rules\[0\]\.usageRaisesSeverity must be true or false/);
+  });
 });

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareStatements, diff, diffDocuments, introducesAtLeast, usageRuleIds, type DiffResult } from "../../src/audit/diff.js";
+import { compareStatements, diff, diffDocuments, introducesAtLeast, usageRuleIds, usageSeverityRuleIds, type DiffResult } from "../../src/audit/diff.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import { pinnedOpa } from "../support/opa.js";
 import { SEVERITIES } from "../../src/model/findings.js";
@@ -179,7 +179,7 @@ describe("findings of rules that need usage data (METADATA custom.needs_usage)",
     expect(md).toContain("#### No longer reported, not confirmed fixed (the after inputs have no usage data covering them)");
     expect(md).toContain("<br>_not confirmed: LR008 reports only from usage data \\(CloudTrail, Access Advisor\\), and the after inputs have none_ |");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; findings: { unconfirmed: Array<{ ruleId: string; unconfirmedReason: string }> } };
-    expect(json.schemaVersion).toBe("1.4");
+    expect(json.schemaVersion).toBe("1.5");
     expect(json.findings.unconfirmed[0]).toMatchObject({ ruleId: "LR008", unconfirmedReason: noUsage });
   });
 
@@ -301,6 +301,8 @@ describe("a finding whose severity changes", () => {
     const { report: rev } = await run([tagged], [plain]);
     expect(rev.findings.raised).toEqual([]);
     expect(rev.findings.lowered.map((c) => [c.finding.ruleId, c.before, c.after])).toEqual([["LR001", "high", "medium"]]);
+    // Neither template has usage: LR001's high owed nothing to usage, so the lowering is confirmed.
+    expect(rev.findings.lowered[0]!.unconfirmedReason).toBeUndefined();
     expect(SEVERITIES.some((s) => introducesAtLeast(rev, s))).toBe(false);
     // The unchanged findings are the others (same fingerprint, same severity).
     expect(fwd.findings.unchanged).toBe(fwd.after.findings - 1);
@@ -312,8 +314,105 @@ describe("a finding whose severity changes", () => {
     expect(md).toContain("1 raised in severity");
     expect(md).toMatch(/#### Findings raised in severity\n\n\| Severity[^\n]*\n[^\n]*\n\| medium → \*\*high\*\* \| `LR001` \| `orders-role` \|/);
     const json = JSON.parse(renderPermissionDiffJson(fwd)) as { schemaVersion: string; findings: { raised: Array<{ before: string; after: string; finding: { ruleId: string; severity: string } }> } };
-    expect(json.schemaVersion).toBe("1.4");
+    expect(json.schemaVersion).toBe("1.5");
     expect(json.findings.raised.map((c) => [c.before, c.after, c.finding.ruleId, c.finding.severity])).toEqual([["medium", "high", "LR001", "high"]]);
+  });
+});
+
+describe("a finding whose severity usage raises (METADATA custom.usage_raises_severity)", () => {
+  // The demo account with orders-worker tagged like orders-api: LR001 on orders-shared-role is
+  // then high only because CloudTrail shows the two functions using different permissions.
+  const demo = "examples/demo-account";
+  function sameClassification(): string {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-usage-severity-"));
+    cpSync(demo, join(dir, "account"), { recursive: true });
+    const tags = join(dir, "account/lambda/us-east-1/list-tags/orders-worker.json");
+    writeFileSync(tags, JSON.stringify({ Tags: { app: "orders", "data-classification": "internal" } }));
+    return join(dir, "account");
+  }
+  const reason = "LR001's severity can be raised by usage data (CloudTrail, Access Advisor), and the after inputs have none";
+
+  it("the built-in catalog marks LR001", () => {
+    expect([...usageSeverityRuleIds([loadBuiltinPack()])]).toEqual(["LR001"]);
+  });
+
+  it("against the same account without CloudTrail, LR001 high → medium is not confirmed lowered; every format says why", async () => {
+    const account = sameClassification();
+    const result = await diff([account], [join(account, "iam"), join(account, "lambda")]);
+    const { report, before } = result;
+    const lr001 = before.report.findings.find((f) => f.ruleId === "LR001")!;
+    expect([lr001.severity, lr001.message]).toEqual(["high", "Role orders-shared-role is the execution role of 2 functions (orders-api, orders-worker), which use different permissions"]);
+    // Nothing changed but the missing CloudTrail: before diff schema 1.5 a plain "lowered".
+    expect(report.findings.lowered.map((c) => [c.finding.ruleId, c.finding.resource.name, c.before, c.after, c.unconfirmedReason])).toEqual([["LR001", "orders-shared-role", "high", "medium", reason]]);
+    expect(report.findings.raised).toEqual([]);
+    expect(report.findings.fixed).toEqual([]);
+    const table = renderPermissionDiffTable(report, { width: 1000 });
+    expect(table.split("\n")[0]).toMatch(/, 1 lowered \(not confirmed: the after inputs have no usage data covering them\)$/);
+    expect(table).toContain(`Findings lowered in severity:\n  MEDIUM (was HIGH) LR001 role orders-shared-role: `);
+    expect(table).toContain(`\n    not confirmed: ${reason}\n`);
+    const md = renderPermissionDiffMarkdown(report);
+    expect(md).toContain("| high → medium (not confirmed) | `LR001` | `orders-shared-role` |");
+    expect(md).toContain("<br>_not confirmed: LR001\\'s severity can be raised by usage data \\(CloudTrail, Access Advisor\\), and the after inputs have none_ |");
+    const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; findings: { lowered: Array<{ unconfirmedReason?: string }> } };
+    expect(json.schemaVersion).toBe("1.5");
+    expect(json.findings.lowered[0]!.unconfirmedReason).toBe(reason);
+    // Without the rule among those whose severity usage raises (an SDK caller's choice): lowered as before.
+    const plain = diffDocuments(result.before, result.after, undefined, { usageSeverityRules: [] });
+    expect(plain.findings.lowered.map((c) => [c.finding.ruleId, c.unconfirmedReason])).toEqual([["LR001", undefined]]);
+  });
+
+  it("against a template holding the role and its functions (no usage), LR001 lowered is not confirmed; usage covering it confirms it", async () => {
+    const account = sameClassification();
+    const fn = (logical: string, name: string): string[] => [
+      `  ${logical}:`,
+      "    Type: AWS::Lambda::Function",
+      "    Properties:",
+      `      FunctionName: ${name}`,
+      "      Runtime: nodejs20.x",
+      "      Handler: index.handler",
+      "      Role: !GetAtt OrdersSharedRole.Arn",
+      "      Code: { ZipFile: 'exports.handler = async () => {}' }",
+      "      Tags: [{ Key: app, Value: orders }, { Key: data-classification, Value: internal }]",
+    ];
+    const template = join(account, "..", "orders.yaml");
+    writeFileSync(
+      template,
+      [
+        "Resources:",
+        "  OrdersSharedRole:",
+        "    Type: AWS::IAM::Role",
+        "    Properties:",
+        "      RoleName: orders-shared-role",
+        "      Path: /service-role/",
+        "      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }",
+        "      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        "      Policies:",
+        "        - PolicyName: orders-data",
+        "          PolicyDocument:",
+        "            Version: '2012-10-17'",
+        "            Statement:",
+        "              - { Sid: OrdersTable, Effect: Allow, Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query], Resource: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }",
+        "              - { Sid: Fulfillment, Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:us-east-1:111122223333:fulfillment' }",
+        ...fn("OrdersApi", "orders-api"),
+        ...fn("OrdersWorker", "orders-worker"),
+        "",
+      ].join("\n"),
+    );
+    const { report } = await diff([account], [template], { iac: { accountId: "111122223333", region: "us-east-1" }, onlyAfterResources: true });
+    // The template drops AmazonDynamoDBFullAccess (LR004 fixed); LR001 is still reported, at medium
+    // for want of usage: not known to be lowered.
+    expect(report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual(expect.arrayContaining([["LR004", "orders-shared-role"]]));
+    expect(report.findings.lowered.map((c) => [c.finding.ruleId, c.before, c.after, c.unconfirmedReason])).toEqual([["LR001", "high", "medium", reason]]);
+    // The after side's usage covering the role's functions for the whole window: a lowering is a
+    // lowering (here made so by leaving the usage in and taking the finding's rise out).
+    const same = await run([account], [account]);
+    const after = structuredClone(same.after);
+    for (const f of after.report.findings) if (f.ruleId === "LR001") f.severity = "medium";
+    expect(diffDocuments(same.before, after).findings.lowered.map((c) => [c.finding.ruleId, c.unconfirmedReason])).toEqual([["LR001", undefined]]);
+    for (const l of after.document.usage.labels) if (l.functionArn?.endsWith(":function:orders-worker")) l.fullWindow = false;
+    expect(diffDocuments(same.before, after).findings.lowered.map((c) => c.unconfirmedReason)).toEqual([
+      "LR001's severity can be raised by usage data, and the after inputs' usage does not cover role orders-shared-role's functions for the whole 30-day window",
+    ]);
   });
 });
 
@@ -343,7 +442,7 @@ describe("rendering", () => {
     expect(reason).toContain("role/service-role/invpclambda");
 
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; before: { partialReasons: string[] }; after: { partialReasons: string[] } };
-    expect(json.schemaVersion).toBe("1.4");
+    expect(json.schemaVersion).toBe("1.5");
     expect([json.before.partialReasons, json.after.partialReasons]).toEqual([[], [reason]]);
     const md = renderPermissionDiffMarkdown(report);
     expect(md).toContain("> Some inputs were incomplete, so findings may be missing on either side:\n> - after: ");
@@ -435,7 +534,7 @@ describe("rendering", () => {
     // Never every permission change left out for findings.
     expect(small).toContain("| ➕ | added ");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
-    expect(json.schemaVersion).toBe("1.4");
+    expect(json.schemaVersion).toBe("1.5");
     expect(json.changes).toHaveLength(7);
   });
 });
