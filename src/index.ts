@@ -145,6 +145,7 @@ export {
   introducesAtLeast,
   usageRuleIds,
   usageSeverityRuleIds,
+  functionRuleIds,
   DIFF_SCHEMA_VERSION,
   INCOMPLETE_INPUTS_REASON,
   type DiffReport,

@@ -29,6 +29,9 @@
 #   name: orphaned-execution-role
 #   severity: low
 #   category: hygiene
+#   # True: a finding is decided by the functions the inputs list (none uses the role), so `diff`
+#   # does not call it fixed against inputs that list none of the account's (docs/iac.md).
+#   needs_functions: true
 #   remediation: |
 #     Check that no function in any region uses the role (its last-used date and region; `collect
 #     --regions all`), then delete it, or remove its permissions.

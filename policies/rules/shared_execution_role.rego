@@ -21,6 +21,9 @@
 #   # classifications differ. So `diff` does not call it lowered against inputs without usage
 #   # covering the role when the before side had usage (docs/iac.md).
 #   usage_raises_severity: true
+#   # True: a finding is decided by the functions that use the role, so `diff` does not call it
+#   # fixed against inputs that hold the role but not its functions (docs/iac.md).
+#   needs_functions: true
 #   remediation: |
 #     Give each function its own execution role with only the permissions it uses
 #     (`leastrole generate` writes one policy per function). Share a role only between functions

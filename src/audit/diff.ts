@@ -28,13 +28,16 @@ import { auditDocument, packsFor, type AuditOptions } from "./audit-document.js"
 import { loadBuiltinPack, type RulePack } from "../evaluate/pack.js";
 import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
 import { checkPathList } from "./route-inputs.js";
+import { parseArn } from "../sources/arns.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
 // and findings of rules that need usage (LR008, LR009, LR017) unconfirmed against an after side
 // without usage covering them. 1.5: findings.lowered[].unconfirmedReason: a finding of a rule whose
 // severity usage raises (LR001) lowered against an after side without usage covering it, where the
-// before side had usage, is marked not confirmed.
+// before side had usage, is marked not confirmed; and findings about functions the after side
+// neither holds nor lists (or, for LR001 and LR016, a role's functions it does not hold) are
+// unconfirmed rather than fixed, the rows of such a function unconfirmed rather than removed.
 export const DIFF_SCHEMA_VERSION = "1.5";
 
 export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
@@ -60,6 +63,8 @@ export interface PermissionChange {
    * owner is not in the after side's document while the after side's inputs are incomplete (its
    * file could not be read), or `added` whose owner is not in the before side's while the before
    * side's are. Such a row is not known to be removed (added): its owner may be there, unread.
+   * Also (since 1.5) when the owner is a function the other side does not hold and whose region's
+   * function list it does not hold either (an IAM export given without the Lambda lists).
    * Absent otherwise. New in diff schema 1.3.
    */
   unconfirmed?: true;
@@ -84,7 +89,9 @@ export interface SeverityChange {
    * says why, one sentence: the rule's severity is raised by usage data (catalog
    * `usageRaisesSeverity`, LR001: high when the functions sharing a role use different
    * permissions), the before side had usage, and the after side has none covering the finding's
-   * resource (a plan or template against an export with CloudTrail). Such an entry is still
+   * resource (a plan or template against an export with CloudTrail); or the rule is decided by a
+   * role's functions (catalog `needsFunctions`, LR001) and the after side does not hold all of the
+   * role's functions (functionGap). Such an entry is still
    * listed under `lowered` (both sides report the finding), not confirmed. Absent otherwise. New in
    * diff schema 1.5.
    */
@@ -142,6 +149,11 @@ export interface DiffReport {
    * is against a partial before side: a gate on it fails closed.) Since 1.5 a `lowered` entry of a
    * rule whose severity usage raises (catalog `usageRaisesSeverity`: LR001) has an
    * `unconfirmedReason` when the before side had usage and the after side has none covering it.
+   * Since 1.5 also a finding on a function the after side does not hold and whose account and
+   * region's function list it does not hold either (an IAM export without the Lambda lists: before,
+   * "fixed"), and one of a rule decided by a role's functions (catalog `needsFunctions`: LR001,
+   * LR016) on a role whose functions the after side does not hold (functionGap); a function the
+   * after side lists as gone was deleted, and its findings are fixed.
    */
   findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: UnconfirmedFinding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
@@ -173,11 +185,24 @@ export interface DiffDocumentsOptions {
    * Default: those of the built-in pack; a custom pack's count only when given here.
    */
   usageSeverityRules?: Iterable<string>;
+  /**
+   * Ids of the rules whose findings on a role are decided by the role's functions (their catalog's
+   * `needsFunctions`, functionRuleIds: LR001, LR016): such a finding the after side no longer
+   * reports (or reports lower) is not confirmed when the after side holds the role but not its
+   * functions (functionGap). Default: those of the built-in pack; a custom pack's count only when
+   * given here.
+   */
+  functionRules?: Iterable<string>;
 }
 
 /** The ids of the packs' rules whose METADATA says they need usage data (`custom.needs_usage`). */
 export function usageRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
   return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsUsage === true).map((r) => r.id)));
+}
+
+/** The ids of the packs' rules whose METADATA says their findings on a role are decided by its functions (`custom.needs_functions`). */
+export function functionRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
+  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsFunctions === true).map((r) => r.id)));
 }
 
 /** The ids of the packs' rules whose METADATA says usage data can raise their severity (`custom.usage_raises_severity`). */
@@ -242,6 +267,7 @@ export async function diff(before: string[], after: string[], options: DiffOptio
     onlyAfterResources: options.onlyAfterResources === true,
     usageRules: usageRuleIds(packs),
     usageSeverityRules: usageSeverityRuleIds(packs),
+    functionRules: functionRuleIds(packs),
   });
   return { report, before: b, after: a };
 }
@@ -424,12 +450,21 @@ export function diffDocuments(
 
   const partialB = before.report.summary.partial;
   const partialA = after.report.summary.partial;
+  const listingB = functionListing(before.document);
+  const listingA = functionListing(after.document);
   const changes: PermissionChange[] = pairRows(removed.filter((r) => defined(r.owner)), added.filter((r) => defined(r.owner))).map((pair) => {
     const row = (pair[1] ?? pair[0])!;
     const o = ownersA.get(row.owner) ?? ownersB.get(row.owner);
     const functions = [...new Set([...(ownersB.get(row.owner)?.functions ?? []), ...(ownersA.get(row.owner)?.functions ?? [])])].sort();
-    // An owner missing from an incomplete side may be in the part of it that was not read.
-    const unconfirmed = pair[1] === null ? partialA && !ownersA.has(row.owner) : pair[0] === null ? partialB && !ownersB.has(row.owner) : false;
+    // An owner missing from an incomplete side may be in the part of it that was not read, and a
+    // function missing from a side that does not list its region's functions (an IAM export
+    // without the Lambda lists) may be there, unread.
+    const unconfirmed =
+      pair[1] === null
+        ? !ownersA.has(row.owner) && (partialA || functionUnlisted(listingA, row.owner))
+        : pair[0] === null
+          ? !ownersB.has(row.owner) && (partialB || functionUnlisted(listingB, row.owner))
+          : false;
     return {
       ...(unconfirmed ? { unconfirmed: true as const } : {}),
       change: changeOf(pair),
@@ -477,10 +512,17 @@ export function diffDocuments(
   const usageRules = new Set(options.usageRules ?? (gone.length > 0 ? usageRuleIds([loadBuiltinPack()]) : []));
   const usageCover = usageGap(afterIndex);
   const gap = (resource: FindingResource, ruleId: string): string | null => usageCover(resource, `${ruleId} reports only from usage data`);
+  // A finding on a function the after side neither holds nor lists (an IAM export without the
+  // Lambda lists, a region not read) is not known to be gone with it; one of a rule decided by a
+  // role's functions (LR001, LR016) not when the after side holds the role but not its functions.
+  // (The built-in pack is loaded only for an SDK caller who gave no rules and has findings to judge.)
+  const functionRules = new Set(options.functionRules ?? (before.report.findings.length > 0 ? functionRuleIds([loadBuiltinPack()]) : []));
+  const functionsUnheld = functionGap(afterIndex, indexDocument(before.document), options.onlyAfterResources === true);
+  const fnGap = (f: Finding): string | null => functionsUnheld(f.resource, f.ruleId, functionRules.has(f.ruleId));
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
-    const why = !whole(f.resource) ? INCOMPLETE_INPUTS_REASON : usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null;
+    const why = !whole(f.resource) ? INCOMPLETE_INPUTS_REASON : (fnGap(f) ?? (usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null));
     if (why === null) fixed.push(f);
     else unconfirmed.push({ ...f, unconfirmedReason: why });
   }
@@ -508,11 +550,15 @@ export function diffDocuments(
   // whether or not the change lowered it. Not confirmed then. (Raised is left as it is: against a
   // before side without usage a gate on it fails closed, as `introduced` does.) When the before side
   // had no usage either, its severity owed nothing to usage, and the lowering is compared as it is.
-  if (lowered.length > 0 && before.document.usage.present) {
+  // In the same way a finding decided by a role's functions (LR001 on a role some of whose
+  // functions the after side does not hold) may be lower only for the functions it lacks.
+  if (lowered.length > 0) {
     const severityRules = new Set([...(options.usageSeverityRules ?? usageSeverityRuleIds([loadBuiltinPack()])), ...usageRules]);
     for (const c of lowered) {
-      if (!severityRules.has(c.finding.ruleId)) continue;
-      const why = usageCover(c.finding.resource, `${c.finding.ruleId}'s severity can be raised by usage data`);
+      const f = c.finding;
+      const why =
+        (functionRules.has(f.ruleId) ? functionsUnheld(f.resource, f.ruleId, true) : null) ??
+        (before.document.usage.present && severityRules.has(f.ruleId) ? usageCover(f.resource, `${f.ruleId}'s severity can be raised by usage data`) : null);
       if (why !== null) c.unconfirmedReason = why;
     }
   }
@@ -600,6 +646,84 @@ function usageGap({ document, functions, roles, principals }: DocumentIndex): (r
       const covered = fns.length > 0 ? fns.every((f) => fullFunctions.has(f)) : fullRoles.has(resource.arn);
       return covered ? null : `${lead}, and the after inputs' usage does not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
     }
+    return null;
+  };
+}
+
+/**
+ * Which function lists a document's inputs hold, from its `accounts[].functionCoverage`:
+ * `listed(account, region)` when they list that region's functions whole (a `list-functions` read
+ * whole, a collection of every region, an account whose functions are the ones templates and
+ * plans define), `listsAny(account)` when they list some of the account's. A synthetic account (a
+ * template's `unknown`, no entry in `accounts`) is listed: its functions are the templates'.
+ */
+function functionListing(document: CanonicalDocument): { listed: (accountId: string, region: string) => boolean; listsAny: (accountId: string) => boolean; placeholder: (accountId: string) => boolean } {
+  const coverage = new Map(document.accounts.map((a) => [a.accountId, a.functionCoverage] as const));
+  const placeholder = (accountId: string): boolean => !/^\d{12}$/.test(accountId);
+  return {
+    placeholder,
+    listed: (accountId, region) => {
+      if (placeholder(accountId)) return true;
+      const c = coverage.get(accountId);
+      return c !== undefined && (c.complete || c.definedByIac === true || c.regions.includes(region));
+    },
+    listsAny: (accountId) => {
+      if (placeholder(accountId)) return true;
+      const c = coverage.get(accountId);
+      return c !== undefined && (c.complete || c.definedByIac === true || c.regions.length > 0);
+    },
+  };
+}
+
+/** Whether a side that does not hold the function `arn` does not list where it would be either (so it may be there, unread). */
+function functionUnlisted(listing: ReturnType<typeof functionListing>, arn: string): boolean {
+  const parsed = arn.includes(":lambda:") && arn.includes(":function:") ? parseArn(arn) : null;
+  return parsed !== null && !listing.listed(parsed.accountId, parsed.region);
+}
+
+/**
+ * Why a document cannot show that a finding about functions is gone (null: it can). The
+ * document's `accounts[].functionCoverage` says which function lists its inputs hold (as LR016
+ * reads it): a function it does not hold is gone (deleted: its findings go with it) only where it
+ * lists the functions of the function's account and region (a `list-functions` read whole, a
+ * collection of every region, or an account whose functions are the ones templates and plans
+ * define; a template's placeholder account is one). Elsewhere (an IAM export given without the
+ * Lambda lists, a region not read) it may be there, unread.
+ * - a finding on a function (any rule): the document holds it, or lists where it would be;
+ * - a finding on a role of a rule decided by the role's functions (`byFunctions`: LR001, LR016)
+ *   that the document holds: each of the role's functions on the before side is held, or listed as
+ *   gone, and the document lists some functions of the role's account (LR016 reports a role none
+ *   uses only then). With `onlyAfterResources`, a function the after side does not define is not
+ *   part of the change, not gone: such a finding is then not confirmed.
+ * Other findings (a role's own permissions) are not about functions: null.
+ */
+function functionGap(after: DocumentIndex, before: DocumentIndex, onlyAfterResources: boolean): (resource: FindingResource, ruleId: string, byFunctions: boolean) => string | null {
+  const { listed, listsAny, placeholder } = functionListing(after.document);
+  const where = (accountId: string, region: string): string => (placeholder(accountId) ? "" : ` of account ${accountId}${region !== "" ? ` in ${region}` : ""}`);
+  return (resource, ruleId, byFunctions) => {
+    if (resource.type === "function") {
+      if (after.functions.has(resource.arn)) return null;
+      const arn = parseArn(resource.arn);
+      if (arn === null || listed(arn.accountId, arn.region)) return null;
+      return `the after inputs do not hold function ${resource.name} and do not list the functions${where(arn.accountId, arn.region)}: it may be there, unread`;
+    }
+    if (resource.type !== "role" || !byFunctions) return null;
+    const role = after.roles.get(resource.arn);
+    if (role === undefined) return null; // a role the change deletes takes its findings with it
+    const missing = (before.roles.get(resource.arn)?.functions ?? []).filter((fn) => {
+      if (after.functions.has(fn)) return false;
+      if (onlyAfterResources) return true;
+      const arn = parseArn(fn);
+      return arn !== null && !listed(arn.accountId, arn.region);
+    });
+    const nameOf = (fn: string): string => before.functions.get(fn)?.name ?? fn.replace(/^.*:function:/, "");
+    if (missing.length > 0) {
+      const names = missing.map(nameOf).join(", ");
+      return onlyAfterResources
+        ? `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not define ${missing.length === 1 ? "its function" : "its functions"} ${names} (only what they define is compared)`
+        : `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not hold ${names} nor list the functions where ${missing.length === 1 ? "it runs" : "they run"}`;
+    }
+    if (!listsAny(role.accountId)) return `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs list no functions${where(role.accountId, "")}`;
     return null;
   };
 }

@@ -56,6 +56,17 @@ export interface RuleMetadata {
    * missing data: `findings.lowered[].unconfirmedReason`). Absent (false) otherwise.
    */
   usageRaisesSeverity?: true;
+  /**
+   * True when the rule's findings on a role are decided by the functions that use the role, from
+   * its METADATA `custom.needs_functions: true`: LR001 reports a role two or more functions share,
+   * LR016 one that none of the inputs' functions uses. Such a finding tells nothing about a role
+   * whose functions the inputs do not hold, so `diff` does not call it fixed (or lowered) when the
+   * after side holds the role but not its functions (a template with the role alone, an IAM export
+   * without the Lambda lists): it is `findings.unconfirmed` there. (A finding on a function the
+   * after side neither holds nor lists is not fixed either, whatever its rule.) Absent (false)
+   * otherwise.
+   */
+  needsFunctions?: true;
 }
 
 /** An option a rule reads, as declared in its METADATA (`custom.options: {name: description}`). */
@@ -136,6 +147,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
     const options = ruleOptionsOf(custom.options, problems);
     const needsUsage = booleanMark("needs_usage", custom.needs_usage, problems);
     const usageRaisesSeverity = booleanMark("usage_raises_severity", custom.usage_raises_severity, problems);
+    const needsFunctions = booleanMark("needs_functions", custom.needs_functions, problems);
     if (problems.length > 0) {
       // The package's whole name and its line: a pack's files often hold several packages.
       const at = a.location?.row ? ` (line ${a.location.row})` : "";
@@ -158,6 +170,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       ...(options.length > 0 ? { options } : {}),
       ...(needsUsage ? { needsUsage: true as const } : {}),
       ...(usageRaisesSeverity ? { usageRaisesSeverity: true as const } : {}),
+      ...(needsFunctions ? { needsFunctions: true as const } : {}),
     });
   }
   const seen = new Map<string, string>();
@@ -171,8 +184,8 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
 }
 
 /**
- * A boolean mark of a rule's METADATA (`custom.needs_usage`, `custom.usage_raises_severity`;
- * absent: false). Anything else is refused rather than read as true or false: a `"no"` string
+ * A boolean mark of a rule's METADATA (`custom.needs_usage`, `custom.usage_raises_severity`,
+ * `custom.needs_functions`; absent: false). Anything else is refused rather than read as true or false: a `"no"` string
  * taken as true would keep a rule's findings from ever being called fixed by `diff` against a plan.
  */
 function booleanMark(key: string, declared: unknown, problems: string[]): boolean {
@@ -302,7 +315,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
     if (r.options !== undefined && !(Array.isArray(r.options) && r.options.every((o) => o && typeof o.name === "string" && typeof o.description === "string"))) {
       fail(`rules[${i}].options must be a list of {name, description}`);
     }
-    for (const key of ["needsUsage", "usageRaisesSeverity"] as const) {
+    for (const key of ["needsUsage", "usageRaisesSeverity", "needsFunctions"] as const) {
       if (r[key] !== undefined && typeof r[key] !== "boolean") fail(`rules[${i}].${key} must be true or false`);
     }
   });
@@ -326,6 +339,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       ...(r.options !== undefined && r.options.length > 0 ? { options: r.options.map((o) => ({ name: o.name, description: o.description })) } : {}),
       ...((r.needsUsage as boolean | undefined) === true ? { needsUsage: true as const } : {}),
       ...((r.usageRaisesSeverity as boolean | undefined) === true ? { usageRaisesSeverity: true as const } : {}),
+      ...((r.needsFunctions as boolean | undefined) === true ? { needsFunctions: true as const } : {}),
     })),
   };
 }

@@ -46,14 +46,28 @@ function principalText(p: PolicyStatement["Principal"]): string {
  * Why the findings no longer reported are not confirmed fixed, said once (the headline, the
  * heading): the after inputs are incomplete (every one's reason is that, or absent in a report of
  * diff schema 1.3), the after inputs have no usage covering them (findings of rules that need
- * usage, LR008 against a plan), or both. Each one's own reason is said beside it when they are
+ * usage, LR008 against a plan), they do not hold the functions the findings are about (an IAM
+ * export without the Lambda lists, a template with a role alone), or several of these. Each one's own reason is said beside it when they are
  * not all the first (unconfirmedReasonShown).
  */
 function unconfirmedCause(fs: readonly Pick<UnconfirmedFinding, "unconfirmedReason">[]): string {
-  const incomplete = fs.filter(incompleteOnly).length;
-  if (incomplete === fs.length) return "the after inputs are incomplete";
-  if (incomplete === 0) return "the after inputs have no usage data covering them";
-  return "the after inputs are incomplete or have no usage data covering them";
+  const kinds = new Set(fs.map(reasonKind));
+  const said = (["incomplete", "usage", "functions"] as const).filter((k) => kinds.has(k)).map((k) => CAUSE_TEXT[k]);
+  return `the after inputs ${said.length > 1 ? `${said.slice(0, -1).join(", ")} or ${said[said.length - 1]}` : said[0]}`;
+}
+
+const CAUSE_TEXT = { incomplete: "are incomplete", usage: "have no usage data covering them", functions: "do not hold the functions they are about" } as const;
+
+/**
+ * What an unconfirmed entry's reason is about, for the heading: the after inputs incomplete
+ * (INCOMPLETE_INPUTS_REASON, or no reason in a report of diff schema 1.3), their usage (the
+ * reasons of rules that need usage or whose severity it raises, diff.ts usageGap), or the
+ * functions they do not hold (diff.ts functionGap's reasons, told by how they start).
+ */
+function reasonKind(f: Pick<UnconfirmedFinding, "unconfirmedReason">): keyof typeof CAUSE_TEXT {
+  if (incompleteOnly(f)) return "incomplete";
+  // By its start, which no resource name can change (a rule id has no space).
+  return /^(the after inputs do not hold function |\S+ is decided by the functions of role )/.test(f.unconfirmedReason!) ? "functions" : "usage";
 }
 
 /**
@@ -84,10 +98,13 @@ function unconfirmedReasonShown(fs: readonly UnconfirmedFinding[]): (f: Unconfir
  * After an owner's name: why its changes are not confirmed, when they all are not (the owner is
  * missing from a side whose inputs are incomplete); each such change's line has `?` for its sign.
  */
-function unconfirmedNote(changes: PermissionChange[]): string {
+function unconfirmedNote(changes: PermissionChange[], report: DiffReport): string {
   if (!changes.every((c) => c.unconfirmed === true)) return "";
   const side = changes.every((c) => c.after === null) ? "after" : changes.every((c) => c.before === null) ? "before" : null;
-  return side === null ? "(not confirmed: missing from incomplete inputs)" : `(not in the ${side} inputs, which are incomplete: maybe unread, not ${side === "after" ? "removed" : "new"})`;
+  if (side === null) return "(not confirmed: missing from incomplete inputs)";
+  // A side not partial: a function whose region's function list it does not hold (diff schema 1.5).
+  const why = report[side].partial ? "which are incomplete" : "which do not list the functions where it runs";
+  return `(not in the ${side} inputs, ${why}: maybe unread, not ${side === "after" ? "removed" : "new"})`;
 }
 
 /** One line saying what a permission row grants. */
@@ -150,7 +167,7 @@ function headline(report: DiffReport): string {
   const l = report.findings.lowered.length;
   const lu = report.findings.lowered.filter((c) => c.unconfirmedReason !== undefined).length;
   return (
-    `${n} permission change${n === 1 ? "" : "s"}${un > 0 ? ` (${un} not confirmed: ${un === 1 ? "its owner is" : "their owners are"} missing from incomplete inputs)` : ""}, ` +
+    `${n} permission change${n === 1 ? "" : "s"}${un > 0 ? ` (${un} not confirmed: ${un === 1 ? "its owner is" : "their owners are"} missing from ${report.before.partial || report.after.partial ? "incomplete inputs" : "inputs that do not list them"})` : ""}, ` +
     `${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}` +
     (u > 0 ? `, ${u} no longer reported but not confirmed fixed (${unconfirmedCause(report.findings.unconfirmed)})` : "") +
     // Only when there are some: the usual headline stays as it was.
@@ -249,7 +266,7 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
   if (report.changes.length === 0) out.push("No permission changes.", "");
   for (const g of groups(report)) {
     const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? `  (functions: ${fnNames(g.head.functions, nameOf)})` : "";
-    const note = unconfirmedNote(g.changes);
+    const note = unconfirmedNote(g.changes, report);
     out.push(`${g.head.ownerType} ${nameOf(g.owner, g.head.ownerName)}${fns}${note === "" ? "" : `  ${note}`}`);
     // A template's or plan's ARN in a placeholder account is no ARN the author can look up.
     out.push(`  ${shownArn(g.owner)}`);
@@ -409,7 +426,7 @@ function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers):
   // ---- permission changes, one part per role / function / policy
   const groupParts: Part[] = groups(report).map((g, gi) => {
     const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? ` (functions: ${mdText(fnNamesUpTo(g.head.functions, cut ? 10 : null, nameOf))})` : "";
-    const note = unconfirmedNote(g.changes);
+    const note = unconfirmedNote(g.changes, report);
     return {
       head: [`**${g.head.ownerType} ${mdCode(nameOf(g.owner, g.head.ownerName))}**${fns}${note === "" ? "" : ` ${mdText(note)}`}`, "", "| | Change | Permission | Where |", "|---|---|---|---|"],
       rows: g.changes.map((c, i) => {

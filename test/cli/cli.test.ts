@@ -258,9 +258,11 @@ describe("leastrole CLI", () => {
     expect(explain.stdout).toContain("\nUsage data (CloudTrail, Access Advisor) can raise its severity: without it a finding may be less severe, and `diff` does not call one lowered");
     // A rule whose findings come only from usage says so (METADATA custom.needs_usage), and the JSON list carries it.
     expect(run(["explain", "LR008"]).stdout).toContain("\nNeeds usage data (CloudTrail, Access Advisor): without it the rule reports nothing, and `diff` does not call its findings fixed");
-    const listed = JSON.parse(run(["rules", "--format", "json"]).stdout) as Array<{ id: string; needsUsage?: boolean; usageRaisesSeverity?: boolean }>;
+    const listed = JSON.parse(run(["rules", "--format", "json"]).stdout) as Array<{ id: string; needsUsage?: boolean; usageRaisesSeverity?: boolean; needsFunctions?: boolean }>;
     expect(listed.filter((r) => r.needsUsage === true).map((r) => r.id)).toEqual(["LR008", "LR009", "LR017"]);
     expect(listed.filter((r) => r.usageRaisesSeverity === true).map((r) => r.id)).toEqual(["LR001"]);
+    expect(listed.filter((r) => r.needsFunctions === true).map((r) => r.id)).toEqual(["LR001", "LR016"]);
+    expect(explain.stdout).toContain("\nNeeds the functions of a role: its findings on a role are decided by the functions that use it");
   });
 
   it("explains a custom rule with a title only (no description, no remediation) without empty sections", () => {

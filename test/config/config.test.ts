@@ -309,4 +309,16 @@ describe("rules.options", () => {
     expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.usageRaisesSeverity).toBe(true);
     expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, usageRaisesSeverity: 1 }] })).toThrow(/rules\[0\]\.usageRaisesSeverity must be true or false/);
   });
+
+  it("custom.needs_functions in METADATA: true is carried as needsFunctions, anything but a boolean is a pack error", () => {
+    const inspect = (needs_functions: unknown) => ({
+      annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", needs_functions } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],
+    });
+    const catalog = catalogFromInspect(inspect(true));
+    expect(catalog.rules[0]!.needsFunctions).toBe(true);
+    expect(catalogFromInspect(inspect(undefined)).rules[0]).not.toHaveProperty("needsFunctions");
+    expect(() => catalogFromInspect(inspect("true"))).toThrow(/custom\.needs_functions must be true or false \(got "true"\)/);
+    expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.needsFunctions).toBe(true);
+    expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsFunctions: "yes" }] })).toThrow(/rules\[0\]\.needsFunctions must be true or false/);
+  });
 });

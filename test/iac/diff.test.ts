@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareStatements, diff, diffDocuments, introducesAtLeast, usageRuleIds, usageSeverityRuleIds, type DiffResult } from "../../src/audit/diff.js";
+import { compareStatements, diff, diffDocuments, functionRuleIds, introducesAtLeast, usageRuleIds, usageSeverityRuleIds, type DiffResult } from "../../src/audit/diff.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import { pinnedOpa } from "../support/opa.js";
 import { SEVERITIES } from "../../src/model/findings.js";
@@ -413,6 +413,117 @@ describe("a finding whose severity usage raises (METADATA custom.usage_raises_se
     expect(diffDocuments(same.before, after).findings.lowered.map((c) => c.unconfirmedReason)).toEqual([
       "LR001's severity can be raised by usage data, and the after inputs' usage does not cover role orders-shared-role's functions for the whole 30-day window",
     ]);
+  });
+});
+
+describe("findings about functions the after side does not hold", () => {
+  // The demo account (with CloudTrail) before. LR010 (orders-worker's SQS mapping), LR012, LR013
+  // are on functions; LR001 (orders-shared-role, shared by orders-api and orders-worker) and LR016
+  // (old-etl-role, used by none) on roles, decided by their functions (METADATA needs_functions).
+  const demo = "examples/demo-account";
+  const notListed = (name: string): string => `the after inputs do not hold function ${name} and do not list the functions of account 111122223333 in us-east-1: it may be there, unread`;
+
+  it("the built-in catalog marks LR001 and LR016 as decided by a role's functions", () => {
+    expect([...functionRuleIds([loadBuiltinPack()])].sort()).toEqual(["LR001", "LR016"]);
+  });
+
+  it("against the account's IAM export alone (no Lambda lists), nothing about its functions is fixed or removed", async () => {
+    const { report } = await run([demo], [`${demo}/iam`]);
+    expect(report.after.partial).toBe(false);
+    // Before, these were all "fixed": LR010 on orders-worker among them.
+    expect(report.findings.fixed).toEqual([]);
+    const why = new Map(report.findings.unconfirmed.map((f) => [`${f.ruleId} ${f.resource.name}`, f.unconfirmedReason]));
+    expect(why.get("LR010 orders-worker")).toBe(notListed("orders-worker"));
+    expect(why.get("LR012 orders-api")).toBe(notListed("orders-api"));
+    expect(why.get("LR013 billing-sync")).toBe(notListed("billing-sync"));
+    // A function the after side does not hold: its usage findings are not fixed either.
+    expect(why.get("LR008 reports-generator")).toBe(notListed("reports-generator"));
+    expect(why.get("LR001 orders-shared-role")).toBe("LR001 is decided by the functions of role orders-shared-role, and the after inputs do not hold orders-api, orders-worker nor list the functions where they run");
+    expect(why.get("LR016 old-etl-role")).toBe("LR016 is decided by the functions of role old-etl-role, and the after inputs list no functions of account 111122223333");
+    expect(report.findings.unconfirmed).toHaveLength(13);
+    // The functions' permission rows are not known to be removed either.
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(report.changes.every((c) => c.change === "removed" && c.ownerType === "function" && c.unconfirmed === true)).toBe(true);
+    const table = renderPermissionDiffTable(report, { width: 1000 });
+    expect(table.split("\n")[0]).toBe(
+      `leastrole diff: ${report.changes.length} permission changes (${report.changes.length} not confirmed: their owners are missing from inputs that do not list them), 0 findings introduced, 0 fixed, 13 no longer reported but not confirmed fixed (the after inputs have no usage data covering them or do not hold the functions they are about)`,
+    );
+    expect(table).toContain("\nfunction orders-worker  (not in the after inputs, which do not list the functions where it runs: maybe unread, not removed)\n");
+    expect(table).toContain(`\n    not confirmed: ${notListed("orders-worker")}\n`);
+    expect(renderPermissionDiffMarkdown(report)).toContain("#### No longer reported, not confirmed fixed (the after inputs have no usage data covering them or do not hold the functions they are about)");
+  });
+
+  it("against the account with a function deleted, its findings are fixed: the after side lists the region's functions", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-deleted-function-"));
+    cpSync(demo, join(dir, "after"), { recursive: true });
+    const list = join(dir, "after/lambda/us-east-1/list-functions.json");
+    const listed = JSON.parse(readFileSync(list, "utf8")) as { Functions: Array<{ FunctionName: string }> };
+    listed.Functions = listed.Functions.filter((f) => f.FunctionName !== "orders-worker");
+    writeFileSync(list, JSON.stringify(listed));
+    const mappings = join(dir, "after/lambda/us-east-1/list-event-source-mappings.json");
+    writeFileSync(mappings, JSON.stringify({ EventSourceMappings: [] }));
+    const { report } = await diff([demo], [join(dir, "after")]);
+    expect(report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual(
+      expect.arrayContaining([
+        ["LR001", "orders-shared-role"],
+        ["LR010", "orders-worker"],
+        ["LR013", "orders-worker"],
+        ["LR008", "orders-worker"],
+      ]),
+    );
+    expect(report.findings.unconfirmed).toEqual([]);
+    expect(report.changes.filter((c) => c.ownerName === "orders-worker").every((c) => c.change === "removed" && c.unconfirmed === undefined)).toBe(true);
+  });
+
+  it("--only-after-resources, a template holding the role but not its functions: LR001 is not confirmed fixed, nor lowered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-role-alone-"));
+    const role = [
+      "Resources:",
+      "  OrdersSharedRole:",
+      "    Type: AWS::IAM::Role",
+      "    Properties:",
+      "      RoleName: orders-shared-role",
+      "      Path: /service-role/",
+      "      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }",
+      "      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      "      Policies:",
+      "        - PolicyName: orders-data",
+      "          PolicyDocument:",
+      "            Version: '2012-10-17'",
+      "            Statement:",
+      "              - { Sid: OrdersTable, Effect: Allow, Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query], Resource: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }",
+      "              - { Sid: Fulfillment, Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:us-east-1:111122223333:fulfillment' }",
+    ];
+    const fn = (logical: string, name: string): string[] => [
+      `  ${logical}:`,
+      "    Type: AWS::Lambda::Function",
+      "    Properties:",
+      `      FunctionName: ${name}`,
+      "      Runtime: nodejs20.x",
+      "      Handler: index.handler",
+      "      Role: !GetAtt OrdersSharedRole.Arn",
+      "      Code: { ZipFile: 'exports.handler = async () => {}' }",
+      "      Tags: [{ Key: app, Value: orders }, { Key: data-classification, Value: internal }]",
+    ];
+    const options = { iac: { accountId: "111122223333", region: "us-east-1" }, onlyAfterResources: true };
+    const alone = join(dir, "role.yaml");
+    writeFileSync(alone, [...role, ""].join("\n"));
+    const { report } = await diff([demo], [alone], options);
+    // AmazonDynamoDBFullAccess detached: LR004 fixed. The role is shared no less by the account's
+    // functions, which the template does not define: before, LR001 read as fixed.
+    expect(report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual([["LR004", "orders-shared-role"]]);
+    expect(report.findings.unconfirmed.map((f) => [f.ruleId, f.resource.name, f.unconfirmedReason])).toEqual([
+      ["LR001", "orders-shared-role", "LR001 is decided by the functions of role orders-shared-role, and the after inputs do not define its functions orders-api, orders-worker (only what they define is compared)"],
+    ]);
+    // The role and orders-api with a new function of the same classification: the role is still
+    // shared (medium), but orders-worker (pii) is not in the template, so high → medium is not a lowering it shows.
+    const some = join(dir, "role-and-api.yaml");
+    writeFileSync(some, [...role, ...fn("OrdersApi", "orders-api"), ...fn("OrdersAudit", "orders-audit"), ""].join("\n"));
+    const partly = (await diff([demo], [some], options)).report;
+    expect(partly.findings.lowered.map((c) => [c.finding.ruleId, c.before, c.after, c.unconfirmedReason])).toEqual([
+      ["LR001", "high", "medium", "LR001 is decided by the functions of role orders-shared-role, and the after inputs do not define its function orders-worker (only what they define is compared)"],
+    ]);
+    expect(renderPermissionDiffTable(partly, { width: 1000 }).split("\n")[0]).toContain(", 1 lowered (not confirmed: the after inputs do not hold the functions they are about)");
   });
 });
 

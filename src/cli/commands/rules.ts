@@ -106,6 +106,7 @@ export function registerRules(program: Command): void {
         rule.remediation.trim() ? `How to fix:\n${rule.remediation.trimEnd()}\n` : "",
         // What `diff` does with its findings depends on it: said where the rule is explained.
         rule.needsUsage === true ? "Needs usage data (CloudTrail, Access Advisor): without it the rule reports nothing, and `diff` does not call its findings fixed against inputs without usage covering them.\n" : "",
+        rule.needsFunctions === true ? "Needs the functions of a role: its findings on a role are decided by the functions that use it, and `diff` does not call one fixed against inputs that hold the role but not its functions.\n" : "",
         rule.usageRaisesSeverity === true ? "Usage data (CloudTrail, Access Advisor) can raise its severity: without it a finding may be less severe, and `diff` does not call one lowered against inputs without usage covering it when the before inputs had usage.\n" : "",
         options ? `Options (rules.options in the config file):\n${options}\n` : "",
         refs ? `References:\n${refs}\n` : "",
