@@ -281,15 +281,21 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   // Each label set's disagreements, by its function (or role, for a role's own set): the section
   // lists them in label-set order before sorting (a stable sort), whatever order the sets were made in.
   const disagreementsOf = new Map<LambdaFunction | Role, UsageDisagreement[]>();
-  const complete = (owner: LambdaFunction | Role, ls: PermissionLabels): PermissionLabels => {
+  const complete = (owner: LambdaFunction | Role, ls: PermissionLabels, uncovered: string | null): PermissionLabels => {
     const k = roleKey(ls.roleArn);
     const sharedBy = (functionsByRole.get(k) ?? []).length;
     const out: UsageDisagreement[] = [];
-    let advisorCovers = false;
-    for (const report of advisorByRole.get(k) ?? []) advisorCovers = mergeAccessAdvisor(ls, report, start, end, sharedBy, out) || advisorCovers;
+    const listed = new Set<string>();
+    for (const report of advisorByRole.get(k) ?? []) {
+      if (mergeAccessAdvisor(ls, report, start, end, sharedBy, out)) for (const svc of report.services) listed.add(svc.namespace.toLowerCase());
+    }
     // A report covering the window says, of each service it lists, whether it was accessed at all
-    // in it: what it proves unused is so for the whole window, whatever the logs cover.
-    if (advisorCovers) ls.fullWindow = true;
+    // in it: what it proves unused is so for the whole window, whatever the logs cover. Of a
+    // service it does not list (on the pages of a truncated report not given, IsTruncated: IAM API
+    // Reference, GetServiceLastAccessedDetails; or not in it at all) it says nothing: while a
+    // permission of one is still unknowable for the logs' gap, the set is not covered for the
+    // whole window (diff would take an unused permission gone from it for one removed).
+    if (!ls.fullWindow && listed.size > 0 && !ls.permissions.some((p) => p.label === "unknowable" && p.reason === uncovered && !listed.has(serviceOf(p.action)))) ls.fullWindow = true;
     for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, start, end, sharedBy, out);
     applyExceptions(ls, k, exceptions);
     disagreementsOf.set(owner, out);
@@ -330,7 +336,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       return null;
     }
     const { role, granted, own, service, others, ctx } = inputs;
-    const ls = complete(f, { roleArn: role.arn, functionArn: f.arn, fullWindow: ctx.uncovered === null, permissions: labelRole(granted, own, service, ctx, others) });
+    const ls = complete(f, { roleArn: role.arn, functionArn: f.arn, fullWindow: ctx.uncovered === null, permissions: labelRole(granted, own, service, ctx, others) }, ctx.uncovered);
     made.set(f, keep ? ls : DROPPED);
     return ls;
   };
@@ -399,7 +405,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : role.createDateUnreadable === true ? UNREADABLE_CREATE_DATE : null;
       const roleUncovered = uncoveredByPlace(role.accountId, null);
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: roleUncovered === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: roleUncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }) });
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: roleUncovered === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: roleUncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }) }, roleUncovered);
       owners.push(role);
       if (keep) labelSets.push(ls);
     }

@@ -223,6 +223,30 @@ describe("findings of rules that need usage data (METADATA custom.needs_usage)",
     expect(renderPermissionDiffTable(result.report)).not.toContain("not confirmed");
   });
 
+  it("against the account without CloudTrail but with a truncated Access Advisor report of the role, a finding on a service of the pages not given is not confirmed", async () => {
+    // The first page of billing-sync-role's report (IsTruncated, a Marker: `--max-items 2`): EC2 and
+    // CloudWatch Logs, accessed the day before; DynamoDB, whose actions LR008 called unused, is on
+    // the page not given. Before, the report made the function's labels fullWindow, and LR008,
+    // with no unused action left to report, was "fixed".
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-usage-truncated-advisor-"));
+    const role = "arn:aws:iam::111122223333:role/service-role/billing-sync-role";
+    const file = join(dir, `${encodeURIComponent(role)}.json`);
+    const used = (ns: string, name: string): object => ({ ServiceName: name, ServiceNamespace: ns, LastAuthenticated: "2026-11-27T10:00:00Z", LastAuthenticatedEntity: role, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 });
+    writeFileSync(file, JSON.stringify({
+      JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCreationDate: "2026-11-28T09:00:00Z", JobCompletionDate: "2026-11-28T09:00:05Z",
+      ServicesLastAccessed: [used("ec2", "Amazon EC2"), used("logs", "Amazon CloudWatch Logs")],
+      IsTruncated: true, Marker: "AAEAAXtmaXJzdC1wYWdlfQ",
+    }));
+    const { report, after } = await diff([demo], [`${demo}/iam`, `${demo}/lambda`, file]);
+    const labels = after.document.usage.labels.find((l) => l.functionArn?.endsWith(":function:billing-sync"))!;
+    expect(labels.permissions.find((p) => p.action === "dynamodb:DeleteTable")?.label).toBe("unknowable");
+    expect(labels.fullWindow).toBe(false);
+    expect(report.findings.fixed.filter((f) => f.resource.name.startsWith("billing-sync"))).toEqual([]);
+    expect(report.findings.unconfirmed.filter((f) => f.ruleId === "LR008" && f.resource.name === "billing-sync").map((f) => f.unconfirmedReason)).toEqual([
+      "LR008 reports only from usage data, and the after inputs' usage does not cover function billing-sync for the whole 30-day window",
+    ]);
+  });
+
   it("with usage that does not cover the function for the whole window, or was read in part, a finding gone is not confirmed", async () => {
     // The account against itself, with the after side's usage made to say less: each finding
     // taken out of its report is then one that side no longer reports.

@@ -33,12 +33,12 @@ const fn: LambdaFunction = {
 const DOC = { roles: [role], functions: [fn] };
 
 /** An ACTION_LEVEL report of the role, made at `created`, as the AWS CLI prints it. */
-async function advisor(created: string): Promise<Awaited<ReturnType<typeof readUsage>>> {
+async function advisor(created: string, page: (services: object[]) => object = (services) => ({ ServicesLastAccessed: services })): Promise<Awaited<ReturnType<typeof readUsage>>> {
   const dir = mkdtempSync(join(tmpdir(), "leastrole-advisor-window-"));
   const file = join(dir, `${encodeURIComponent(ROLE)}.json`);
   writeFileSync(file, JSON.stringify({
     JobStatus: "COMPLETED", JobType: "ACTION_LEVEL", JobCreationDate: created, JobCompletionDate: created.replace(/:00(\.\d+)?Z$/, ":05Z"),
-    ServicesLastAccessed: [
+    ...page([
       // Not tracked at action level: a recent access says nothing of which action.
       { ServiceName: "Amazon DynamoDB", ServiceNamespace: "dynamodb", LastAuthenticated: "2026-11-20T10:00:00Z", LastAuthenticatedEntity: ROLE, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 },
       { ServiceName: "Amazon EC2", ServiceNamespace: "ec2", TotalAuthenticatedEntities: 0, TrackedActionsLastAccessed: [] },
@@ -48,7 +48,7 @@ async function advisor(created: string): Promise<Awaited<ReturnType<typeof readU
         TrackedActionsLastAccessed: [{ ActionName: "CreateBucket" }, { ActionName: "ListAllMyBuckets", LastAccessedEntity: ROLE, LastAccessedTime: "2026-11-25T10:00:00Z", LastAccessedRegion: "us-east-1" }],
       },
       { ServiceName: "Amazon SQS", ServiceNamespace: "sqs", LastAuthenticated: "2026-06-01T10:00:00Z", LastAuthenticatedEntity: ROLE, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 },
-    ],
+    ]),
   }));
   return readUsage([file], { workers: 1 });
 }
@@ -106,6 +106,23 @@ describe("Access Advisor without CloudTrail", () => {
     // A report covering the window: nothing to say.
     const covered = await advisor("2026-11-28T09:00:00Z");
     expect(advisorWindowWarnings(covered.accessAdvisor, DOC.roles, labelUsage(covered, DOC, { asOf: "2026-11-28T00:00:00Z" }))).toEqual([]);
+  });
+
+  it("a truncated report (IsTruncated, pages not given) proves unused only what it lists, and does not cover the window for the services of the missing pages", async () => {
+    // The first page of `--max-items 3`: S3 and SQS are on the page not given.
+    const agg = await advisor("2026-11-28T09:00:00Z", (services) => ({ ServicesLastAccessed: services.slice(0, 3), IsTruncated: true, Marker: "AAEAAQ-first-page" }));
+    const s = labelUsage(agg, DOC, { asOf: "2026-11-28T00:00:00Z" });
+    const { fullWindow, labels } = labelsOf(s);
+    expect(labels["ec2:CreateNetworkInterface"]).toEqual(["unused", ["access-advisor"]]);
+    expect([labels["s3:CreateBucket"], labels["sqs:SendMessage"]]).toEqual([["unknowable", []], ["unknowable", []]]);
+    // Not covered for the whole window: diff would take s3:CreateBucket, unused before, as removed.
+    expect(fullWindow).toBe(false);
+    // A complete report that does not list a granted service says nothing of it either.
+    const without = labelUsage(await advisor("2026-11-28T09:00:00Z", (services) => ({ ServicesLastAccessed: services.filter((x) => (x as { ServiceNamespace: string }).ServiceNamespace !== "ec2"), IsTruncated: false })), DOC, { asOf: "2026-11-28T00:00:00Z" });
+    expect([labelsOf(without).fullWindow, labelsOf(without).labels["ec2:CreateNetworkInterface"]]).toEqual([false, ["unknowable", []]]);
+    // Unlisted, but unknowable whatever the logs cover (a data event not logged): no gap of the report's.
+    const noSqs = labelUsage(await advisor("2026-11-28T09:00:00Z", (services) => ({ ServicesLastAccessed: services.filter((x) => (x as { ServiceNamespace: string }).ServiceNamespace !== "sqs") })), DOC, { asOf: "2026-11-28T00:00:00Z" });
+    expect([labelsOf(noSqs).fullWindow, labelsOf(noSqs).labels["sqs:SendMessage"]]).toEqual([true, ["unknowable", []]]);
   });
 
   it("a window older than the report's tracking period (400 days) proves nothing unused", async () => {
