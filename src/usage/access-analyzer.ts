@@ -1,7 +1,7 @@
 /**
  * IAM Access Analyzer unused-access findings: `aws accessanalyzer get-finding-v2` output (one
  * finding with `findingDetails`), a list of them, or `list-findings-v2` pages (summaries: their
- * UnusedPermission findings have no details, see unusedPermissionWithoutDetails; input-formats.md §5). Only unused-access findings about roles are kept (not users'); the model's
+ * findings have no details and are not used, see unusedWithoutDetails; input-formats.md §5). Only unused-access findings about roles are kept (not users'); the model's
  * `unusedPermissionDetails.actions[].action` has no service prefix and is joined here.
  */
 
@@ -19,6 +19,11 @@ export interface AccessAnalyzerFinding {
   services: { namespace: string; lastAccessed: string | null; actions: { action: string; lastAccessed: string | null }[] | null }[];
   /** UnusedIAMRole: when the role was last used, if ever. */
   roleLastAccessed: string | null;
+  /**
+   * A list-findings-v2 summary (FindingSummaryV2: no `findingDetails`): of an UnusedIAMRole
+   * finding, `roleLastAccessed` null is then not "never accessed" but not known (unusedWithoutDetails).
+   */
+  withoutDetails?: true;
 }
 
 type Obj = { [k: string]: unknown };
@@ -54,13 +59,18 @@ export function isAccessAnalyzerOutput(doc: unknown): boolean {
 }
 
 /**
- * Ids of the UnusedPermission findings that carry no `findingDetails`: what `list-findings-v2`
- * returns (FindingSummaryV2 has no details; only `get-finding-v2` gives them, Access Analyzer API
- * Reference, GetFindingV2). Such a finding names no service or action, so it cannot be used.
+ * Ids of the unused-access findings of `type` that carry no `findingDetails`: what
+ * `list-findings-v2` returns (FindingSummaryV2 has no details; only `get-finding-v2` gives them,
+ * Access Analyzer API Reference, GetFindingV2). An UnusedPermission one names no service or
+ * action. An UnusedIAMRole one does not give the role's `lastAccessed` (UnusedIamRoleDetails): it
+ * says only that the role went unused for the analyzer's `unusedAccessAge` before its scan ("any
+ * access that hasn't been used in 90 or more days since the analyzer's last scan", 1 to 365 days:
+ * UnusedAccessConfiguration), an age neither the summary nor the finding gives, which may be
+ * shorter than the window. Neither can be used.
  */
-export function unusedPermissionWithoutDetails(doc: unknown): string[] {
+export function unusedWithoutDetails(doc: unknown, type: "UnusedPermission" | "UnusedIAMRole"): string[] {
   const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
-  return list.filter((f): f is Obj => isObj(f) && f.findingType === "UnusedPermission" && !Array.isArray(f.findingDetails) && isRoleFinding(f) && !isError(f)).map((f, i) => s(f.id) ?? `#${i}`);
+  return list.filter((f): f is Obj => isObj(f) && f.findingType === type && !Array.isArray(f.findingDetails) && isRoleFinding(f) && !isError(f)).map((f, i) => s(f.id) ?? `#${i}`);
 }
 
 /**
@@ -135,6 +145,7 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
       analyzedAt: time(f.analyzedAt),
       services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
       roleLastAccessed,
+      ...(Array.isArray(f.findingDetails) ? {} : { withoutDetails: true as const }),
     });
   });
   return out;

@@ -1074,6 +1074,8 @@ function withSource(sources: readonly string[], source: string): string[] {
  * and not after the analysis.
  */
 function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): void {
+  // A list-findings-v2 summary: what it names unused and since when are not known (unusedWithoutDetails).
+  if (f.withoutDetails === true) return;
   const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
   for (const p of ls.permissions) {
     const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));

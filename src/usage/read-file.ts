@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync, inflateRawSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { accessAnalyzerErrorFindings, accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { accessAnalyzerErrorFindings, accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import type { SessionFilter } from "./aggregate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
@@ -413,13 +413,17 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
           ),
         );
       }
-      const bare = unusedPermissionWithoutDetails(doc);
-      if (bare.length > 0) {
+      for (const type of ["UnusedPermission", "UnusedIAMRole"] as const) {
+        const bare = unusedWithoutDetails(doc, type);
+        if (bare.length === 0) continue;
         const ids = `${bare.slice(0, 3).join(", ")}${bare.length > 3 ? ` and ${bare.length - 3} more` : ""}`;
+        // A role summary: its last use is in get-finding-v2's unusedIamRoleDetails alone, and the
+        // analyzer's unusedAccessAge (1 to 365 days) may be shorter than the window.
+        const lacks = type === "UnusedPermission" ? "which name no unused service or action" : "which do not say when the role was last used, only that it went unused for the analyzer's unusedAccessAge (1 to 365 days, possibly shorter than the window) before its analysis";
         acc.warnings.push(
           warn(
             "access-analyzer-no-details",
-            `${bare.length} UnusedPermission ${bare.length === 1 ? "finding has" : "findings have"} no findingDetails (${ids}): list-findings-v2 gives summaries only, which name no unused service or action, so ${bare.length === 1 ? "it is" : "they are"} not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each`,
+            `${bare.length} ${type} ${bare.length === 1 ? "finding has" : "findings have"} no findingDetails (${ids}): list-findings-v2 gives summaries only, ${lacks}, so ${bare.length === 1 ? "it is" : "they are"} not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each`,
             path,
           ),
         );

@@ -141,6 +141,31 @@ describe("Access Analyzer findings and the audit's window", () => {
     expect(sqs?.sources).not.toContain("access-analyzer");
   });
 
+  it("an UnusedIAMRole summary (list-findings-v2: no findingDetails) is no agreement and no disagreement: its last use and the analyzer's age are not known; get-finding-v2's is read", async () => {
+    // FindingSummaryV2 has no findingDetails; the role's lastAccessed is in GetFindingV2's
+    // UnusedIamRoleDetails. The analyzer reports a role unused for its unusedAccessAge (1 to 365
+    // days) before its scan (UnusedAccessConfiguration): one of 7 days says nothing of a 30-day
+    // window, and the function's ListAllMyBuckets of 2026-11-05 is no disagreement with it.
+    // Before, the summary read as "never accessed": it agreed that CreateBucket etc. went unused and
+    // disagreed with the CloudTrail call.
+    const summary = { id: "r-summary", resource: ROLE, resourceType: "AWS::IAM::Role", resourceOwnerAccount: ACCT, status: "ACTIVE", findingType: "UnusedIAMRole", createdAt: "2026-11-27T10:00:00Z", updatedAt: "2026-11-27T10:00:00Z", analyzedAt: "2026-11-27T10:00:00Z" };
+    const file = join(dir, "list-findings-v2-role.json");
+    writeFileSync(file, JSON.stringify({ findings: [summary] }));
+    const agg = await readUsage([trail, file], { workers: 1 });
+    expect(agg.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-analyzer-no-details", "1 UnusedIAMRole finding has no findingDetails (r-summary): list-findings-v2 gives summaries only, which do not say when the role was last used, only that it went unused for the analyzer's unusedAccessAge (1 to 365 days, possibly shorter than the window) before its analysis, so it is not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each"],
+    ]);
+    const s = labelUsage(agg, DOC, { asOf: AS_OF });
+    expect(s.labels[0]?.permissions.map((p) => [p.action, p.sources])).toEqual([["s3:CreateBucket", ["cloudtrail"]], ["s3:ListAllMyBuckets", ["cloudtrail"]], ["sns:CreateTopic", ["cloudtrail"]], ["sqs:CreateQueue", ["cloudtrail"]]]);
+    expect(s.disagreements).toEqual([]);
+    // get-finding-v2 of it: last accessed before the window, so it agrees (and the call of 2026-11-05, after that last access, disagrees).
+    const full = join(dir, "get-finding-v2-role.json");
+    writeFileSync(full, JSON.stringify({ ...summary, id: "r-full", findingDetails: [{ unusedIamRoleDetails: { lastAccessed: "2026-06-01T10:00:00Z" } }] }));
+    const { labels, disagreements } = await audit([full]);
+    expect(labels["sqs:CreateQueue"]).toEqual(["unused", ["access-analyzer", "cloudtrail"], null]);
+    expect(disagreements).toEqual(["s3:ListAllMyBuckets: Access Analyzer finding r-full reports s3:ListAllMyBuckets unused; cloudtrail shows it used 2026-11-05T10:00:00Z"]);
+  });
+
   it("an error finding (error INTERNAL_ERROR or ACCESS_DENIED: the analyzer could not analyze the role) is no evidence: left out, said", async () => {
     // IAM User Guide, "IAM Access Analyzer error findings"; AWS's EventBridge example is an
     // UnusedIAMRole finding with error INTERNAL_ERROR. Before, it agreed that every permission of

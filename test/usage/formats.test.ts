@@ -235,7 +235,7 @@ describe("shapes", () => {
     expect(mixed.warnings.map((w) => w.message)).toEqual(["Access Advisor output cannot be used: page 2 is of another job (JobCreationDate 2026-11-01T00:00:00Z, page 1: 2026-11-27T00:00:00.929000+00:00)"]);
   });
 
-  it("list-findings-v2 summaries of UnusedPermission findings (no findingDetails) are said to be unusable, not silently read as nothing", async () => {
+  it("list-findings-v2 summaries of unused-access findings (no findingDetails) are said to be unusable, not silently read as nothing", async () => {
     // FindingSummaryV2 has no findingDetails; get-finding-v2 has them (Access Analyzer API Reference).
     const summary = (id: string, findingType: string) => ({
       analyzedAt: "2026-11-27T10:00:00+00:00",
@@ -250,12 +250,13 @@ describe("shapes", () => {
     });
     const page = { findings: [summary("fa8f3c3a-0001", "UnusedPermission"), summary("fa8f3c3a-0002", "UnusedIAMRole")] };
     const a = await readUsage([write("list-findings-v2.json", JSON.stringify(page, null, 4))], { workers: 1 });
-    // The role finding needs no details and is read; the permission finding cannot be.
-    expect(a.accessAnalyzer.map((f) => [f.id, f.findingType, f.services])).toEqual([
-      ["fa8f3c3a-0001", "UnusedPermission", []],
-      ["fa8f3c3a-0002", "UnusedIAMRole", []],
+    // Neither can be used: the permission finding names nothing, the role finding not when the role was last used.
+    expect(a.accessAnalyzer.map((f) => [f.id, f.findingType, f.services, f.withoutDetails])).toEqual([
+      ["fa8f3c3a-0001", "UnusedPermission", [], true],
+      ["fa8f3c3a-0002", "UnusedIAMRole", [], true],
     ]);
     expect(a.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-analyzer-no-details", "1 UnusedIAMRole finding has no findingDetails (fa8f3c3a-0002): list-findings-v2 gives summaries only, which do not say when the role was last used, only that it went unused for the analyzer's unusedAccessAge (1 to 365 days, possibly shorter than the window) before its analysis, so it is not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each"],
       ["access-analyzer-no-details", "1 UnusedPermission finding has no findingDetails (fa8f3c3a-0001): list-findings-v2 gives summaries only, which name no unused service or action, so it is not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each"],
     ]);
     const detailed = { ...summary("fa8f3c3a-0003", "UnusedPermission"), findingDetails: [{ unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "PutObject" }] } }] };
