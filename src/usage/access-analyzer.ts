@@ -24,6 +24,8 @@ export interface AccessAnalyzerFinding {
    * finding, `roleLastAccessed` null is then not "never accessed" but not known (unusedWithoutDetails).
    */
   withoutDetails?: true;
+  /** The file it was read from (set by the usage reader): a finding about a role not audited is said per file. */
+  file?: string;
 }
 
 type Obj = { [k: string]: unknown };

@@ -401,7 +401,7 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
   if (isAccessAnalyzerOutput(doc)) {
     acc.format = "access-analyzer";
     try {
-      appendAll(result.accessAnalyzer, parseAccessAnalyzer(doc));
+      appendAll(result.accessAnalyzer, parseAccessAnalyzer(doc).map((f) => ({ ...f, file: path })));
       const errors = accessAnalyzerErrorFindings(doc);
       if (errors.length > 0) {
         const ids = `${errors.slice(0, 3).join(", ")}${errors.length > 3 ? ` and ${errors.length - 3} more` : ""}`;

@@ -95,6 +95,28 @@ describe("buildDocument with CloudTrail", () => {
     }
   });
 
+  it("says of Access Analyzer findings about roles not in the inputs that they are not used, as of Access Advisor reports", async () => {
+    // A list-findings-v2-shaped page of get-finding-v2 findings of the demo's reports-role and of a
+    // role of another account. Before, the other account's were left out without a word.
+    const dir = mkdtempSync(join(tmpdir(), "lr-analyzer-"));
+    const finding = (id: string, resource: string) => ({
+      id, resource, resourceType: "AWS::IAM::Role", resourceOwnerAccount: resource.split(":")[4], status: "ACTIVE", findingType: "UnusedIAMRole",
+      createdAt: "2026-11-27T10:00:00Z", updatedAt: "2026-11-27T10:00:00Z", analyzedAt: "2026-11-27T10:00:00Z", findingDetails: [{ unusedIamRoleDetails: { lastAccessed: "2026-06-01T10:00:00Z" } }],
+    });
+    const file = join(dir, "findings.json");
+    const foreign = ["arn:aws:iam::444455556666:role/reports-role", "arn:aws:iam::444455556666:role/a", "arn:aws:iam::444455556666:role/b", "arn:aws:iam::444455556666:role/c"];
+    writeFileSync(file, JSON.stringify({ findings: [finding("own", "arn:aws:iam::111122223333:role/reports-role"), ...foreign.map((r, i) => finding(`f-${i}`, r))] }, null, 4));
+    try {
+      const doc = await buildDocument([demo, file], { asOf: "2026-11-28T00:00:00Z" });
+      expect(doc.meta.warnings.filter((w) => w.code === "access-analyzer-role-not-audited").map((w) => [w.severity, w.file, w.message])).toEqual([
+        ["warning", file, "Access Analyzer findings about 4 roles not in the IAM inputs (arn:aws:iam::444455556666:role/a, arn:aws:iam::444455556666:role/b, arn:aws:iam::444455556666:role/c and 1 more): not used"],
+      ]);
+      expect(doc.usage.coverage.partial).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("takes the configuration's word that data events are logged for every resource, and only its word", async () => {
     // The demo's trail holds S3, SQS and DynamoDB data events: "present", which proves nothing of
     // other resources; "logged" only when the configuration says so.
