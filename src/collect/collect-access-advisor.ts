@@ -56,14 +56,12 @@ export async function collectAccessAdvisor(
           name: first.Error?.Code ?? "JobFailed",
         });
       }
-      const services = [...(first.ServicesLastAccessed ?? [])];
-      let marker = first.IsTruncated ? first.Marker : undefined;
-      while (marker) {
+      const rest = await remainingPages(first, async (marker) => {
         const r = await callAws(run.ctx, "iam:GetServiceLastAccessedDetails", homeRegion, { JobId: jobId, MaxItems: 1000, Marker: marker });
         attempts += r.attempts;
-        services.push(...(r.output.ServicesLastAccessed ?? []));
-        marker = r.output.IsTruncated ? r.output.Marker : undefined;
-      }
+        return r.output;
+      });
+      const services = rest.services;
       const file = run.writer.writeJson(relPath("iam", "access-advisor", `${role.name}.json`), {
         Arn: role.arn,
         Granularity: "ACTION_LEVEL",
@@ -73,8 +71,38 @@ export async function collectAccessAdvisor(
         JobCreationDate: first.JobCreationDate,
         JobCompletionDate: first.JobCompletionDate,
         ServicesLastAccessed: services.sort((a, b) => ((a.ServiceNamespace ?? "") < (b.ServiceNamespace ?? "") ? -1 : 1)),
+        // The services of the pages not reached are missing: the reader warns and treats the report
+        // as truncated (access-advisor-truncated), claiming nothing of them.
+        ...(rest.cut !== null ? { IsTruncated: true } : {}),
       });
-      return { files: [file], count: services.length, attempts };
+      return { files: [file], count: services.length, attempts, ...(rest.cut !== null ? { degraded: rest.cut } : {}) };
     }),
   );
+}
+
+type Page = Pick<GetServiceLastAccessedDetailsCommandOutput, "ServicesLastAccessed" | "IsTruncated" | "Marker">;
+
+/**
+ * The services of a report from its first page and the pages after it, following `Marker` while
+ * `IsTruncated` ("When IsTruncated is true, this element is present and contains the value to use
+ * for the Marker parameter in a subsequent pagination request", IAM API Reference,
+ * GetServiceLastAccessedDetails). A page that says more follow but gives no Marker (or the same
+ * one again) ends the paging with the services missing: `cut` says so (null when every page was read).
+ */
+export async function remainingPages(first: Page, next: (marker: string) => Promise<Page>): Promise<{ services: NonNullable<Page["ServicesLastAccessed"]>; cut: string | null }> {
+  const services = [...(first.ServicesLastAccessed ?? [])];
+  const seen = new Set<string>();
+  let page = first;
+  let pages = 1;
+  while (page.IsTruncated === true) {
+    const marker = page.Marker;
+    if (typeof marker !== "string" || marker === "" || seen.has(marker)) {
+      return { services, cut: `GetServiceLastAccessedDetails page ${pages} says more services follow (IsTruncated) but gives ${typeof marker !== "string" || marker === "" ? "no Marker" : "a Marker already followed"}: the report holds the ${services.length} services of the pages read, the others are missing` };
+    }
+    seen.add(marker);
+    page = await next(marker);
+    pages++;
+    services.push(...(page.ServicesLastAccessed ?? []));
+  }
+  return { services, cut: null };
 }
