@@ -696,8 +696,9 @@ export class FileAccumulator {
     let b = this.bucketArns.get(bucket);
     if (b === undefined || b.partition !== partition) {
       const name = c.text(bucket) as string;
-      // No bucket named (deriveResources gives nothing for it): not this fast path's.
-      if (name === "") return null;
+      // No bucket named (deriveResources gives nothing for it), or an access point by ARN or alias
+      // (deriveResources names its own ARNs, or none): not this fast path's.
+      if (name === "" || name.startsWith("arn:") || name.endsWith("-s3alias")) return null;
       b = { partition, arn: `arn:${partition}:s3:::${name}`, hidden: name.includes(HIDDEN_VALUE) };
       this.bucketArns.set(bucket, b);
     }

@@ -34,6 +34,18 @@ const isArn = (s: string): boolean => s.startsWith("arn:");
 /** A KMS keyId that is an alias: its name (`alias/…`) or its ARN (`arn:aws:kms:<region>:<account>:alias/…`). */
 const isKmsAlias = (keyId: string): boolean => keyId.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(keyId);
 
+/**
+ * An S3 access point's ARN (`arn:aws:s3:<region>:<account>:accesspoint/<name>`, S3 user guide,
+ * "Using access points"; a Multi-Region Access Point's has no region, `accesspoint/<alias>.mrap`).
+ */
+const S3_ACCESS_POINT = /^arn:[^:]+:s3:[^:]*:\d{12}:accesspoint\/[^/]+$/;
+/**
+ * An access point's alias, which stands in for a bucket name: `<prefix>-<metadata>-s3alias` (S3
+ * user guide, "Access point alias names": "The -s3alias suffix is reserved for access point alias
+ * names and can't be used for bucket or access point names"); an Object Lambda access point's ends `--ol-s3`.
+ */
+const S3_ACCESS_POINT_ALIAS = /(?:-s3alias|--ol-s3)$/;
+
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 const NONE_TARGETS: { table: string; index: string | null }[] = Object.freeze([]) as unknown as { table: string; index: string | null }[];
 
@@ -136,6 +148,23 @@ export function deriveResources(ctx: ResourceContext): string[] {
       // An empty bucketName names no bucket (the S3 user guide's PutBucketAcl example writes ""):
       // `arn:aws:s3:::` is no bucket's ARN, and a policy granting on it grants nothing.
       if (p.bucketName !== undefined && p.bucketName !== "") {
+        // Through an access point the SDKs give its ARN as the bucket ("provide the access point
+        // ARN in place of the bucket name", S3 API reference, GetObject): the call is on the access
+        // point (`accesspoint/<name>`) and its object (`accesspoint/<name>/object/<key>`), the types
+        // the Service Authorization Reference gives (accesspoint, accesspointobject) and "the
+        // requesting principal's identity-based policy is evaluated against the access point
+        // resource" (FSx for ONTAP user guide, "How Amazon S3 evaluates access point requests").
+        // Before, `arn:aws:s3:::arn:aws:s3:…` was named, which no policy can grant. Any other ARN,
+        // and an access point's alias (`…-s3alias`: "Aliases cannot be used in IAM policies", S3
+        // user guide, "Access point alias use cases and limitations"; the access point it stands
+        // for is not in the request), names none: the call is then granted as unnamed.
+        if (isArn(p.bucketName)) {
+          const ap = S3_ACCESS_POINT.test(p.bucketName) ? p.bucketName : null;
+          push(ap);
+          if (ap !== null && p.key !== undefined) push(`${ap}/object/${p.key}`);
+          break;
+        }
+        if (S3_ACCESS_POINT_ALIAS.test(p.bucketName)) break;
         push(`arn:${partition}:s3:::${p.bucketName}`);
         if (p.key !== undefined) push(`arn:${partition}:s3:::${p.bucketName}/${p.key}`);
       }

@@ -404,6 +404,52 @@ describe("S3 bucketName that names no bucket", () => {
   });
 });
 
+describe("S3 bucketName that is an access point (its ARN or its alias)", () => {
+  const AP = "arn:aws:s3:us-west-2:123456789012:accesspoint/reports-ap";
+  it("names the access point and its object (accesspoint, accesspointobject), not arn:aws:s3:::arn:…", () => {
+    // "When using this action with an access point through the AWS SDKs, you provide the access
+    // point ARN in place of the bucket name" (S3 API reference, GetObject).
+    expect(arns("s3.amazonaws.com", { bucketName: AP, key: "in/2026/a.csv" })).toEqual([AP, `${AP}/object/in/2026/a.csv`]);
+    expect(arns("s3.amazonaws.com", { bucketName: AP })).toEqual([AP]);
+    // A Multi-Region Access Point's ARN has no Region.
+    expect(arns("s3.amazonaws.com", { bucketName: "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", key: "k" })).toEqual([
+      "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap",
+      "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/object/k",
+    ]);
+  });
+
+  it("names none for an alias (\"Aliases cannot be used in IAM policies\") or another kind of ARN", () => {
+    expect(arns("s3.amazonaws.com", { bucketName: "reports-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias", key: "in/a.csv" })).toEqual([]);
+    expect(arns("s3.amazonaws.com", { bucketName: "reports-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias" })).toEqual([]);
+    expect(arns("s3.amazonaws.com", { bucketName: "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01ac5d28a6a232904/accesspoint/ap", key: "k" })).toEqual([]);
+  });
+
+  it("is read alike by every reader, the scanner's bucket-and-key path too", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "s3", name, seq, region: "us-west-2", extra: { requestParameters, managementEvent: false, eventCategory: "Data" } });
+    const path = join(mkdtempSync(join(tmpdir(), "leastrole-s3-ap-")), "records.json");
+    const alias = "reports-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias";
+    writeFileSync(
+      path,
+      JSON.stringify({
+        Records: [
+          call(1, "GetObject", { bucketName: AP, key: "in/a.csv" }),
+          call(2, "GetObject", { key: "in/b.csv", bucketName: AP }),
+          call(3, "PutObject", { bucketName: alias, key: "out/a.csv" }),
+          call(4, "ListObjects", { bucketName: AP }),
+          call(5, "GetObject", { bucketName: "plain-bucket", key: "x" }),
+        ],
+      }),
+    );
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.count, a.resources, a.unnamedCalls])).toEqual([
+      ["s3:GetObject", 3, ["arn:aws:s3:::plain-bucket", "arn:aws:s3:::plain-bucket/x", AP, `${AP}/object/in/a.csv`, `${AP}/object/in/b.csv`], undefined],
+      ["s3:ListBucket", 1, [AP], undefined],
+      ["s3:PutObject", 1, [], 1],
+    ]);
+  });
+});
+
 describe("SNS CreateTopic name", () => {
   const at = (eventName: string, params: ResourceContext["params"]): string[] => {
     const c = { ...ctx("sns.amazonaws.com", params), eventName };
