@@ -135,6 +135,9 @@ export const PARAM_KEYS = [
   // RDS Data API (rdsdata, rdsdataapi): the Aurora cluster a statement runs on, which its records
   // name nowhere else (no resources[]): the rds-data actions are authorised on it (resources.ts).
   "resourceArn",
+  // Lambda (GetFunction, GetFunctionConfiguration, GetPolicy, Invoke …): a version or alias given
+  // apart from functionName; the call is authorised on the qualified ARN (resources.ts functionArn).
+  "qualifier",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

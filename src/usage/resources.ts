@@ -241,7 +241,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
       if (p.jobDefinition !== undefined) push(batchJobDefinitionArn(p.jobDefinition, regional));
       break;
     case "lambda":
-      if (p.functionName !== undefined) push(functionArn(p.functionName, region, partition, regional));
+      if (p.functionName !== undefined) push(qualifiedFunctionArn(functionArn(p.functionName, region, partition, regional), p.qualifier));
       break;
     case "kinesis":
       if (p.streamARN !== undefined) push(p.streamARN);
@@ -732,6 +732,21 @@ function functionArn(name: string, region: string | null, partition: string, reg
   // The partial ARN's own account, not the call's (recipientAccountId is the caller's account).
   if (partial !== null) return region === null ? null : `arn:${partition}:lambda:${region}:${partial[1] as string}:function:${partial[2] as string}`;
   return regional("lambda", `function:${name}`);
+}
+
+/**
+ * A function's ARN with the call's Qualifier (GetFunction, GetFunctionConfiguration, GetPolicy,
+ * Invoke … take a version or alias apart from FunctionName: Lambda API reference). Lambda authorises
+ * such a call on the qualified ARN: "starting January 24, 2022, Lambda requires IAM or VPC endpoint
+ * policies to specify the fully qualified ARN in the Resource element when authorizing API calls
+ * that use an unqualified ARN with a qualifier parameter" (Lambda's notice of the change, as the AWS
+ * CDK's fix quotes it: aws-cdk#19318). Named unqualified, the grant refused the call. A FunctionName
+ * that is already qualified keeps its own qualifier; a qualifier that is no version or alias
+ * (Lambda API reference: `(|[a-zA-Z0-9$_-]+)`) changes nothing.
+ */
+function qualifiedFunctionArn(arn: string | null, qualifier: string | undefined): string | null {
+  if (arn === null || qualifier === undefined || !/^[a-zA-Z0-9$_-]{1,128}$/.test(qualifier)) return arn;
+  return /:function:[^:]+$/.test(arn) ? `${arn}:${qualifier}` : arn;
 }
 
 /**

@@ -117,6 +117,8 @@ function paramSql(key: ParamKey): string {
   if (key === "statement") return `CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname = 'ExecuteStatement' THEN upper(regexp_extract(${value}, '^\\s*([A-Za-z]+)', 1)) END`;
   // An RDS Data API call's cluster, for the Data API's calls only (sql.ts rp_resourcearn): every other call groups as before.
   if (key === "resourceArn") return `CASE WHEN eventsource IN (${RDS_DATA_SOURCES_SQL}) THEN ${value} END`;
+  // A Lambda call's qualifier, for Lambda's calls only (sql.ts rp_qualifier): every other call groups as before.
+  if (key === "qualifier") return `CASE WHEN eventsource = 'lambda.amazonaws.com' THEN ${value} END`;
   return value;
 }
 

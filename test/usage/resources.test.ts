@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readUsage } from "../../src/usage/index.js";
 import { copySourceOf, deriveResources, resourcesOf, type ResourceContext } from "../../src/usage/resources.js";
+import { athenaRows, writeRows } from "../support/athena-rows.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 
 const ctx = (eventSource: string, params: ResourceContext["params"]): ResourceContext => ({ eventSource, region: "eu-west-1", accountId: "210987654321", partition: "aws", resources: [], params });
@@ -49,6 +50,51 @@ describe("Lambda FunctionName", () => {
 
   it("keeps a partial ARN's own account (another account's function)", () => {
     expect(arns("lambda.amazonaws.com", { functionName: "555566667777:function:shared-enricher" })).toEqual([`${F}555566667777:function:shared-enricher`]);
+  });
+});
+
+describe("Lambda Qualifier given apart from FunctionName", () => {
+  const F = "arn:aws:lambda:eu-west-1:210987654321:function:";
+  it("names the qualified ARN, which the call is authorised on", () => {
+    // "Lambda requires IAM or VPC endpoint policies to specify the fully qualified ARN in the
+    // Resource element when authorizing API calls that use an unqualified ARN with a qualifier
+    // parameter" (Lambda, since 2022-01-24). Before, function:resize was named, which refuses the call.
+    expect(arns("lambda.amazonaws.com", { functionName: "resize", qualifier: "live" })).toEqual([`${F}resize:live`]);
+    expect(arns("lambda.amazonaws.com", { functionName: `${F}resize`, qualifier: "3" })).toEqual([`${F}resize:3`]);
+    expect(arns("lambda.amazonaws.com", { functionName: "555566667777:function:resize", qualifier: "$LATEST" })).toEqual(["arn:aws:lambda:eu-west-1:555566667777:function:resize:$LATEST"]);
+    // A FunctionName already qualified keeps its own; a qualifier that is no version or alias changes nothing.
+    expect(arns("lambda.amazonaws.com", { functionName: "resize:live", qualifier: "live" })).toEqual([`${F}resize:live`]);
+    expect(arns("lambda.amazonaws.com", { functionName: "resize", qualifier: "a*" })).toEqual([`${F}resize`]);
+    expect(arns("lambda.amazonaws.com", { functionName: "resize" })).toEqual([`${F}resize`]);
+  });
+
+  it("is read alike by every reader and by the Athena query's rows", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "lambda", name, seq, extra: { requestParameters } });
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-lambda-qualifier-"));
+    const path = join(dir, "records.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        Records: [
+          call(1, "GetFunctionConfiguration", { functionName: "resize", qualifier: "3" }),
+          call(2, "GetPolicy", { functionName: "arn:aws:lambda:us-east-1:123456789012:function:resize", qualifier: "live" }),
+          call(3, "GetFunction", { functionName: "resize" }),
+          call(4, "Invoke", { functionName: "resize", qualifier: "live", invocationType: "Event" }),
+        ],
+      }),
+    );
+    const F = "arn:aws:lambda:us-east-1:123456789012:function:resize";
+    const want = [
+      ["lambda:GetFunction", [F]],
+      ["lambda:GetFunctionConfiguration", [`${F}:3`]],
+      ["lambda:GetPolicy", [`${F}:live`]],
+      ["lambda:InvokeFunction", [`${F}:live`]],
+    ];
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual(want);
+    const rows = writeRows(dir, await athenaRows(path));
+    for (const p of [rows.json, rows.csv]) expect((await readUsage([p], { workers: 1 })).sessions[0]?.actions.map((a) => [a.action, a.resources]), p).toEqual(want);
   });
 });
 
