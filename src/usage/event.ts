@@ -138,6 +138,9 @@ export const PARAM_KEYS = [
   // Lambda (GetFunction, GetFunctionConfiguration, GetPolicy, Invoke …): a version or alias given
   // apart from functionName; the call is authorised on the qualified ARN (resources.ts functionArn).
   "qualifier",
+  // CloudWatch Logs (DescribeLogStreams, GetLogEvents, FilterLogEvents, GetLogGroupFields …): the
+  // log group by name or ARN, given instead of logGroupName (resources.ts logGroupIdentifierArn).
+  "logGroupIdentifier",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -249,6 +249,11 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
     case "logs":
       if (p.logGroupName !== undefined) push(regional("logs", `log-group:${p.logGroupName}`));
+      // The newer calls name it by logGroupIdentifier instead, a name or an ARN: "Specify either the
+      // name or ARN of the log group to view. … You must include either logGroupIdentifier or
+      // logGroupName, but not both" (CloudWatch Logs API reference, DescribeLogStreams, GetLogEvents,
+      // FilterLogEvents, GetLogGroupFields).
+      else if (p.logGroupIdentifier !== undefined) push(logGroupIdentifierArn(p.logGroupIdentifier, regional));
       break;
     case "states":
       if (p.stateMachineArn !== undefined) push(p.stateMachineArn);
@@ -747,6 +752,23 @@ function functionArn(name: string, region: string | null, partition: string, reg
 function qualifiedFunctionArn(arn: string | null, qualifier: string | undefined): string | null {
   if (arn === null || qualifier === undefined || !/^[a-zA-Z0-9$_-]{1,128}$/.test(qualifier)) return arn;
   return /:function:[^:]+$/.test(arn) ? `${arn}:${qualifier}` : arn;
+}
+
+/** A log group's name (CloudWatch Logs API reference, CreateLogGroup: `[\.\-_/#A-Za-z0-9]+`, 1-512). */
+const LOG_GROUP_NAME = "[.\\-_/#A-Za-z0-9]{1,512}";
+const LOG_GROUP_ARN = new RegExp(`^(arn:[^:]+:logs:[^:]+:\\d{12}:log-group:${LOG_GROUP_NAME})(?::\\*)?$`);
+const LOG_GROUP_NAME_ONLY = new RegExp(`^${LOG_GROUP_NAME}$`);
+
+/**
+ * The log group a CloudWatch Logs logGroupIdentifier names: a name, in the call's Region and
+ * account, or a log group's ARN (another account's, from a monitoring account: "you must use the
+ * log group ARN"), its `:*` left off ("If you specify an ARN, use the format
+ * arn:aws:logs:region:account-id:log-group:log_group_name Don't include an * at the end", ibid.,
+ * StartQuery). Anything else names none.
+ */
+function logGroupIdentifierArn(id: string, regional: (service: string, rest: string) => string | null): string | null {
+  if (isArn(id)) return LOG_GROUP_ARN.exec(id)?.[1] ?? null;
+  return LOG_GROUP_NAME_ONLY.test(id) ? regional("logs", `log-group:${id}`) : null;
 }
 
 /**

@@ -119,6 +119,8 @@ function paramSql(key: ParamKey): string {
   if (key === "resourceArn") return `CASE WHEN eventsource IN (${RDS_DATA_SOURCES_SQL}) THEN ${value} END`;
   // A Lambda call's qualifier, for Lambda's calls only (sql.ts rp_qualifier): every other call groups as before.
   if (key === "qualifier") return `CASE WHEN eventsource = 'lambda.amazonaws.com' THEN ${value} END`;
+  // A CloudWatch Logs call's log group by identifier, for Logs' calls only (sql.ts rp_loggroupidentifier).
+  if (key === "logGroupIdentifier") return `CASE WHEN eventsource = 'logs.amazonaws.com' THEN ${value} END`;
   return value;
 }
 

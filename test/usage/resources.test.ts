@@ -98,6 +98,46 @@ describe("Lambda Qualifier given apart from FunctionName", () => {
   });
 });
 
+describe("CloudWatch Logs logGroupIdentifier", () => {
+  const G = "arn:aws:logs:eu-west-1:210987654321:log-group:";
+  it("names the log group it gives by name or ARN, as logGroupName does", () => {
+    // "Specify either the name or ARN of the log group to view … You must include either
+    // logGroupIdentifier or logGroupName, but not both" (CloudWatch Logs API reference). Before, none.
+    expect(arns("logs.amazonaws.com", { logGroupIdentifier: "/aws/lambda/resize" })).toEqual([`${G}/aws/lambda/resize`]);
+    expect(arns("logs.amazonaws.com", { logGroupIdentifier: "arn:aws:logs:us-east-1:555566667777:log-group:/app/orders" })).toEqual(["arn:aws:logs:us-east-1:555566667777:log-group:/app/orders"]);
+    expect(arns("logs.amazonaws.com", { logGroupIdentifier: "arn:aws:logs:us-east-1:555566667777:log-group:/app/orders:*" })).toEqual(["arn:aws:logs:us-east-1:555566667777:log-group:/app/orders"]);
+    expect(arns("logs.amazonaws.com", { logGroupIdentifier: "/app/*" })).toEqual([]);
+    expect(arns("logs.amazonaws.com", { logGroupIdentifier: "arn:aws:logs:us-east-1:555566667777:destination:d" })).toEqual([]);
+    expect(arns("logs.amazonaws.com", { logGroupName: "/app/a" })).toEqual([`${G}/app/a`]);
+  });
+
+  it("is read alike by every reader and by the Athena query's rows", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "logs", name, seq, extra: { requestParameters } });
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-logs-identifier-"));
+    const path = join(dir, "records.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        Records: [
+          call(1, "FilterLogEvents", { logGroupIdentifier: "/aws/lambda/resize", startTime: 1759395600000 }),
+          call(2, "DescribeLogStreams", { logGroupIdentifier: "arn:aws:logs:us-east-1:555566667777:log-group:/app/orders" }),
+          call(3, "GetLogGroupFields", { logGroupIdentifier: "/app/orders" }),
+        ],
+      }),
+    );
+    const want = [
+      ["logs:DescribeLogStreams", ["arn:aws:logs:us-east-1:555566667777:log-group:/app/orders"]],
+      ["logs:FilterLogEvents", ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/resize"]],
+      ["logs:GetLogGroupFields", ["arn:aws:logs:us-east-1:123456789012:log-group:/app/orders"]],
+    ];
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual(want);
+    const rows = writeRows(dir, await athenaRows(path));
+    for (const p of [rows.json, rows.csv]) expect((await readUsage([p], { workers: 1 })).sessions[0]?.actions.map((a) => [a.action, a.resources]), p).toEqual(want);
+  });
+});
+
 describe("DynamoDB indexName", () => {
   const T = "arn:aws:dynamodb:eu-west-1:210987654321:table/";
   it("names the index a Query or Scan ran on, with resources[] (the table only) and without", () => {
