@@ -141,6 +141,9 @@ export const PARAM_KEYS = [
   // CloudWatch Logs (DescribeLogStreams, GetLogEvents, FilterLogEvents, GetLogGroupFields …): the
   // log group by name or ARN, given instead of logGroupName (resources.ts logGroupIdentifierArn).
   "logGroupIdentifier",
+  // Kinesis SubscribeToShard, DescribeStreamConsumer, DeregisterStreamConsumer: the enhanced
+  // fan-out consumer, by its ARN (stream/<s>/consumer/<c>:<timestamp>), which they are authorised on.
+  "consumerARN",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

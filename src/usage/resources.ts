@@ -46,6 +46,12 @@ const S3_ACCESS_POINT = /^arn:[^:]+:s3:[^:]*:\d{12}:accesspoint\/[^/]+$/;
  */
 const S3_ACCESS_POINT_ALIAS = /(?:-s3alias|--ol-s3)$/;
 
+/**
+ * A Kinesis enhanced fan-out consumer's ARN (the Kinesis API reference's "Consumer pattern", as its
+ * resource-policy calls give it: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`).
+ */
+const KINESIS_CONSUMER_ARN = /^arn:[^:]+:kinesis:[^:]+:\d{12}:stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+$/;
+
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 const NONE_TARGETS: { table: string; index: string | null }[] = Object.freeze([]) as unknown as { table: string; index: string | null }[];
 
@@ -244,7 +250,13 @@ export function deriveResources(ctx: ResourceContext): string[] {
       if (p.functionName !== undefined) push(qualifiedFunctionArn(functionArn(p.functionName, region, partition, regional), p.qualifier));
       break;
     case "kinesis":
-      if (p.streamARN !== undefined) push(p.streamARN);
+      // SubscribeToShard, DescribeStreamConsumer and DeregisterStreamConsumer name an enhanced
+      // fan-out consumer by consumerARN and are authorised on it (Service Authorization Reference:
+      // consumer, required, `…:${StreamType}/${StreamName}/consumer/${ConsumerName}:${ConsumerCreationTimpstamp}`),
+      // not on its stream. Before, SubscribeToShard named none, and generate granted it on every
+      // consumer of every stream of the account.
+      if (p.consumerARN !== undefined) push(KINESIS_CONSUMER_ARN.test(p.consumerARN) ? p.consumerARN : null);
+      else if (p.streamARN !== undefined) push(p.streamARN);
       else if (p.streamName !== undefined) push(regional("kinesis", `stream/${p.streamName}`));
       break;
     case "logs":

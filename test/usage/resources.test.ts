@@ -138,6 +138,44 @@ describe("CloudWatch Logs logGroupIdentifier", () => {
   });
 });
 
+describe("Kinesis consumerARN", () => {
+  const C = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/reports:1700000000";
+  it("names the enhanced fan-out consumer, which SubscribeToShard is authorised on (consumer, required)", () => {
+    // Before: none, and generate granted kinesis:SubscribeToShard on every consumer of every stream.
+    expect(arns("kinesis.amazonaws.com", { consumerARN: C })).toEqual([C]);
+    expect(arns("kinesis.amazonaws.com", { consumerARN: C, streamARN: "arn:aws:kinesis:us-east-1:123456789012:stream/clicks" })).toEqual([C]);
+    expect(arns("kinesis.amazonaws.com", { consumerARN: "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/*" })).toEqual([]);
+    // streamARN instead of streamName: the stream, as before.
+    expect(arns("kinesis.amazonaws.com", { streamARN: "arn:aws:kinesis:us-east-1:123456789012:stream/clicks" })).toEqual(["arn:aws:kinesis:us-east-1:123456789012:stream/clicks"]);
+  });
+
+  it("is read alike by every reader and by the Athena query's rows", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "kinesis", name, seq, extra: { requestParameters } });
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-kinesis-consumer-"));
+    const path = join(dir, "records.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        Records: [
+          call(1, "SubscribeToShard", { consumerARN: C, shardId: "shardId-000000000000", startingPosition: { type: "LATEST" } }),
+          call(2, "DescribeStreamConsumer", { consumerARN: C }),
+          call(3, "GetRecords", { streamARN: "arn:aws:kinesis:us-east-1:123456789012:stream/clicks", shardIterator: "AAAA" }),
+        ],
+      }),
+    );
+    const want = [
+      ["kinesis:DescribeStreamConsumer", [C]],
+      ["kinesis:GetRecords", ["arn:aws:kinesis:us-east-1:123456789012:stream/clicks"]],
+      ["kinesis:SubscribeToShard", [C]],
+    ];
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual(want);
+    const rows = writeRows(dir, await athenaRows(path));
+    for (const p of [rows.json, rows.csv]) expect((await readUsage([p], { workers: 1 })).sessions[0]?.actions.map((a) => [a.action, a.resources]), p).toEqual(want);
+  });
+});
+
 describe("DynamoDB indexName", () => {
   const T = "arn:aws:dynamodb:eu-west-1:210987654321:table/";
   it("names the index a Query or Scan ran on, with resources[] (the table only) and without", () => {
