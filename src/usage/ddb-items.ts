@@ -126,7 +126,7 @@ function statementItems(call: string, statement: unknown): DdbItem[] | null {
  * theirs (statementItems): a SELECT `FROM table.index` reads the index, and is authorised by
  * dynamodb:PartiQLSelect on it ("IAM security policies with PartiQL for DynamoDB": "on the table or
  * index"; its example grants PartiQLSelect on `table/<t>/index/<i>` alone). Null when the statement
- * cannot be read (the query readers' rows give its verb alone).
+ * cannot be read (the query readers' rows give its verb, and a SELECT's FROM name: sql.ts partiqlStatementSql).
  */
 export function partiqlStatementTargets(statement: string): { table: string; index: string | null }[] | null {
   const items = statementItems("ExecuteStatement", statement);

@@ -367,7 +367,7 @@ const PARTIQL_VERB = /^\s*(select|insert|update|delete)(?![A-Za-z0-9_])/i;
  * The event name a DynamoDB ExecuteStatement is counted under: `ExecuteStatement (<VERB>)`, mapped
  * to the one PartiQL action of its statement's verb (EVENT_ACTIONS); null for any other call, or a
  * statement without a known verb (counted as ExecuteStatement: every candidate). `statement` is the
- * record's requestParameters.statement, or the verb alone (the Athena and Security Lake queries' rp_statement).
+ * record's requestParameters.statement, or the verb and a SELECT's FROM name (the Athena and Security Lake queries' rp_statement).
  */
 export function partiqlEventName(eventSource: string, eventName: string, statement: string | undefined): string | null {
   if (eventName !== "ExecuteStatement" || statement === undefined || eventSourceHost(eventSource) !== "dynamodb") return null;

@@ -130,7 +130,7 @@ export const PARAM_KEYS = [
   "newPath",
   // DynamoDB ExecuteStatement: the PartiQL statement (non-key values redacted), whose verb says
   // which PartiQL action authorised it (event-actions.ts partiqlEventName). Read for that call only;
-  // the Athena and Security Lake queries give its verb alone (rp_statement), the CloudTrail Lake query none.
+  // the Athena and Security Lake queries give its verb and a SELECT's FROM name (rp_statement), the CloudTrail Lake query none.
   "statement",
   // RDS Data API (rdsdata, rdsdataapi): the Aurora cluster a statement runs on, which its records
   // name nowhere else (no resources[]): the rds-data actions are authorised on it (resources.ts).

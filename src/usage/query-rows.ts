@@ -192,7 +192,7 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const deniedBy = refusingPolicyOfCall(rowCode, errorMessage);
   const split = reEncryptSplit(eventSource, eventName, resources);
   // A PartiQL ExecuteStatement under its verb's name, as the record readers count it (the query's
-  // rp_statement is the verb).
+  // rp_statement is the verb, and a SELECT's FROM name, which resourcesOf reads as a statement).
   // An STS AssumeRole under what its request passed (session-tags.ts; the query's rp_sessiontags).
   const passes = val(row, "rp_sessiontags");
   const assumeRole = passes !== null && isAssumeRole(eventSource, eventName) ? `${eventName} (${passes})` : null;

@@ -44,7 +44,7 @@
 import { ACCESS_DENIED_CODES, callEventTypeSql } from "./event-actions.js";
 import { parseIsoInstant } from "../iso-instant.js";
 import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, type ParamKey } from "./event.js";
-import { RDS_DATA_SOURCES_SQL, REQUEST_ITEMS_SQL, SESSION_TAGS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
+import { BLANK_QUOTED_VALUES, partiqlStatementSql, RDS_DATA_SOURCES_SQL, REQUEST_ITEMS_SQL, SESSION_TAGS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
 
 export type SecurityLakeSourceVersion = 1 | 2;
 
@@ -112,9 +112,9 @@ function paramSql(key: ParamKey): string {
   // were flattened to one key per item, which the row cannot hold; such calls name no resource.
   if (isListParamKey(key) || isSetParamKey(key)) return json;
   const value = `coalesce(element_at(flat, 'requestParameters.${key}'), ${json})`;
-  // A DynamoDB ExecuteStatement's statement: its PartiQL verb alone, as the Athena query gives it
-  // (sql.ts rp_statement), so that calls group as before rather than one row per statement.
-  if (key === "statement") return `CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname = 'ExecuteStatement' THEN upper(regexp_extract(${value}, '^\\s*([A-Za-z]+)', 1)) END`;
+  // A DynamoDB ExecuteStatement's statement: its PartiQL verb, and a SELECT's FROM name, as the
+  // Athena query gives it (sql.ts partiqlStatementSql), so that calls group by what they read.
+  if (key === "statement") return partiqlStatementSql(value);
   // An RDS Data API call's cluster, for the Data API's calls only (sql.ts rp_resourcearn): every other call groups as before.
   if (key === "resourceArn") return `CASE WHEN eventsource IN (${RDS_DATA_SOURCES_SQL}) THEN ${value} END`;
   // A Lambda call's qualifier, for Lambda's calls only (sql.ts rp_qualifier): every other call groups as before.
@@ -293,5 +293,7 @@ export function securityLakeToDuckDb(sql: string): string {
     .replace(/\btransform\(/g, "list_transform(")
     .replace(/\belement_at\(/g, "map_extract_value(")
     .replace(/'\$\["([^"\]]+)"\]'/g, `'$."$1"'`)
-    .replaceAll(" AS ARRAY(JSON))", " AS JSON[])");
+    .replaceAll(" AS ARRAY(JSON))", " AS JSON[])")
+    // Every quoted value blanked, as Trino's regexp_replace does (sql.ts BLANK_QUOTED_VALUES).
+    .replaceAll(BLANK_QUOTED_VALUES, `${BLANK_QUOTED_VALUES}, 'g'`);
 }

@@ -153,8 +153,9 @@ export const USAGE_ROW_COLUMNS = [
   "rp_newgroupname",
   "rp_newpath",
   // A DynamoDB ExecuteStatement's PartiQL verb (SELECT …), which says the action that authorised it
-  // (event-actions.ts partiqlEventName): the verb alone, so that calls group as before. After the
-  // others: rows of an older query are read as before, the call counted under every PartiQL action.
+  // (event-actions.ts partiqlEventName), and a SELECT's FROM name (partiqlStatementSql), not the
+  // whole statement, so that calls group by what they read. After the others: rows of an older
+  // query are read as before, the call counted under every PartiQL action.
   "rp_statement",
   // A DynamoDB multi-item call's items (TransactWriteItems' operations and tables,
   // BatchExecuteStatement's and ExecuteTransaction's statements: ddb-items.ts), each reduced to
@@ -183,6 +184,32 @@ export const USAGE_ROW_COLUMNS = [
   // the others: rows of an older query are read as before, such a call naming no consumer.
   "rp_consumerarn",
 ] as const;
+
+/**
+ * regexp_replace's pattern and replacement that blank a statement's single-quoted strings (PartiQL
+ * doubles a quote inside one). Trino replaces every match; DuckDB the first only unless told 'g'
+ * (athenaToDuckDb, securityLakeToDuckDb add it).
+ */
+export const BLANK_QUOTED_VALUES = "'''[^'']*(?:''''[^'']*)*''', ' '";
+
+/**
+ * rp_statement: a DynamoDB ExecuteStatement's PartiQL verb (which says the action: event-actions.ts
+ * partiqlEventName), and for a SELECT the name it reads FROM (`SELECT FROM "orders"."byDay"`),
+ * which may be an index the call is authorised on (ddb-items.ts partiqlStatementTargets, which the
+ * record readers apply to the whole statement); null for every other call. Not the whole statement,
+ * so that calls group by what they read rather than one row per key value. The name is taken after
+ * the statement's single-quoted strings are blanked (a value may hold the word FROM; DynamoDB's
+ * table and index names hold no quote: [a-zA-Z0-9_.-]), as one to three names joined by dots, which
+ * partiqlStatementTargets then reads as it reads a record's statement (`a.b.c` names none). An
+ * INSERT, UPDATE or DELETE is authorised on the table resources[] lists: the verb alone.
+ */
+export function partiqlStatementSql(value: string): string {
+  const verb = `upper(regexp_extract(${value}, '^\\s*([A-Za-z]+)', 1))`;
+  const name = `(?:"[^"]*"|[A-Za-z0-9_-]+)`;
+  const from = `regexp_extract(regexp_replace(${value}, ${BLANK_QUOTED_VALUES}), '(?i)\\bFROM\\s+(${name}(?:\\s*\\.\\s*${name}){0,2})', 1)`;
+  return `CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname = 'ExecuteStatement'
+      THEN CASE WHEN ${verb} = 'SELECT' AND ${from} <> '' THEN 'SELECT FROM ' || ${from} ELSE ${verb} END END`;
+}
 
 /** The RDS Data API's event sources (event-actions.ts SERVICE_PREFIXES), as an SQL list: only their requestParameters.resourceArn is kept (rp_resourcearn). */
 export const RDS_DATA_SOURCES_SQL = "'rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'";
@@ -324,8 +351,7 @@ events AS (
     json_extract_scalar(requestparameters, '$.newUserName') AS rp_newusername,
     json_extract_scalar(requestparameters, '$.newGroupName') AS rp_newgroupname,
     json_extract_scalar(requestparameters, '$.newPath') AS rp_newpath,
-    CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname = 'ExecuteStatement'
-      THEN upper(regexp_extract(json_extract_scalar(requestparameters, '$.statement'), '^\\s*([A-Za-z]+)', 1)) END AS rp_statement,
+    ${partiqlStatementSql("json_extract_scalar(requestparameters, '$.statement')")} AS rp_statement,
     ${REQUEST_ITEMS_SQL} AS rp_requestitems,
     CASE WHEN eventsource IN (${RDS_DATA_SOURCES_SQL}) THEN json_extract_scalar(requestparameters, '$.resourceArn') END AS rp_resourcearn,
     ${SESSION_TAGS_SQL} AS rp_sessiontags,
@@ -504,7 +530,11 @@ export const DUCKDB_TRINO_MACROS = [
 
 export function athenaToDuckDb(sql: string): string {
   // Trino's path for a key with a hyphen is `$["x-amz-copy-source"]`, DuckDB's `$."x-amz-copy-source"`.
-  return sql.replace(/\btransform\(/g, "list_transform(").replace(/'\$\["([^"\]]+)"\]'/g, `'$."$1"'`).replaceAll(" AS ARRAY(JSON))", " AS JSON[])");
+  return sql
+    .replace(/\btransform\(/g, "list_transform(")
+    .replace(/'\$\["([^"\]]+)"\]'/g, `'$."$1"'`)
+    .replaceAll(" AS ARRAY(JSON))", " AS JSON[])")
+    .replaceAll(BLANK_QUOTED_VALUES, `${BLANK_QUOTED_VALUES}, 'g'`);
 }
 
 /**

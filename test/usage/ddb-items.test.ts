@@ -374,6 +374,20 @@ describe("DynamoDB ExecuteStatement on an index", () => {
     expect(got["dotted-table"]).toEqual([["dynamodb:PartiQLSelect", [table("orders.v2")]]]);
   });
 
+  it("the Athena query's rows name the same index (rp_statement: the verb and a SELECT's FROM name), a value holding FROM included", async () => {
+    const recs = [...RECS, statementRecord("value-from", 5, `SELECT * FROM "orders"."byDay" WHERE day = 'FROM Music.x'`, ["orders"]), statementRecord("value-first", 7, `SELECT 'a' AS x, 'it''s FROM Music' AS y FROM "orders"."byDay"`, ["orders"]), statementRecord("insert", 6, "INSERT INTO Music VALUE {'Artist' : ***(Redacted)}", ["Music"])];
+    const path = fileOf(recs);
+    const sessions = async (p: string): Promise<{ [s: string]: unknown }> =>
+      Object.fromEntries((await readUsage([p], { workers: 1 })).sessions.map((s) => [s.sessionName, s.actions.map((a) => [a.action, a.count, [...a.resources].sort()])]));
+    const fromFiles = await sessions(path);
+    expect(fromFiles["value-from"]).toEqual([["dynamodb:PartiQLSelect", 1, [table("orders"), `${table("orders")}/index/byDay`]]]);
+    const rows = await athenaRows(path);
+    // Before: "SELECT" alone, and the rows named the table only.
+    expect(rows.filter((r) => r.row_kind === "usage").map((r) => r.rp_statement).sort()).toEqual(["INSERT", 'SELECT FROM "orders"."byDay"', 'SELECT FROM "orders"."byDay"', 'SELECT FROM "orders"."byDay"', "SELECT FROM Music", "SELECT FROM orders.byCustomer", "SELECT FROM orders.v2"]);
+    const written = writeRows(mkdtempSync(join(tmpdir(), "leastrole-ddb-statement-rows-")), rows);
+    for (const p of [written.json, written.csv]) expect(await sessions(p), p).toEqual(fromFiles);
+  });
+
   it("generate: the policy allows the SELECT on the index it read", async () => {
     const fn = lambdaFunction("select-index", ROLE);
     const d = document([fn], [role(ROLE, [fn.arn])]);

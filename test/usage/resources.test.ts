@@ -192,7 +192,7 @@ describe("DynamoDB ExecuteStatement without resources[]", () => {
   it("names the statement's table, and a SELECT's index under it", () => {
     expect(arns("dynamodb.amazonaws.com", { statement: `SELECT * FROM "invoices"."by-due-date" WHERE due = '2026-01-01'` })).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
     expect(arns("dynamodb.amazonaws.com", { statement: "UPDATE invoices SET paid = ***(Redacted) WHERE id = 'x'" })).toEqual([`${T}invoices`]);
-    // The query readers' rows give the verb alone: none.
+    // A statement of the verb alone (the rows of an older query): none.
     expect(arns("dynamodb.amazonaws.com", { statement: "SELECT" })).toEqual([]);
   });
 });

@@ -157,6 +157,18 @@ describe("Security Lake aggregation SQL (run on DuckDB over OCSF Parquet)", () =
     ]);
   });
 
+  it("names the index a PartiQL SELECT reads (rp_statement: the verb and the FROM name), as the files do", async () => {
+    const T = "arn:aws:dynamodb:us-east-1:111122223333:table/orders";
+    const rec = (seq: number, statement: string): Rec =>
+      roleCallRecord({ account: "111122223333", roleArn: "arn:aws:iam::111122223333:role/r", session: "fn", time: "2026-10-05T08:00:00Z", source: "dynamodb", name: "ExecuteStatement", seq, extra: { requestParameters: { statement }, resources: [{ accountId: "111122223333", type: "AWS::DynamoDB::Table", ARN: T }] } }) as Rec;
+    const { raw, fromLake } = await bothWays([rec(1, `SELECT * FROM "orders"."byDay" WHERE day = 'FROM x'`), rec(2, "UPDATE orders SET a = ***(Redacted) WHERE id = 'k'")], 2, "partiql-index");
+    expect(raw.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual([
+      ["dynamodb:PartiQLSelect", [T, `${T}/index/byDay`]],
+      ["dynamodb:PartiQLUpdate", [T]],
+    ]);
+    expect(fromLake.sessions).toEqual(raw.sessions);
+  });
+
   it("counts the copies of one cross-account call (one sharedEventID, in unmapped) once, as the files do", async () => {
     // Security Lake keeps each account's copy (its own eventID, metadata.uid), sharedEventID in unmapped.
     const { caller, owner } = crossAccountDecrypt();
