@@ -52,7 +52,7 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   // A capacity provider's operator role trusts Lambda and no function names it. Without the list
   // LR016 may call it a leftover. Where the API is not offered (a region without Lambda Managed
   // Instances, an emulator without it) there are none to list: the collection stays complete,
-  // with a note. Any other failure (denied, expired credentials, throttled past retries) leaves
+  // with a note. Any other failure (denied, throttled past retries) leaves
   // the region's capacity providers unknown: partial, and --resume asks again.
   await run.unit(
     { service: "lambda", operation: "ListCapacityProviders", region },

@@ -23,6 +23,7 @@ import { collectLambda } from "./collect-lambda.js";
 import { CollectError } from "./errors.js";
 import { isNotPartial, MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
 import { DAY_MS, describeCloudTrail, parseCloudTrailSource, parseSince, resolveOptions, type CloudTrailSource, type CollectOptions, type ResolvedOptions } from "./options.js";
+import { isExpiredCredentials } from "./retry.js";
 import { Run } from "./run.js";
 import { OutWriter } from "./writer.js";
 
@@ -56,6 +57,10 @@ function identityHint(code: string | null, o: ResolvedOptions): string {
   // pointing collect at one with --endpoint are told what to set (found by the collect review).
   if (code === "CredentialsProviderError" && endpoint && !o.profile) {
     return `check the credentials: the endpoint ${endpoint} needs some even if it accepts any (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile)`;
+  }
+  // A session token past its expiration (AWS's common errors: ExpiredTokenException; IAM, STS and S3 say ExpiredToken).
+  if (code !== null && isExpiredCredentials({ name: code })) {
+    return `the session token${o.profile ? ` of profile ${o.profile}` : ""} has expired: get new credentials (aws sso login, assume the role again, or new AWS_SESSION_TOKEN and keys) and run again`;
   }
   return `check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`;
 }

@@ -97,6 +97,17 @@ function httpStatus(error: unknown): number | undefined {
   return typeof meta?.httpStatusCode === "number" ? meta.httpStatusCode : undefined;
 }
 
+/**
+ * The credentials the calls are signed with have expired: a session token past its expiration
+ * (AWS's common errors: ExpiredTokenException, HTTP 403; the query-protocol services IAM and STS,
+ * and S3, answer ExpiredToken). The SDK refreshes the credentials it knows the expiration of
+ * before they expire; these mean it could not (a session token given as is, in the environment or
+ * the shared files), so every later call fails the same way.
+ */
+export function isExpiredCredentials(error: unknown): boolean {
+  return /^(ExpiredToken|ExpiredTokenException)$/.test(awsErrorCode(error));
+}
+
 export function isThrottlingError(error: unknown): boolean {
   if (!error || typeof error !== "object") return false;
   if (THROTTLING_CODES.has(awsErrorCode(error))) return true;

@@ -10,7 +10,7 @@ import { CollectError } from "./errors.js";
 import { canonicalCall, type ManifestCall, type QueryRecord } from "./manifest.js";
 import type { AwsService } from "./operations.js";
 import type { CollectProgress } from "./options.js";
-import { awsErrorCode, awsErrorMessage } from "./retry.js";
+import { awsErrorCode, awsErrorMessage, isExpiredCredentials } from "./retry.js";
 import type { OutWriter } from "./writer.js";
 
 export interface UnitSpec {
@@ -65,6 +65,22 @@ export class SkipUnit extends Error {
   }
 }
 
+/**
+ * The credentials expired during the run (ExpiredToken, ExpiredTokenException): every later call
+ * would fail the same way, each recorded as one more failure of the collection, so the run stops,
+ * as it does when interrupted, with a manifest that --resume continues from once the user has new
+ * credentials. The call that found it is recorded as failed.
+ */
+export class CredentialsExpired extends CollectError {
+  constructor(readonly call: ManifestCall) {
+    const what = `${call.failedOperation ?? `${call.service}:${call.operation}`}${call.target ? ` ${call.target}` : ""}${call.region === "global" ? "" : ` in ${call.region}`}`;
+    super(
+      `the credentials expired during the collection (${what}: ${call.errorCode}: ${call.errorMessage}): the collection stopped; ` +
+        "get new credentials (a new session: aws sso login, assume the role again, or new AWS_SESSION_TOKEN and keys), then run again with --resume to continue",
+    );
+  }
+}
+
 function interrupted(): CollectError {
   return new CollectError("interrupted: the collection stopped; run again with --resume to continue");
 }
@@ -79,6 +95,8 @@ export class Run {
   readonly degraded: string[] = [];
   /** What the collection could not settle without being incomplete (manifest `notes`). */
   readonly notes: string[] = [];
+  /** The call that found the credentials expired: no unit starts after it (CredentialsExpired). */
+  private expired: ManifestCall | null = null;
   /** Called after each entry is recorded (collect saves the manifest from time to time). */
   afterRecord: () => void = () => undefined;
 
@@ -145,6 +163,7 @@ export class Run {
   ): Promise<{ call: ManifestCall; data: T | undefined }> {
     // Interrupted: start nothing new; collect() saves a manifest that --resume continues from.
     if (this.ctx.signal?.aborted) throw interrupted();
+    if (this.expired !== null) throw new CredentialsExpired(this.expired);
     const fn = typeof a === "function" ? a : (b as () => Promise<UnitOutcome<T>>);
     const how: UnitHow = typeof a === "function" ? {} : a;
     const fresh = how.fresh === true;
@@ -190,6 +209,8 @@ export class Run {
       // stopped: no entry, so --resume makes it again (collect() saves the manifest: "did not
       // finish"). A stopped query is the exception: its entry records the query it cancelled.
       if (this.ctx.signal?.aborted && !(error instanceof QueryError) && !(error instanceof SkipUnit)) throw interrupted();
+      // A unit inside this one found the credentials expired: the run stops (no entry for this one, so --resume makes it).
+      if (error instanceof CredentialsExpired) throw error;
       const skipped = error instanceof SkipUnit;
       // The call that failed, when the unit makes others first (ListAnalyzers before GetFindingV2):
       // the permission to grant is that one's.
@@ -211,6 +232,11 @@ export class Run {
       };
     }
     this.record(call);
+    // sts:GetCallerIdentity has its own message (collect.ts: "cannot identify the account").
+    if (call.status === "failed" && spec.service !== "sts" && isExpiredCredentials({ name: call.errorCode })) {
+      this.expired ??= call;
+      throw new CredentialsExpired(this.expired);
+    }
     return { call, data };
   }
 

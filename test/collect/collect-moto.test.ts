@@ -578,6 +578,65 @@ describe("faults", () => {
     }
   });
 
+  it("credentials that expire mid-run stop the run with one error saying what to do, not a failure per remaining call; --resume finishes it", async () => {
+    // Found by the collect sweep: every call after the expiry failed the same way, each recorded
+    // (thousands in a large account) and the run went on to the end, "partial", its remedy
+    // "collect --resume". AWS's common errors: ExpiredTokenException (HTTP 403); IAM, STS and S3
+    // answer ExpiredToken. moto's tokens never expire: the proxy answers as AWS does.
+    const expiredJson = () => ({
+      status: 403,
+      headers: { "content-type": "application/json", "x-amzn-errortype": "ExpiredTokenException" },
+      body: JSON.stringify({ message: "The security token included in the request is expired" }),
+    });
+    const expiredXml = () => ({
+      status: 403,
+      headers: { "content-type": "text/xml" },
+      body: "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>x</RequestId></ErrorResponse>",
+    });
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/[^/]+\/policy/, times: 1, fault: expiredJson }]);
+    const out = outDir();
+    try {
+      const error = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1", "eu-west-1"], maxAttempts: 1, concurrency: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CollectError);
+      expect(String(error)).toMatch(
+        /the credentials expired during the collection \(lambda:GetPolicy \S+ in us-east-1: ExpiredTokenException: The security token included in the request is expired\): the collection stopped; get new credentials .*, then run again with --resume to continue/,
+      );
+      // One call found it; nothing was asked after it (not the other functions, not eu-west-1).
+      expect(proxy.injected).toEqual([1]);
+      const after = proxy.seen.slice(proxy.seen.findIndex((s) => /^lambda\/us-east-1 .*\/policy/.test(s)) + 1);
+      expect(after).toEqual([]);
+      const m = json(out, "manifest.json");
+      expect(m.partial).toBe(true);
+      expect(m.reasons).toContain("the collection did not finish");
+      expect(m.calls.filter((c: any) => c.errorCode === "ExpiredTokenException")).toHaveLength(1);
+      // New credentials (here: the proxy no longer refuses), and --resume finishes the collection.
+      const resumed = await collect({ ...base(proxy.endpoint), out, resume: true });
+      expect(resumed.manifest.partial).toBe(false);
+      expect(resumed.manifest.options.regions).toEqual(["eu-west-1", "us-east-1"]);
+    } finally {
+      await proxy.close();
+    }
+
+    // IAM (query protocol) says ExpiredToken.
+    const iam = await startFaultProxy(moto.endpoint, [{ match: /^iam\//, times: Infinity, fault: expiredXml }]);
+    try {
+      const error = await collect({ ...base(iam.endpoint), out: outDir(), regions: ["us-east-1"], maxAttempts: 1 }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/the credentials expired during the collection \(iam:GetAccountAuthorizationDetails: ExpiredToken: The security token included in the request is expired\)/);
+      expect(iam.seen.filter((s) => s.startsWith("lambda/"))).toEqual([]);
+    } finally {
+      await iam.close();
+    }
+
+    // Expired before the run: the identity call says so, rather than "check the credentials".
+    const sts = await startFaultProxy(moto.endpoint, [{ match: /^sts\//, times: Infinity, fault: expiredXml }]);
+    try {
+      const error = await collect({ ...base(sts.endpoint), out: outDir(), regions: ["us-east-1"], maxAttempts: 1 }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/cannot identify the account \(ExpiredToken: The security token included in the request is expired\); the session token has expired: get new credentials/);
+    } finally {
+      await sts.close();
+    }
+  });
+
   it("degrades --regions all when ListRegions is unavailable, and records CloudTrail lookup that moto lacks", async () => {
     const { manifest } = await collect({ ...base(moto.endpoint), out: outDir(), regions: "all", cloudtrail: "lookup", days: 1 });
     const byId = new Map(manifest.calls.map((c) => [c.id, c]));
@@ -768,25 +827,21 @@ describe("LR016 and the regions a collection read (IAM is global, Lambda regiona
     }
   });
 
-  it("capacity providers that could not be listed (denied, expired credentials): partial, and LR016 says the role may be an operator role", async () => {
+  it("capacity providers that could not be listed (denied, throttled past retries): partial, and LR016 says the role may be an operator role", async () => {
     // Found by the collect sweep: any failure was a note, the collection complete, and LR016 said
     // "no function in any region of the account uses it" of what may be an operator role.
-    const expired = () => ({
-      status: 403,
-      headers: { "content-type": "application/json", "x-amzn-errortype": "ExpiredTokenException" },
-      body: JSON.stringify({ message: "The security token included in the request is expired" }),
-    });
+    // (Expired credentials stop the run instead: see "credentials that expire mid-run".)
     const proxy = await startFaultProxy(moto.endpoint, [
       listRegions,
       { match: /^lambda\/eu-west-1 GET \/[\d-]+\/capacity-providers/, times: Infinity, fault: "deny" },
-      { match: /^lambda\/ap-southeast-2 GET \/[\d-]+\/capacity-providers/, times: Infinity, fault: expired },
+      { match: /^lambda\/ap-southeast-2 GET \/[\d-]+\/capacity-providers/, times: Infinity, fault: "throttle" },
     ]);
     try {
       const out = outDir();
-      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: "all", maxAttempts: 1 });
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: "all", maxAttempts: 1, throttleRetries: 0 });
       expect(manifest.partial).toBe(true);
       expect(manifest.reasons.filter((r) => r.startsWith("lambda:ListCapacityProviders"))).toEqual([
-        "lambda:ListCapacityProviders in ap-southeast-2 failed: ExpiredTokenException: The security token included in the request is expired",
+        "lambda:ListCapacityProviders in ap-southeast-2 failed: TooManyRequestsException: Rate exceeded",
         "lambda:ListCapacityProviders in eu-west-1 failed: AccessDeniedException: injected denial for this region",
       ]);
       // moto lacks the API (HTTP 404): there are none to list, a note as before.
