@@ -159,10 +159,21 @@ function withoutContent<T extends object>(v: T): T {
   return rest as T;
 }
 
+/**
+ * A function ListFunctions listed that a later per-function call no longer finds
+ * (ResourceNotFoundException, HTTP 404: "Function not found"): it was deleted during the
+ * collection. Nothing of it is left to read: a note, not a failure that makes the collection
+ * partial. Its GetPolicy, GetFunctionUrlConfig and GetFunctionEventInvokeConfig answer the same
+ * error and are recorded `absent`, as for a function that has none.
+ */
+function deletedDuringRun(error: unknown): string | null {
+  return isNotFound(error) ? "the function was deleted during the collection (ListFunctions listed it): it is in list-functions.json, but nothing more of it could be read" : null;
+}
+
 /** `aws lambda list-aliases --function-name <name>`: `{Aliases: […]}`, all pages, sorted by name. */
 async function listAliases(run: Run, region: string, name: string): Promise<AliasConfiguration[]> {
   const file = relPath("lambda", region, "list-aliases", `${name}.json`);
-  const { data } = await run.unit<AliasConfiguration[]>({ service: "lambda", operation: "ListAliases", region, target: name }, async () => {
+  const { data } = await run.unit<AliasConfiguration[]>({ service: "lambda", operation: "ListAliases", region, target: name }, { failureNote: deletedDuringRun }, async () => {
     const { items, attempts } = await allPages(async (Marker) => {
       const { output, attempts } = await callAws(run.ctx, "lambda:ListAliases", region, { FunctionName: name, Marker, MaxItems: 50 });
       return { items: output.Aliases, next: output.NextMarker, attempts };
@@ -244,7 +255,7 @@ async function collectFunction(run: Run, region: string, name: string, arn: stri
       throw e;
     }
   });
-  await run.unit({ service: "lambda", operation: "ListTags", region, target: name }, async () => {
+  await run.unit({ service: "lambda", operation: "ListTags", region, target: name }, { failureNote: deletedDuringRun }, async () => {
     const { output, attempts } = await callAws(run.ctx, "lambda:ListTags", region, { Resource: unqualified });
     const tags = sortedRecord(output.Tags);
     const file = run.writer.writeJson(relPath("lambda", region, "list-tags", `${name}.json`), { Tags: tags });

@@ -26,7 +26,12 @@ export interface FaultRule {
    * `hang`: the request is read and never answered (the connection stays open until close());
    * `drop`: the connection is closed without an answer (a server gone mid-call: ECONNRESET).
    */
-  fault: "throttle" | "deny" | "hang" | "drop" | ((request: { path: string; body: string; nth: number }) => Answer);
+  fault: "throttle" | "deny" | "hang" | "drop" | "forward" | ((request: { path: string; body: string; nth: number }) => Answer);
+  /**
+   * Awaited before the fault is applied: a change made to moto between two of collect's calls
+   * (`forward` then sends the request on as it came, to see moto's own answer to it).
+   */
+  before?: () => Promise<void>;
 }
 
 export interface FaultProxy {
@@ -51,16 +56,17 @@ export function startFaultProxy(target: string, rules: FaultRule[]): Promise<Fau
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => handle(req, Buffer.concat(chunks), res));
+    req.on("end", () => void handle(req, Buffer.concat(chunks), res));
   });
-  const handle = (req: IncomingMessage, body: Buffer, res: import("node:http").ServerResponse) => {
+  const handle = async (req: IncomingMessage, body: Buffer, res: import("node:http").ServerResponse) => {
     const what = describe(req);
     seen.push(what);
     const full = `${what} ${body.toString("utf8")}`;
     const i = rules.findIndex((r, k) => r.match.test(full) && (injected[k] ?? 0) < r.times);
-    if (i >= 0) {
-      injected[i] = (injected[i] ?? 0) + 1;
-      const rule = rules[i] as FaultRule;
+    const rule = i >= 0 ? (rules[i] as FaultRule) : undefined;
+    if (rule) injected[i] = (injected[i] ?? 0) + 1;
+    if (rule?.before) await rule.before();
+    if (rule && rule.fault !== "forward") {
       if (rule.fault === "hang") return;
       if (rule.fault === "drop") {
         req.socket.resetAndDestroy();
