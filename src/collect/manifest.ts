@@ -186,6 +186,18 @@ function isDenial(call: ManifestCall): boolean {
 }
 
 /**
+ * The security token was not recognised (UnrecognizedClientException from JSON services such as
+ * Lambda and AWS Config, InvalidClientTokenId from query services): in a region, while the same
+ * credentials identified the account (sts:GetCallerIdentity) and read the others, that is a region
+ * not enabled in the account, or a session token from STS's global endpoint, which is valid only
+ * in the regions enabled by default (IAM API reference, SetSecurityTokenServicePreferences). Not
+ * fixed by --resume.
+ */
+function isRegionRefusal(call: ManifestCall): boolean {
+  return call.errorCode === "UnrecognizedClientException" || call.errorCode === "InvalidClientTokenId";
+}
+
+/**
  * The manifest's `reasons` for a person: the failures of one call with one error code that recur
  * (one missing per-function permission fails the call for every function) as one line each,
  * saying how many of those calls failed, where, and what to do (the IAM action to add, for a
@@ -195,13 +207,31 @@ function isDenial(call: ManifestCall): boolean {
 export function summarisedReasons(m: Pick<CollectManifest, "reasons" | "calls">): string[] {
   const failed = m.calls.filter((c) => c.status === "failed" && !isNotPartial(c));
   const operationOfCall = (c: ManifestCall) => (c.status === "failed" ? c.failedOperation : undefined) ?? `${c.service}:${c.operation}`;
+  const grouped = new Set<string>();
+  const lines: string[] = [];
+  // A region that refuses the credentials other regions took: one line for the region, saying why.
+  const refusing = new Map<string, ManifestCall[]>();
+  for (const c of failed) {
+    if (c.region !== "global" && isRegionRefusal(c)) refusing.set(c.region, [...(refusing.get(c.region) ?? []), c]);
+  }
+  for (const [region, calls] of refusing) {
+    // Only when the credentials were taken elsewhere (sts:GetCallerIdentity at least): else they are what is wrong.
+    if (!m.calls.some((c) => c.status === "ok" && c.region !== region)) continue;
+    for (const c of calls) grouped.add(reasonFor(c));
+    const first = calls[0] as ManifestCall;
+    const operations = [...new Set(calls.map(operationOfCall))].sort();
+    lines.push(
+      `${calls.length} call(s) in ${region} failed (${operations.join(", ")}): ${first.errorCode} (${(first.errorMessage ?? "").trim()}), though the same credentials were accepted ` +
+        `outside ${region}: ${region} is probably an opt-in region not enabled in the account, or the credentials are a session token from STS's global endpoint ` +
+        `(version 1 tokens are valid only in the regions enabled by default); enable the region, or leave it out of --regions (--regions all reads only the enabled ones)`,
+    );
+  }
   const groups = new Map<string, ManifestCall[]>();
   for (const c of failed) {
+    if (grouped.has(reasonFor(c))) continue;
     const key = `${operationOfCall(c)}\u0000${c.errorCode ?? "Error"}`;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  const grouped = new Set<string>();
-  const lines: string[] = [];
   for (const calls of groups.values()) {
     if (calls.length < 2) continue;
     for (const c of calls) grouped.add(reasonFor(c));

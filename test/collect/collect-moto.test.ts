@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/audit-document.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { collect, CollectError, type CollectManifest, type CollectOptions, type CollectProgress } from "../../src/collect/index.js";
+import { summarisedReasons } from "../../src/collect/manifest.js";
 import { normalize } from "../../src/audit/normalize-paths.js";
 import { startFaultProxy, type FaultRule } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
@@ -634,6 +635,48 @@ describe("faults", () => {
       expect(String(error)).toMatch(/cannot identify the account \(ExpiredToken: The security token included in the request is expired\); the session token has expired: get new credentials/);
     } finally {
       await sts.close();
+    }
+  });
+
+  it("a region that refuses the credentials the others take (an opt-in region not enabled): partial, named, one line saying why, the rest collected", async () => {
+    // Found by the collect sweep: each of the region's calls was its own line, "The security token
+    // included in the request is invalid", read as bad credentials, and nothing said what to do
+    // (--resume fails the same way). AWS answers a region not enabled in the account, or a version 1
+    // session token from STS's global endpoint in an opt-in region (IAM API reference,
+    // SetSecurityTokenServicePreferences), with UnrecognizedClientException (JSON services: Lambda,
+    // AWS Config) or InvalidClientTokenId (query services). moto takes any region: the proxy answers.
+    const unrecognized = ({ path }: { path: string }) => ({
+      status: 403,
+      headers: { "content-type": "application/json", "x-amzn-errortype": "UnrecognizedClientException" },
+      body: JSON.stringify(path === "/" ? { __type: "UnrecognizedClientException", message: "The security token included in the request is invalid." } : { message: "The security token included in the request is invalid." }),
+    });
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^(lambda|config)\/ap-east-1 /, times: Infinity, fault: unrecognized }]);
+    try {
+      const out = outDir();
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["ap-east-1", "us-east-1"], maxAttempts: 1 });
+      expect(manifest.partial).toBe(true);
+      const refused = manifest.calls.filter((c) => c.region === "ap-east-1" && c.status === "failed");
+      expect(refused.map((c) => [c.operation, c.errorCode])).toEqual([
+        ["DescribeConfigRules", "UnrecognizedClientException"],
+        ["ListCapacityProviders", "UnrecognizedClientException"],
+        ["ListEventSourceMappings", "UnrecognizedClientException"],
+        ["ListFunctions", "UnrecognizedClientException"],
+        ["ListLayers", "UnrecognizedClientException"],
+      ]);
+      expect(manifest.reasons).toContain("lambda:ListFunctions in ap-east-1 failed: UnrecognizedClientException: The security token included in the request is invalid.");
+      expect(existsSync(join(out, "lambda/us-east-1/list-functions.json"))).toBe(true);
+      // What collect prints (`incomplete:`) and audit warns: one line for the region.
+      const lines = summarisedReasons(manifest);
+      expect(lines.filter((l) => l.includes("ap-east-1"))).toEqual([
+        "5 call(s) in ap-east-1 failed (config:DescribeConfigRules, lambda:ListCapacityProviders, lambda:ListEventSourceMappings, lambda:ListFunctions, lambda:ListLayers): " +
+          "UnrecognizedClientException (The security token included in the request is invalid.), though the same credentials were accepted outside ap-east-1: " +
+          "ap-east-1 is probably an opt-in region not enabled in the account, or the credentials are a session token from STS's global endpoint " +
+          "(version 1 tokens are valid only in the regions enabled by default); enable the region, or leave it out of --regions (--regions all reads only the enabled ones)",
+      ]);
+      const document = await buildDocument([out]);
+      expect(document.meta.warnings.filter((w) => w.code === "collection-partial" && w.message.includes("ap-east-1"))).toHaveLength(1);
+    } finally {
+      await proxy.close();
     }
   });
 
