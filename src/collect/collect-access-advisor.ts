@@ -6,16 +6,28 @@
  */
 
 import type { GetServiceLastAccessedDetailsCommandOutput } from "@aws-sdk/client-iam";
-import { callAws } from "./aws-call.js";
+import { callAws, operationOf } from "./aws-call.js";
 import type { RoleSummary } from "./collect-iam.js";
 import { CollectError } from "./errors.js";
 import { trustsLambda } from "./iam-documents.js";
 import { pool, type Run } from "./run.js";
+import { isNotFound } from "./shape.js";
 import { relPath } from "./writer.js";
 
 export interface PollSettings {
   intervalMs: number;
   timeoutMs: number;
+}
+
+/**
+ * A role GetAccountAuthorizationDetails listed that GenerateServiceLastAccessedDetails no longer
+ * finds (NoSuchEntity, HTTP 404: IAM API reference) was deleted during the collection: there is no
+ * report to read of it, a note and not a failure that makes the collection partial.
+ */
+function deletedDuringRun(error: unknown): string | null {
+  return isNotFound(error) && operationOf(error) === "iam:GenerateServiceLastAccessedDetails"
+    ? "the role was deleted during the collection (GetAccountAuthorizationDetails listed it): it has no Access Advisor report"
+    : null;
 }
 
 export async function collectAccessAdvisor(
@@ -28,7 +40,7 @@ export async function collectAccessAdvisor(
   const lambdaRoles = roles.filter((r) => trustsLambda(r.trustPolicy)).sort((a, b) => (a.arn < b.arn ? -1 : 1));
   run.phase(`Access Advisor: ${lambdaRoles.length} role(s) Lambda can assume`);
   await pool(lambdaRoles, concurrency, (role) =>
-    run.unit({ service: "iam", operation: "GetServiceLastAccessedDetails", region: "global", target: role.arn }, async () => {
+    run.unit({ service: "iam", operation: "GetServiceLastAccessedDetails", region: "global", target: role.arn }, { failureNote: deletedDuringRun }, async () => {
       let attempts = 0;
       const started = await callAws(run.ctx, "iam:GenerateServiceLastAccessedDetails", homeRegion, {
         Arn: role.arn,
