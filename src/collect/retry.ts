@@ -108,6 +108,16 @@ export function isExpiredCredentials(error: unknown): boolean {
   return /^(ExpiredToken|ExpiredTokenException)$/.test(awsErrorCode(error));
 }
 
+/**
+ * The SDK could not get or renew the credentials (CredentialsProviderError, TokenProviderError):
+ * mid-run, an SSO session that ended ("The SSO session associated with this profile has expired.
+ * To refresh this SSO session run aws sso login …"), a role that can no longer be assumed. No
+ * request was sent; every later call fails the same way until the user acts.
+ */
+export function isUnrenewableCredentials(error: unknown): boolean {
+  return /^(CredentialsProviderError|TokenProviderError)$/.test(awsErrorCode(error));
+}
+
 export function isThrottlingError(error: unknown): boolean {
   if (!error || typeof error !== "object") return false;
   if (THROTTLING_CODES.has(awsErrorCode(error))) return true;

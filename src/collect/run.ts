@@ -10,7 +10,7 @@ import { CollectError } from "./errors.js";
 import { canonicalCall, type ManifestCall, type QueryRecord } from "./manifest.js";
 import type { AwsService } from "./operations.js";
 import type { CollectProgress } from "./options.js";
-import { awsErrorCode, awsErrorMessage, isExpiredCredentials } from "./retry.js";
+import { awsErrorCode, awsErrorMessage, isExpiredCredentials, isUnrenewableCredentials } from "./retry.js";
 import type { OutWriter } from "./writer.js";
 
 export interface UnitSpec {
@@ -66,19 +66,27 @@ export class SkipUnit extends Error {
 }
 
 /**
- * The credentials expired during the run (ExpiredToken, ExpiredTokenException): every later call
- * would fail the same way, each recorded as one more failure of the collection, so the run stops,
- * as it does when interrupted, with a manifest that --resume continues from once the user has new
- * credentials. The call that found it is recorded as failed.
+ * The credentials expired during the run (ExpiredToken, ExpiredTokenException), or the SDK could
+ * not renew them (CredentialsProviderError, TokenProviderError: an SSO session that ended): every
+ * later call would fail the same way, each recorded as one more failure of the collection, so the
+ * run stops, as it does when interrupted, with a manifest that --resume continues from once the
+ * user has new credentials. The call that found it is recorded as failed.
  */
 export class CredentialsExpired extends CollectError {
   constructor(readonly call: ManifestCall) {
     const what = `${call.failedOperation ?? `${call.service}:${call.operation}`}${call.target ? ` ${call.target}` : ""}${call.region === "global" ? "" : ` in ${call.region}`}`;
+    const renewal = isUnrenewableCredentials({ name: call.errorCode });
     super(
-      `the credentials expired during the collection (${what}: ${call.errorCode}: ${call.errorMessage}): the collection stopped; ` +
-        "get new credentials (a new session: aws sso login, assume the role again, or new AWS_SESSION_TOKEN and keys), then run again with --resume to continue",
+      `the credentials ${renewal ? "could not be renewed" : "expired"} during the collection (${what}: ${call.errorCode}: ${call.errorMessage}): the collection stopped; ` +
+        `${renewal ? "do what the message says (an SSO profile: aws sso login)" : "get new credentials (a new session: aws sso login, assume the role again, or new AWS_SESSION_TOKEN and keys)"}, then run again with --resume to continue`,
     );
   }
+}
+
+/** Credentials that expired, or that the SDK could not renew: the run stops (CredentialsExpired). */
+function credentialsGone(code: string | null): boolean {
+  const error = { name: code };
+  return isExpiredCredentials(error) || isUnrenewableCredentials(error);
 }
 
 function interrupted(): CollectError {
@@ -233,7 +241,7 @@ export class Run {
     }
     this.record(call);
     // sts:GetCallerIdentity has its own message (collect.ts: "cannot identify the account").
-    if (call.status === "failed" && spec.service !== "sts" && isExpiredCredentials({ name: call.errorCode })) {
+    if (call.status === "failed" && spec.service !== "sts" && credentialsGone(call.errorCode)) {
       this.expired ??= call;
       throw new CredentialsExpired(this.expired);
     }

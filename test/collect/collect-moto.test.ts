@@ -638,6 +638,32 @@ describe("faults", () => {
     }
   });
 
+  it("credentials the SDK cannot renew mid-run (an SSO session that ended) stop the run the same way, with the SDK's own instruction", async () => {
+    // The SDK's SSO provider (@aws-sdk/credential-provider-sso) throws CredentialsProviderError
+    // with this message once the SSO session has expired; every later call then fails the same
+    // way. Here a provider whose credentials last a second (so the SDK asks it again for each
+    // request) does so after its third answer.
+    let answered = 0;
+    const credentials = async () => {
+      if (++answered > 3) {
+        throw Object.assign(new Error("The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile."), {
+          name: "CredentialsProviderError",
+          tryNextLink: false,
+        });
+      }
+      return { ...TEST_CREDENTIALS, sessionToken: "session", expiration: new Date(Date.now() + 1000) };
+    };
+    const out = outDir();
+    const error = await collect({ endpoint: moto.endpoint, credentials, throttleBaseMs: 1, out, regions: ["us-east-1"], maxAttempts: 1, concurrency: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CollectError);
+    expect(String(error)).toMatch(
+      /the credentials could not be renewed during the collection \([^)]*: CredentialsProviderError: The SSO session associated with this profile has expired\. To refresh this SSO session run aws sso login with the corresponding profile\.\): the collection stopped; do what the message says/,
+    );
+    const m = json(out, "manifest.json");
+    expect(m.reasons).toContain("the collection did not finish");
+    expect(m.calls.filter((c: any) => c.status === "failed")).toHaveLength(1);
+  });
+
   it("a region that refuses the credentials the others take (an opt-in region not enabled): partial, named, one line saying why, the rest collected", async () => {
     // Found by the collect sweep: each of the region's calls was its own line, "The security token
     // included in the request is invalid", read as bad credentials, and nothing said what to do
