@@ -179,6 +179,15 @@ export function reasonFor(call: ManifestCall): string {
   return `${what}${where}: ${call.reason ?? call.status}`;
 }
 
+/**
+ * A denial whose message names the KMS action refused: an object encrypted with SSE-KMS read
+ * without kms:Decrypt on its key ("… is not authorized to perform: kms:Decrypt on resource:
+ * arn:aws:kms:…"). S3 often says only "Access Denied" for it (see summarisedReasons).
+ */
+function kmsDenial(call: ManifestCall): boolean {
+  return /\bkms:Decrypt\b/.test(call.errorMessage ?? "");
+}
+
 /** Error codes that say the identity lacks a permission: the remedy is to grant it. */
 function isDenial(call: ManifestCall): boolean {
   if (/AccessDenied|Unauthorized|NotAuthorized|Forbidden/i.test(call.errorCode ?? "")) return true;
@@ -241,10 +250,15 @@ export function summarisedReasons(m: Pick<CollectManifest, "reasons" | "calls">)
     const regions = [...new Set(calls.map((c) => c.region))].sort();
     const where = regions.length === 1 && regions[0] === "global" ? "" : ` in ${regions.filter((r) => r !== "global").join(", ")}`;
     const action = allowedOperation(operation)?.iamAction ?? null;
-    const remedy =
-      isDenial(first) && action !== null
-        ? `add ${action} to the policy of the identity that collects (see collect --print-policy), then collect --resume`
-        : "collect --resume makes them again";
+    const remedy = !isDenial(first)
+      ? "collect --resume makes them again"
+      : kmsDenial(first)
+        ? "add kms:Decrypt on the KMS key the objects are encrypted with (in the key policy, or in the identity's policy naming the key's ARN), then collect --resume"
+        : action === null
+          ? "collect --resume makes them again"
+          : operation === "s3:GetObject"
+            ? `add ${action} to the policy of the identity that collects (see collect --print-policy), or, if the log files are encrypted with SSE-KMS, kms:Decrypt on their key (S3 answers AccessDenied for either), then collect --resume`
+            : `add ${action} to the policy of the identity that collects (see collect --print-policy), then collect --resume`;
     lines.push(`${operation} failed for ${calls.length} of ${made} calls${where}: ${first.errorCode ?? "Error"} (first: ${(first.errorMessage ?? "").trim()}); ${remedy}`);
   }
   return [...lines, ...m.reasons.filter((r) => !grouped.has(r))].sort();

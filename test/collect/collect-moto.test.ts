@@ -664,6 +664,33 @@ describe("faults", () => {
     expect(m.calls.filter((c: any) => c.status === "failed")).toHaveLength(1);
   });
 
+  it("log files denied: the remedy names kms:Decrypt as well as s3:GetObject, since S3 answers AccessDenied for an SSE-KMS object read without kms:Decrypt", async () => {
+    // Found by the collect sweep: the remedy was only "add s3:GetObject", which the identity may
+    // well have: CloudTrail logs are often SSE-KMS encrypted, and S3 then answers "Access Denied"
+    // without saying why (boto3#2952, aws-cli#6713), or, in newer answers, names kms:Decrypt.
+    const denied = (message: string) => () => ({
+      status: 403,
+      headers: { "content-type": "application/xml" },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message><RequestId>r</RequestId><HostId>h</HostId></Error>`,
+    });
+    const logFile = new RegExp(`^s3/\\S+ GET /${TRAIL_BUCKET}/team/AWSLogs/\\S+\\.json\\.gz`);
+    const kmsMessage = `User: arn:aws:sts::${ACCOUNT}:assumed-role/Auditor/alice is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab because no identity-based policy allows the kms:Decrypt action`;
+    for (const [message, remedy] of [
+      ["Access Denied", "add s3:GetObject to the policy of the identity that collects (see collect --print-policy), or, if the log files are encrypted with SSE-KMS, kms:Decrypt on their key (S3 answers AccessDenied for either), then collect --resume"],
+      [kmsMessage, "add kms:Decrypt on the KMS key the objects are encrypted with (in the key policy, or in the identity's policy naming the key's ARN), then collect --resume"],
+    ] as const) {
+      const proxy = await startFaultProxy(moto.endpoint, [{ match: logFile, times: Infinity, fault: denied(message) }]);
+      try {
+        const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), regions: ["us-east-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/`, ...WINDOW, maxAttempts: 1 });
+        expect(proxy.injected).toEqual([2]);
+        const line = summarisedReasons(manifest).find((l) => l.startsWith("s3:GetObject failed for 2 of"));
+        expect(line).toBe(`s3:GetObject failed for 2 of 3 calls: AccessDenied (first: ${message}); ${remedy}`);
+      } finally {
+        await proxy.close();
+      }
+    }
+  });
+
   it("a region that refuses the credentials the others take (an opt-in region not enabled): partial, named, one line saying why, the rest collected", async () => {
     // Found by the collect sweep: each of the region's calls was its own line, "The security token
     // included in the request is invalid", read as bad credentials, and nothing said what to do
