@@ -48,7 +48,7 @@ function requestedRegions(o: ResolvedOptions): CollectManifest["options"]["regio
 const NETWORK_ERROR = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|EPIPE|TimeoutError|RequestTimeout|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_.*)$/;
 
 /** What to check when sts:GetCallerIdentity failed: the endpoint or network when AWS was not reached, else the credentials. */
-function identityHint(code: string | null, o: ResolvedOptions): string {
+function identityHint(code: string | null, o: ResolvedOptions, home: string): string {
   const endpoint = o.endpoint ?? process.env.AWS_ENDPOINT_URL_STS ?? configuredEndpoint(o);
   if (code !== null && NETWORK_ERROR.test(code)) return endpoint ? `check the endpoint ${endpoint} and the network` : "check the network (DNS, proxy, firewall)";
   // An answer that is not AWS's: something else listens there.
@@ -61,6 +61,12 @@ function identityHint(code: string | null, o: ResolvedOptions): string {
   // A session token past its expiration (AWS's common errors: ExpiredTokenException; IAM, STS and S3 say ExpiredToken).
   if (code !== null && isExpiredCredentials({ name: code })) {
     return `the session token${o.profile ? ` of profile ${o.profile}` : ""} has expired: get new credentials (aws sso login, assume the role again, or new AWS_SESSION_TOKEN and keys) and run again`;
+  }
+  // STS answers from the identity's home region (its regional endpoint): one not enabled in the
+  // account, or a session token from STS's global endpoint used in an opt-in region, says the token
+  // is invalid however good the credentials are (IAM API reference, SetSecurityTokenServicePreferences).
+  if (code === "InvalidClientTokenId" || code === "UnrecognizedClientException") {
+    return `check the credentials${o.profile ? ` of profile ${o.profile}` : ""}, and that the region ${home} (where STS was asked) is enabled in the account: an opt-in region not enabled answers this too (set AWS_REGION to a region enabled by default, such as us-east-1)`;
   }
   return `check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`;
 }
@@ -408,7 +414,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     );
     if (!identity.data) {
       save(false);
-      throw new CollectError(`cannot identify the account (${identity.call.errorCode}: ${identity.call.errorMessage}); ${identityHint(identity.call.errorCode, o)}`, {
+      throw new CollectError(`cannot identify the account (${identity.call.errorCode}: ${identity.call.errorMessage}); ${identityHint(identity.call.errorCode, o, home)}`, {
         file: manifestPath,
       });
     }

@@ -691,6 +691,29 @@ describe("faults", () => {
     }
   });
 
+  it("an identity call refused as an invalid token names the region STS was asked in, which may be an opt-in region not enabled", async () => {
+    // STS's regional endpoint of a region not enabled in the account answers InvalidClientTokenId
+    // however good the credentials (IAM API reference, SetSecurityTokenServicePreferences; reported
+    // in SWO-GS/retro-tag#10). moto takes any region: the proxy answers STS's XML error.
+    const invalid = () => ({
+      status: 403,
+      headers: { "content-type": "text/xml" },
+      body: "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+    });
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^sts\//, times: Infinity, fault: invalid }]);
+    try {
+      const error = await collect({ ...base(proxy.endpoint), out: outDir(), regions: ["ap-east-1"], maxAttempts: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CollectError);
+      expect(String(error)).toMatch(
+        /cannot identify the account \(InvalidClientTokenId: The security token included in the request is invalid\.\); check the credentials, and that the region [a-z0-9-]+ \(where STS was asked\) is enabled in the account: an opt-in region not enabled answers this too/,
+      );
+      const asked = proxy.seen[0]?.split(" ")[0]?.split("/")[1];
+      expect(String(error)).toContain(`the region ${asked} (where STS was asked)`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("a region that refuses the credentials the others take (an opt-in region not enabled): partial, named, one line saying why, the rest collected", async () => {
     // Found by the collect sweep: each of the region's calls was its own line, "The security token
     // included in the request is invalid", read as bad credentials, and nothing said what to do
