@@ -78,6 +78,10 @@ export function awsErrorMessage(error: unknown): string {
     // A success whose body cannot be read: a transfer cut short or damaged, not a missing operation.
     return `HTTP ${status}: the answer could not be read (cut short or damaged in transfer?); collect --resume makes the call again`;
   }
+  if (status === 429) {
+    // Throttled (isThrottlingError goes by the status): retried with backoff until the retries ran out.
+    return "HTTP 429: too many requests, still throttled after the retries (the answer's body is not an AWS error response); collect --resume makes the call again";
+  }
   if (status !== undefined) {
     return `HTTP ${status}: the endpoint's answer is not an AWS API response (does the endpoint implement this operation?)`;
   }

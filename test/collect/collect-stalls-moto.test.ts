@@ -282,6 +282,22 @@ describe("a refusal whose body is not AWS's JSON", () => {
     expect(awsErrorMessage(unparseable(401))).toMatch(/^HTTP 401: access denied/);
     expect(awsErrorMessage(unparseable(404))).toMatch(/^HTTP 404: .*does the endpoint implement this operation\?/);
   });
+
+  it("HTTP 429 whose body is not AWS's is throttling, retried, and then said to be throttling, not an operation the endpoint lacks", async () => {
+    // Found by the collect sweep: retried as throttling (the SDK and collect go by the status), then
+    // recorded as "does the endpoint implement this operation?".
+    const proxy = await startFaultProxy(moto.endpoint, [
+      { match: GET_POLICY, times: Infinity, fault: () => ({ status: 429, headers: { "content-type": "text/html" }, body: "<html><body>429 Too Many Requests</body></html>" }) },
+    ]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), maxAttempts: 1, throttleRetries: 2 });
+      const entry = byId(manifest).get("us-east-1/lambda:GetPolicy/report-generator");
+      expect(entry).toMatchObject({ status: "failed", errorCode: "UnparseableResponse", attempts: 3 });
+      expect(entry?.errorMessage).toBe("HTTP 429: too many requests, still throttled after the retries (the answer's body is not an AWS error response); collect --resume makes the call again");
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 describe("error codes that say what happened", () => {
