@@ -210,6 +210,8 @@ export type { KeptRole, SeparatePolicy } from "./generate/types.js";
 // Live collection (read-only)
 export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest, type CloudTrailSource, type QueryRecord } from "./collect/index.js";
 export { CollectError } from "./collect/errors.js";
+// Thrown by collect when the credentials expire mid-run (or cannot be renewed): resume with new ones.
+export { CredentialsExpired } from "./collect/run.js";
 export type { AthenaSource, CollectProgress, LakeSource, SecurityLakeTables } from "./collect/options.js";
 export type { CallStatus, ManifestCall } from "./collect/manifest.js";
 export type { CollectFeature } from "./collect/operations.js";
