@@ -146,6 +146,7 @@ export {
   usageRuleIds,
   usageSeverityRuleIds,
   functionRuleIds,
+  unusedActionRules,
   DIFF_SCHEMA_VERSION,
   INCOMPLETE_INPUTS_REASON,
   type DiffReport,

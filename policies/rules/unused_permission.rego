@@ -21,6 +21,10 @@
 #   # True: its findings come only from the usage labels (input.usage.labels, fullWindow), so
 #   # `diff` does not call one fixed against inputs without usage (docs/iac.md).
 #   needs_usage: true
+#   # The evidence field listing the actions the finding calls unused: `diff` calls a finding gone
+#   # fixed only when each of them is no longer granted, used, or excepted on the after side, not
+#   # when they are only "unknowable" or "too-new" there (docs/iac.md).
+#   unused_actions_evidence: unused
 #   remediation: |
 #     Remove the unused actions from the role (`leastrole generate` writes a policy with only the
 #     used ones), or record a kept exception with its reason in the configuration.

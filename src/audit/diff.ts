@@ -19,6 +19,7 @@
 import { relative, sep } from "node:path";
 import { statSync } from "node:fs";
 import type { CanonicalDocument, PolicyStatement, Principal, Role, SourceLocation } from "../model/document.js";
+import type { LabelledPermission, PermissionLabels } from "../model/usage.js";
 import type { Finding, FindingResource, Severity } from "../model/findings.js";
 import { severityRank } from "../evaluate/findings.js";
 import { permissionRows, type PermissionRow, type PermissionRowKind } from "../sources/cloudformation/permission-rows.js";
@@ -122,8 +123,10 @@ export interface UnconfirmedFinding extends Finding {
    * Why it is not called fixed, one sentence: the after inputs are incomplete and may not hold its
    * resource whole (INCOMPLETE_INPUTS_REASON), or its rule reports only from usage data
    * (catalog `needsUsage`) and the after side has none covering its resource (no usage at all,
-   * usage read in part, or not covering the function for the whole window). New in diff schema
-   * 1.4; absent in reports of 1.3.
+   * usage read in part, or not covering the function for the whole window), or it lists actions
+   * it calls unused (catalog `unusedActionsEvidence`: LR008) that the after side's role still
+   * grants and its usage does not show used (only `unknowable` or `too-new` there: the reason names
+   * them by label). New in diff schema 1.4; absent in reports of 1.3.
    */
   unconfirmedReason?: string;
 }
@@ -153,7 +156,11 @@ export interface DiffReport {
    * region's function list it does not hold either (an IAM export without the Lambda lists: before,
    * "fixed"), and one of a rule decided by a role's functions (catalog `needsFunctions`: LR001,
    * LR016) on a role whose functions the after side does not hold (functionGap); a function the
-   * after side lists as gone was deleted, and its findings are fixed.
+   * after side lists as gone was deleted, and its findings are fixed. A finding listing actions it
+   * calls unused (catalog `unusedActionsEvidence`: LR008's `unused`) is also unconfirmed when some
+   * of them are, on the after side, still granted to the function's role and neither used nor
+   * excepted (`unknowable`, `too-new`: unusedActionsLeft), where before it was fixed (the output's
+   * shape is that of 1.5).
    */
   findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: UnconfirmedFinding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
@@ -193,6 +200,15 @@ export interface DiffDocumentsOptions {
    * given here.
    */
   functionRules?: Iterable<string>;
+  /**
+   * Per rule id, the evidence field of its findings listing the actions each calls unused (their
+   * catalog's `unusedActionsEvidence`, unusedActionRules: LR008's `unused`): such a finding the
+   * after side no longer reports, with usage covering its function, is fixed only when each action
+   * listed is no longer granted to the function's role there, labelled `used`, or covered by a kept
+   * exception (unusedActionsLeft); an action only `unknowable` or `too-new` there leaves it
+   * unconfirmed. Default: those of the built-in pack; a custom pack's count only when given here.
+   */
+  unusedActionRules?: Iterable<readonly [string, string]>;
 }
 
 /** The ids of the packs' rules whose METADATA says they need usage data (`custom.needs_usage`). */
@@ -203,6 +219,11 @@ export function usageRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<s
 /** The ids of the packs' rules whose METADATA says their findings on a role are decided by its functions (`custom.needs_functions`). */
 export function functionRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
   return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsFunctions === true).map((r) => r.id)));
+}
+
+/** Per rule id of the packs, the evidence field its METADATA says lists the actions its findings call unused (`custom.unused_actions_evidence`). */
+export function unusedActionRules(packs: readonly Pick<RulePack, "catalog">[]): Map<string, string> {
+  return new Map(packs.flatMap((p) => p.catalog.rules.flatMap((r) => (r.unusedActionsEvidence !== undefined ? [[r.id, r.unusedActionsEvidence] as const] : []))));
 }
 
 /** The ids of the packs' rules whose METADATA says usage data can raise their severity (`custom.usage_raises_severity`). */
@@ -268,6 +289,7 @@ export async function diff(before: string[], after: string[], options: DiffOptio
     usageRules: usageRuleIds(packs),
     usageSeverityRules: usageSeverityRuleIds(packs),
     functionRules: functionRuleIds(packs),
+    unusedActionRules: unusedActionRules(packs),
   });
   return { report, before: b, after: a };
 }
@@ -519,10 +541,20 @@ export function diffDocuments(
   const functionRules = new Set(options.functionRules ?? (before.report.findings.length > 0 ? functionRuleIds([loadBuiltinPack()]) : []));
   const functionsUnheld = functionGap(afterIndex, indexDocument(before.document), options.onlyAfterResources === true);
   const fnGap = (f: Finding): string | null => functionsUnheld(f.resource, f.ruleId, functionRules.has(f.ruleId));
+  // A finding calling actions unused (LR008) is gone too when they are only "unknowable" or
+  // "too-new" on the after side (a gap in the logs with an Access Advisor report covering the
+  // window, data events not logged): fixed only when each is no longer granted, used, or excepted.
+  // (Whether the after side's usage covers the function at all is usageGap's, for the rules that
+  // need usage: this judges only a function with full-window labels.)
+  const unusedFields = new Map(options.unusedActionRules ?? (gone.length > 0 ? unusedActionRules([loadBuiltinPack()]) : []));
+  const unusedLeft = unusedActionsLeft(after.document);
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
-    const why = !whole(f.resource) ? INCOMPLETE_INPUTS_REASON : (fnGap(f) ?? (usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null));
+    const field = unusedFields.get(f.ruleId);
+    const why = !whole(f.resource)
+      ? INCOMPLETE_INPUTS_REASON
+      : (fnGap(f) ?? (usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null) ?? (field !== undefined ? unusedLeft(f, field) : null));
     if (why === null) fixed.push(f);
     else unconfirmed.push({ ...f, unconfirmedReason: why });
   }
@@ -647,6 +679,68 @@ function usageGap({ document, functions, roles, principals }: DocumentIndex): (r
       return covered ? null : `${lead}, and the after inputs' usage does not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
     }
     return null;
+  };
+}
+
+/**
+ * Why a finding calling actions unused (a rule with `unusedActionsEvidence`: LR008, its evidence's
+ * `unused`) that the document no longer reports is not known to be fixed (null: it is). Such a
+ * finding is gone when its function has no unused action left, which the change may do by removing
+ * the grants or by the function using them, or only by the document's labels saying less: an
+ * action the logs cannot show (`unknowable`: a day missing with an Access Advisor report covering
+ * the window, a data event not logged) or `too-new` is neither used nor unused, and the label set
+ * is `fullWindow` all the same. So each action the finding listed must be, in the document's
+ * full-window label sets of the function, not there (the function's role no longer grants it: the
+ * labels list every action it grants when the usage is not partial, which usageGap checked before),
+ * labelled `used`, or covered by a kept exception. Actions are compared without case (IAM's).
+ * Only a finding on a function with full-window labels is judged: the labels are per function,
+ * and a function without them is deleted or not covered, which the other checks decide. Evidence
+ * without the list (not an array of strings) cannot be checked: not confirmed.
+ */
+function unusedActionsLeft(document: CanonicalDocument): (f: Finding, field: string) => string | null {
+  let byFunction: Map<string, PermissionLabels[]> | null = null;
+  return (f, field) => {
+    if (f.resource.type !== "function") return null;
+    if (byFunction === null) {
+      byFunction = new Map();
+      for (const l of document.usage.labels) {
+        if (!l.fullWindow || l.functionArn === null) continue;
+        const list = byFunction.get(l.functionArn);
+        if (list === undefined) byFunction.set(l.functionArn, [l]);
+        else list.push(l);
+      }
+    }
+    const sets = byFunction.get(f.resource.arn);
+    // No full-window labels: a function deleted, or usage not covering it, which usageGap judges
+    // for the rules that need usage (LR008); nothing here to tell granted from unlabelled.
+    if (sets === undefined) return null;
+    const listed = (f.evidence as Record<string, unknown> | null | undefined)?.[field];
+    if (!Array.isArray(listed) || !listed.every((a): a is string => typeof a === "string")) {
+      return `${f.ruleId}'s finding does not list the actions it called unused (evidence ${field}), so the after side cannot show them gone`;
+    }
+    const labelOf = new Map<string, LabelledPermission>();
+    for (const l of sets) for (const p of l.permissions) {
+      const key = p.action.toLowerCase();
+      const known = labelOf.get(key);
+      // Several label sets of one function (not expected): the one that says least.
+      if (known === undefined || known.label === "used" || known.exception !== null) labelOf.set(key, p);
+    }
+    const left = new Map<string, string[]>();
+    for (const action of listed) {
+      const p = labelOf.get(action.toLowerCase());
+      if (p === undefined || p.label === "used" || p.exception !== null) continue;
+      const list = left.get(p.label);
+      if (list === undefined) left.set(p.label, [action]);
+      else list.push(action);
+    }
+    if (left.size === 0) return null;
+    const parts = [...left].sort(([x], [y]) => compareStrings(x, y)).map(([label, actions]) => {
+      const sorted = [...actions].sort(compareStrings);
+      const head = sorted.slice(0, 8).join(", ");
+      return `${label}: ${head}${sorted.length > 8 ? ` and ${sorted.length - 8} more` : ""}`;
+    });
+    const n = [...left.values()].reduce((sum, a) => sum + a.length, 0);
+    return `${f.ruleId} called ${n === 1 ? "an action" : `${n} actions`} unused that function ${f.resource.name}'s role still grants and the after inputs' usage does not show used (${parts.join("; ")})`;
   };
 }
 

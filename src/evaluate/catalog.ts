@@ -67,6 +67,17 @@ export interface RuleMetadata {
    * otherwise.
    */
   needsFunctions?: true;
+  /**
+   * The evidence field of the rule's findings that lists the actions the finding calls unused
+   * (granted, not called in the window), from its METADATA `custom.unused_actions_evidence`:
+   * LR008's `unused`. Such a finding the after side no longer reports may be gone only because its
+   * actions are now labelled `unknowable` or `too-new` (a gap in the logs and an Access Advisor
+   * report covering the window, data events not logged): `diff` calls it fixed only when each
+   * action it listed is, on the after side, no longer granted to the function's role, labelled
+   * `used`, or covered by a kept exception; otherwise it is `findings.unconfirmed`. Absent
+   * otherwise.
+   */
+  unusedActionsEvidence?: string;
 }
 
 /** An option a rule reads, as declared in its METADATA (`custom.options: {name: description}`). */
@@ -148,6 +159,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
     const needsUsage = booleanMark("needs_usage", custom.needs_usage, problems);
     const usageRaisesSeverity = booleanMark("usage_raises_severity", custom.usage_raises_severity, problems);
     const needsFunctions = booleanMark("needs_functions", custom.needs_functions, problems);
+    const unusedActionsEvidence = fieldMark("unused_actions_evidence", custom.unused_actions_evidence, problems);
     if (problems.length > 0) {
       // The package's whole name and its line: a pack's files often hold several packages.
       const at = a.location?.row ? ` (line ${a.location.row})` : "";
@@ -171,6 +183,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       ...(needsUsage ? { needsUsage: true as const } : {}),
       ...(usageRaisesSeverity ? { usageRaisesSeverity: true as const } : {}),
       ...(needsFunctions ? { needsFunctions: true as const } : {}),
+      ...(unusedActionsEvidence !== null ? { unusedActionsEvidence } : {}),
     });
   }
   const seen = new Map<string, string>();
@@ -193,6 +206,23 @@ function booleanMark(key: string, declared: unknown, problems: string[]): boolea
   if (typeof declared !== "boolean") {
     problems.push(`custom.${key} must be true or false (got ${JSON.stringify(declared)})`);
     return false;
+  }
+  return declared;
+}
+
+/** An evidence field's name, as the findings' evidence key (letters, digits, `_`). */
+const EVIDENCE_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A METADATA mark naming a field of the rule's findings' evidence (`custom.unused_actions_evidence`;
+ * absent: null). Anything but such a name is refused: a field the findings do not have would leave
+ * `diff` nothing to check, and every such finding unconfirmed.
+ */
+function fieldMark(key: string, declared: unknown, problems: string[]): string | null {
+  if (declared === undefined || declared === null) return null;
+  if (typeof declared !== "string" || !EVIDENCE_FIELD.test(declared)) {
+    problems.push(`custom.${key} must name a field of the findings' evidence (got ${JSON.stringify(declared)})`);
+    return null;
   }
   return declared;
 }
@@ -318,6 +348,9 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
     for (const key of ["needsUsage", "usageRaisesSeverity", "needsFunctions"] as const) {
       if (r[key] !== undefined && typeof r[key] !== "boolean") fail(`rules[${i}].${key} must be true or false`);
     }
+    if (r.unusedActionsEvidence !== undefined && !(typeof r.unusedActionsEvidence === "string" && EVIDENCE_FIELD.test(r.unusedActionsEvidence))) {
+      fail(`rules[${i}].unusedActionsEvidence must name a field of the findings' evidence`);
+    }
   });
   return {
     format: 1,
@@ -340,6 +373,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       ...((r.needsUsage as boolean | undefined) === true ? { needsUsage: true as const } : {}),
       ...((r.usageRaisesSeverity as boolean | undefined) === true ? { usageRaisesSeverity: true as const } : {}),
       ...((r.needsFunctions as boolean | undefined) === true ? { needsFunctions: true as const } : {}),
+      ...(r.unusedActionsEvidence !== undefined ? { unusedActionsEvidence: r.unusedActionsEvidence } : {}),
     })),
   };
 }

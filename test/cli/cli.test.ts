@@ -262,6 +262,9 @@ describe("leastrole CLI", () => {
     expect(listed.filter((r) => r.needsUsage === true).map((r) => r.id)).toEqual(["LR008", "LR009", "LR017"]);
     expect(listed.filter((r) => r.usageRaisesSeverity === true).map((r) => r.id)).toEqual(["LR001"]);
     expect(listed.filter((r) => r.needsFunctions === true).map((r) => r.id)).toEqual(["LR001", "LR016"]);
+    // LR008's findings list the actions they call unused (METADATA custom.unused_actions_evidence): said, and carried.
+    expect(run(["explain", "LR008"]).stdout).toContain("\nIts findings list the actions they call unused (evidence `unused`): `diff` calls one fixed only when each of them is no longer granted, used or excepted");
+    expect((listed as Array<{ id: string; unusedActionsEvidence?: string }>).filter((r) => r.unusedActionsEvidence !== undefined).map((r) => [r.id, r.unusedActionsEvidence])).toEqual([["LR008", "unused"]]);
     expect(explain.stdout).toContain("\nNeeds the functions of a role: its findings on a role are decided by the functions that use it");
   });
 

@@ -321,4 +321,18 @@ describe("rules.options", () => {
     expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.needsFunctions).toBe(true);
     expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsFunctions: "yes" }] })).toThrow(/rules\[0\]\.needsFunctions must be true or false/);
   });
+
+  it("custom.unused_actions_evidence in METADATA: an evidence field's name is carried as unusedActionsEvidence, anything else is a pack error", () => {
+    const inspect = (unused_actions_evidence: unknown) => ({
+      annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", unused_actions_evidence } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],
+    });
+    const catalog = catalogFromInspect(inspect("unused"));
+    expect(catalog.rules[0]!.unusedActionsEvidence).toBe("unused");
+    expect(catalogFromInspect(inspect(undefined)).rules[0]).not.toHaveProperty("unusedActionsEvidence");
+    // true, or a path, names no field: diff would find nothing to check and never call the finding fixed.
+    expect(() => catalogFromInspect(inspect(true))).toThrow(/custom\.unused_actions_evidence must name a field of the findings' evidence \(got true\)/);
+    expect(() => catalogFromInspect(inspect("evidence.unused"))).toThrow(/custom\.unused_actions_evidence must name a field/);
+    expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.unusedActionsEvidence).toBe("unused");
+    expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, unusedActionsEvidence: "" }] })).toThrow(/rules\[0\]\.unusedActionsEvidence must name a field/);
+  });
 });

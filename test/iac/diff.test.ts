@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareStatements, diff, diffDocuments, functionRuleIds, introducesAtLeast, usageRuleIds, usageSeverityRuleIds, type DiffResult } from "../../src/audit/diff.js";
+import { compareStatements, diff, diffDocuments, functionRuleIds, introducesAtLeast, unusedActionRules, usageRuleIds, usageSeverityRuleIds, type DiffResult } from "../../src/audit/diff.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import { pinnedOpa } from "../support/opa.js";
 import { SEVERITIES } from "../../src/model/findings.js";
@@ -245,6 +245,89 @@ describe("findings of rules that need usage data (METADATA custom.needs_usage)",
     expect(report.findings.unconfirmed.filter((f) => f.ruleId === "LR008" && f.resource.name === "billing-sync").map((f) => f.unconfirmedReason)).toEqual([
       "LR008 reports only from usage data, and the after inputs' usage does not cover function billing-sync for the whole 30-day window",
     ]);
+  });
+
+  it("the built-in catalog names LR008's evidence field of the actions it calls unused", () => {
+    expect([...unusedActionRules([loadBuiltinPack()])]).toEqual([["LR008", "unused"]]);
+  });
+
+  it("against the account without CloudTrail but with a whole Access Advisor report of the role, LR008's actions only unknowable there are not confirmed fixed", async () => {
+    // billing-sync-role's report, not truncated, shows DynamoDB accessed the day before the window
+    // ends: the function's labels cover the whole window, but without CloudTrail no DynamoDB action
+    // can be told used or unused (no action-level tracking), so each is "unknowable" and LR008 has
+    // nothing left to report. Before, that was "fixed", though the role grants dynamodb:* as before.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-usage-unknowable-"));
+    const role = "arn:aws:iam::111122223333:role/service-role/billing-sync-role";
+    const file = join(dir, `${encodeURIComponent(role)}.json`);
+    const used = (ns: string, name: string): object => ({ ServiceName: name, ServiceNamespace: ns, LastAuthenticated: "2026-11-27T10:00:00Z", LastAuthenticatedEntity: role, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 });
+    writeFileSync(file, JSON.stringify({
+      JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCreationDate: "2026-11-28T09:00:00Z", JobCompletionDate: "2026-11-28T09:00:05Z",
+      ServicesLastAccessed: [used("ec2", "Amazon EC2"), used("logs", "Amazon CloudWatch Logs"), used("dynamodb", "Amazon DynamoDB")],
+      IsTruncated: false,
+    }));
+    const { report, before, after } = await diff([demo], [`${demo}/iam`, `${demo}/lambda`, file]);
+    const labels = after.document.usage.labels.find((l) => l.functionArn?.endsWith(":function:billing-sync"))!;
+    expect(labels.fullWindow).toBe(true);
+    const unused = (before.report.findings.find((f) => f.ruleId === "LR008" && f.resource.name === "billing-sync")!.evidence as { unused: string[] }).unused;
+    expect(unused.length).toBe(83);
+    expect(new Set(unused.map((a) => labels.permissions.find((p) => p.action === a)?.label))).toEqual(new Set(["unknowable"]));
+    expect(after.report.findings.filter((f) => f.ruleId === "LR008" && f.resource.name === "billing-sync")).toEqual([]);
+    expect(report.findings.fixed.filter((f) => f.ruleId === "LR008")).toEqual([]);
+    const why = report.findings.unconfirmed.find((f) => f.ruleId === "LR008" && f.resource.name === "billing-sync")?.unconfirmedReason;
+    expect(why).toBe(
+      "LR008 called 83 actions unused that function billing-sync's role still grants and the after inputs' usage does not show used (unknowable: dynamodb:AssociateTableReplica, dynamodb:BatchGetItem, dynamodb:ConditionCheckItem, dynamodb:CreateBackup, dynamodb:CreateGlobalTable, dynamodb:CreateGlobalTableWitness, dynamodb:CreateTable, dynamodb:CreateTableReplica and 75 more)",
+    );
+    expect(renderPermissionDiffTable(report, { width: 1000 })).toContain(`not confirmed: ${why}`);
+    expect(JSON.parse(renderPermissionDiffJson(report)).findings.unconfirmed.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === "LR008" && f.resource.name === "billing-sync").unconfirmedReason).toBe(why);
+  });
+
+  it("LR008 gone with usage covering the function is fixed only when each action it called unused is ungranted, used or excepted there", async () => {
+    // The account against itself, billing-sync's LR008 taken out of the after report, its labels
+    // made to say what a change could: the actions the finding listed used, excepted, no longer
+    // granted, or only unknowable / too-new.
+    const same = await run([demo], [demo]);
+    const finding = same.before.report.findings.find((f) => f.ruleId === "LR008" && f.resource.name === "billing-sync")!;
+    const listed = (finding.evidence as { unused: string[] }).unused;
+    const afterWith = (relabel: (p: { action: string; label: string; exception: { reason: string } | null }) => void, drop: (action: string) => boolean = () => false): DiffResult["after"] => {
+      const after = structuredClone(same.after);
+      after.report.findings = after.report.findings.filter((f) => f.fingerprint !== finding.fingerprint);
+      for (const l of after.document.usage.labels) {
+        if (!l.functionArn?.endsWith(":function:billing-sync")) continue;
+        expect(l.fullWindow).toBe(true);
+        l.permissions = l.permissions.filter((p) => !drop(p.action));
+        for (const p of l.permissions) if (listed.includes(p.action)) relabel(p);
+      }
+      return after;
+    };
+    const outcome = (after: DiffResult["after"], options?: Parameters<typeof diffDocuments>[3]): Array<[string, string | undefined]> => {
+      const r = diffDocuments(same.before, after, undefined, options).findings;
+      return [...r.fixed.map((f) => [f.ruleId, undefined] as [string, undefined]), ...r.unconfirmed.map((f) => [f.ruleId, f.unconfirmedReason] as [string, string | undefined])];
+    };
+    const [first, second] = [listed[0]!, listed[1]!];
+    // Every listed action used, excepted, or (one) no longer granted: fixed.
+    expect(outcome(afterWith((p) => { p.label = p.action === second ? "unused" : "used"; p.exception = p.action === second ? { reason: "disaster recovery" } : null; }, (a) => a === first))).toEqual([["LR008", undefined]]);
+    // The role granting them all still, one only unknowable and one too-new: not confirmed, naming both.
+    const rest = (p: { action: string; label: string }): void => {
+      p.label = p.action === first ? "unknowable" : p.action === second ? "too-new" : "used";
+    };
+    expect(outcome(afterWith(rest))).toEqual([
+      ["LR008", `LR008 called 2 actions unused that function billing-sync's role still grants and the after inputs' usage does not show used (too-new: ${second}; unknowable: ${first})`],
+    ]);
+    // Actions are IAM's, without case: the label set's spelling need not be the evidence's.
+    const upper = afterWith(rest);
+    for (const l of upper.document.usage.labels) for (const p of l.permissions) if (p.action === first) p.action = first.toUpperCase();
+    expect(outcome(upper).map(([, why]) => why)).toEqual([expect.stringContaining(`unknowable: ${first})`)]);
+    // Without the rule's evidence field given (an SDK caller's choice), it is fixed as before.
+    expect(outcome(afterWith(rest), { unusedActionRules: [] })).toEqual([["LR008", undefined]]);
+    // A finding whose evidence does not hold the list (a held list not put back) cannot be checked.
+    const held = structuredClone(same.before);
+    (held.report.findings.find((f) => f.fingerprint === finding.fingerprint)!.evidence as { unused: unknown }).unused = { $held: "x" };
+    expect(diffDocuments(held, afterWith(() => {})).findings.unconfirmed.map((f) => f.unconfirmedReason)).toEqual([
+      "LR008's finding does not list the actions it called unused (evidence unused), so the after side cannot show them gone",
+    ]);
+    // The rule not among those needing usage (an SDK caller's choice): the labels, covering the
+    // function, still show the actions granted and not used.
+    expect(outcome(afterWith(rest), { usageRules: [] }).map(([, why]) => why)).toEqual([expect.stringMatching(/^LR008 called 2 actions unused /)]);
   });
 
   it("with usage that does not cover the function for the whole window, or was read in part, a finding gone is not confirmed", async () => {

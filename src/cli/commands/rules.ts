@@ -107,6 +107,7 @@ export function registerRules(program: Command): void {
         // What `diff` does with its findings depends on it: said where the rule is explained.
         rule.needsUsage === true ? "Needs usage data (CloudTrail, Access Advisor): without it the rule reports nothing, and `diff` does not call its findings fixed against inputs without usage covering them.\n" : "",
         rule.needsFunctions === true ? "Needs the functions of a role: its findings on a role are decided by the functions that use it, and `diff` does not call one fixed against inputs that hold the role but not its functions.\n" : "",
+        rule.unusedActionsEvidence !== undefined ? `Its findings list the actions they call unused (evidence \`${rule.unusedActionsEvidence}\`): \`diff\` calls one fixed only when each of them is no longer granted, used or excepted after the change, not when they are only unknowable or too new there.\n` : "",
         rule.usageRaisesSeverity === true ? "Usage data (CloudTrail, Access Advisor) can raise its severity: without it a finding may be less severe, and `diff` does not call one lowered against inputs without usage covering it when the before inputs had usage.\n" : "",
         options ? `Options (rules.options in the config file):\n${options}\n` : "",
         refs ? `References:\n${refs}\n` : "",
