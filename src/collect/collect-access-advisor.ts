@@ -6,6 +6,7 @@
  */
 
 import type { GetServiceLastAccessedDetailsCommandOutput } from "@aws-sdk/client-iam";
+import { PageTokens } from "./all-pages.js";
 import { callAws, operationOf } from "./aws-call.js";
 import type { RoleSummary } from "./collect-iam.js";
 import { CollectError } from "./errors.js";
@@ -103,18 +104,12 @@ type Page = Pick<GetServiceLastAccessedDetailsCommandOutput, "ServicesLastAccess
  */
 export async function remainingPages(first: Page, next: (marker: string) => Promise<Page>): Promise<{ services: NonNullable<Page["ServicesLastAccessed"]>; cut: string | null }> {
   const services = [...(first.ServicesLastAccessed ?? [])];
-  const seen = new Set<string>();
-  let page = first;
-  let pages = 1;
-  while (page.IsTruncated === true) {
-    const marker = page.Marker;
-    if (typeof marker !== "string" || marker === "" || seen.has(marker)) {
-      return { services, cut: `GetServiceLastAccessedDetails page ${pages} says more services follow (IsTruncated) but gives ${typeof marker !== "string" || marker === "" ? "no Marker" : "a Marker already followed"}: the report holds the ${services.length} services of the pages read, the others are missing` };
-    }
-    seen.add(marker);
-    page = await next(marker);
-    pages++;
+  const pages = new PageTokens("GetServiceLastAccessedDetails", "Marker", "services");
+  let marker = pages.next(first.Marker, first.IsTruncated === true);
+  while (marker !== undefined) {
+    const page = await next(marker);
     services.push(...(page.ServicesLastAccessed ?? []));
+    marker = pages.next(page.Marker, page.IsTruncated === true);
   }
-  return { services, cut: null };
+  return { services, cut: pages.cut === null ? null : `${pages.cut}: the report holds the ${services.length} services of the pages read, the others are missing` };
 }

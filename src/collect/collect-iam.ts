@@ -1,6 +1,7 @@
 /** IAM inventory: GetAccountAuthorizationDetails, all pages merged as the CLI paginator does. */
 
 import { readFileSync } from "node:fs";
+import { PageTokens } from "./all-pages.js";
 import { callAws } from "./aws-call.js";
 import { decodeAuthorizationDetails, type AuthorizationDetails } from "./iam-documents.js";
 import type { Run } from "./run.js";
@@ -19,6 +20,7 @@ type Obj = Record<string, unknown>;
 export async function collectIam(run: Run, homeRegion: string): Promise<RoleSummary[] | null> {
   const { call, data } = await run.unit<Obj>({ service: "iam", operation: "GetAccountAuthorizationDetails", region: "global" }, async () => {
     const merged: Required<AuthorizationDetails> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+    const pages = new PageTokens("GetAccountAuthorizationDetails", "Marker", "records");
     let marker: string | undefined;
     let attempts = 0;
     do {
@@ -31,21 +33,27 @@ export async function collectIam(run: Run, homeRegion: string): Promise<RoleSumm
       merged.GroupDetailList.push(...(output.GroupDetailList ?? []));
       merged.RoleDetailList.push(...(output.RoleDetailList ?? []));
       merged.Policies.push(...(output.Policies ?? []));
-      marker = output.IsTruncated ? output.Marker : undefined;
+      marker = pages.next(output.Marker, output.IsTruncated === true);
     } while (marker);
+    // Cut (a page with IsTruncated and no Marker, or one already followed): the roles, users, groups
+    // and policies of the pages not read are missing. The file keeps IsTruncated: true, which the
+    // reader takes as pages missing (truncated-pagination: the IAM inputs are partial), as for an
+    // export cut by hand; the unit is degraded, so the collection is partial.
+    const cut = pages.cut === null ? null : `${pages.cut}: the export holds the ${merged.RoleDetailList.length} roles, ${merged.Policies.length} policies, ${merged.UserDetailList.length} users and ${merged.GroupDetailList.length} groups of the pages read, the others are missing`;
     const { details, problems } = decodeAuthorizationDetails({
       UserDetailList: sortedBy(merged.UserDetailList, (u) => u.Arn),
       GroupDetailList: sortedBy(merged.GroupDetailList, (g) => g.Arn),
       RoleDetailList: sortedBy(merged.RoleDetailList, (r) => r.Arn),
       Policies: sortedBy(merged.Policies, (p) => p.Arn),
     });
-    const file = run.writer.writeJson(AUTHORIZATION_DETAILS_FILE, details);
+    const file = run.writer.writeJson(AUTHORIZATION_DETAILS_FILE, cut === null ? details : { ...details, IsTruncated: true });
+    const degraded = [...(cut === null ? [] : [cut]), ...problems];
     return {
       files: [file],
       count: merged.RoleDetailList.length,
       attempts,
       data: details,
-      ...(problems.length > 0 ? { degraded: problems.join("; ") } : {}),
+      ...(degraded.length > 0 ? { degraded: degraded.join("; ") } : {}),
     };
   });
   if (call.status !== "ok") return null;

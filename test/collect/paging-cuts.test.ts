@@ -1,0 +1,112 @@
+/**
+ * A page that says more follow but gives no token (IsTruncated and no Marker /
+ * NextContinuationToken), or a token already followed, used to end the paging as if it were the
+ * last page (or, a token-only list repeating its token, to loop for ever). Now the paging stops
+ * there and says it is cut (PageTokens): the unit is degraded or failed, naming the call, and the
+ * file written says it is not whole, as audit reads it. Moto never answers such a page: the calls
+ * are answered here by a stand-in client.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { PageTokens } from "../../src/collect/all-pages.js";
+import type { CallContext } from "../../src/collect/aws-call.js";
+import { collectIam } from "../../src/collect/collect-iam.js";
+import { Run } from "../../src/collect/run.js";
+import { OutWriter } from "../../src/collect/writer.js";
+import { normalizeFragments } from "../normalize/checked.js";
+import { readValue } from "../sources/helpers.js";
+
+type Answer = (operation: string, input: Record<string, unknown>) => unknown;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A Run whose AWS calls `answer` answers (operation: the SDK command's name without "Command"). */
+function fakeRun(answer: Answer): { run: Run; dir: string; asked: Array<{ operation: string; input: Record<string, unknown> }> } {
+  const dir = mkdtempSync(join(tmpdir(), "leastrole-paging-"));
+  dirs.push(dir);
+  const asked: Array<{ operation: string; input: Record<string, unknown> }> = [];
+  const client = {
+    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      const operation = command.constructor.name.replace(/Command$/, "");
+      asked.push({ operation, input: command.input });
+      if (asked.length > 50) throw new Error("the paging did not stop");
+      return { $metadata: { attempts: 1 }, ...(answer(operation, command.input) as object) };
+    },
+  };
+  const ctx = { clients: { get: () => client }, throttle: { retries: 0, baseMs: 1, capMs: 1 }, sleep: async () => undefined } as unknown as CallContext;
+  return { run: new Run(ctx, new OutWriter(dir), new Map(), () => undefined), dir, asked };
+}
+
+const json = (dir: string, rel: string) => JSON.parse(readFileSync(join(dir, rel), "utf8")) as Record<string, unknown>;
+
+describe("PageTokens", () => {
+  it("follows the token while IsTruncated (or, without the flag, while a token is given)", () => {
+    const flagged = new PageTokens("Op", "Marker", "items");
+    expect([flagged.next("m1", true), flagged.next("m2", true), flagged.next("m3", false), flagged.cut]).toEqual(["m1", "m2", undefined, null]);
+    const tokens = new PageTokens("Op", "NextToken", "items");
+    expect([tokens.next("t1"), tokens.next(undefined), tokens.cut]).toEqual(["t1", undefined, null]);
+    expect([new PageTokens("Op", "NextToken", "items").next(""), new PageTokens("Op", "Marker", "items").next(undefined, false)]).toEqual([undefined, undefined]);
+  });
+
+  it("more said to follow but no token, or one already followed, is a cut", () => {
+    const none = new PageTokens("Op", "Marker", "roles");
+    expect([none.next("m1", true), none.next(undefined, true), none.cut, none.cutToken]).toEqual(["m1", undefined, "Op page 2 says more roles follow (IsTruncated) but gives no Marker", undefined]);
+    const again = new PageTokens("Op", "NextToken", "items");
+    expect([again.next("t1"), again.next("t2"), again.next("t1"), again.cut, again.cutToken]).toEqual(["t1", "t2", undefined, "Op page 3 says more items follow but gives a NextToken already followed", "t1"]);
+  });
+});
+
+const ROLE = (name: string) => ({
+  RoleName: name,
+  RoleId: `AROA${name.toUpperCase()}`,
+  Arn: `arn:aws:iam::123456789012:role/${name}`,
+  Path: "/",
+  CreateDate: new Date("2026-01-01T00:00:00Z"),
+  AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] })),
+  RolePolicyList: [],
+  AttachedManagedPolicies: [],
+  InstanceProfileList: [],
+  Tags: [],
+  RoleLastUsed: {},
+});
+
+describe("collect: GetAccountAuthorizationDetails", () => {
+  for (const [what, second] of [
+    ["no Marker", { RoleDetailList: [ROLE("two")], IsTruncated: true }],
+    ["a Marker already followed", { RoleDetailList: [ROLE("two")], IsTruncated: true, Marker: "m2" }],
+  ] as const) {
+    it(`a page with IsTruncated and ${what} makes the export say it is cut, and the collection partial`, async () => {
+      const { run, dir } = fakeRun((op, input) => {
+        expect(op).toBe("GetAccountAuthorizationDetails");
+        return input.Marker === undefined ? { RoleDetailList: [ROLE("one")], IsTruncated: true, Marker: "m2" } : second;
+      });
+      const roles = await collectIam(run, "us-east-1");
+      expect(roles?.map((r) => r.name)).toEqual(["one", "two"]);
+      const entry = [...run.calls.values()][0]!;
+      const cut = `GetAccountAuthorizationDetails page 2 says more records follow (IsTruncated) but gives ${what}: the export holds the 2 roles, 0 policies, 0 users and 0 groups of the pages read, the others are missing`;
+      expect([entry.status, entry.reason]).toEqual(["ok", cut]);
+      expect(run.degraded).toEqual([`${entry.id}: ${cut}`]);
+      const written = json(dir, "iam/get-account-authorization-details.json");
+      expect(written.IsTruncated).toBe(true);
+      // What audit makes of it: pages missing (truncated-pagination), the IAM inputs partial.
+      const { fragment } = readValue("get-account-authorization-details.json", written);
+      expect(fragment!.pagination).toEqual({ truncated: true, path: "IsTruncated" });
+      const document = normalizeFragments([fragment!]).document;
+      expect(document.meta.partial).toBe(true);
+      expect(document.meta.warnings.map((w) => w.code)).toContain("truncated-pagination");
+    });
+  }
+
+  it("a whole export has no IsTruncated and is not degraded", async () => {
+    const { run, dir } = fakeRun((_op, input) => (input.Marker === undefined ? { RoleDetailList: [ROLE("one")], IsTruncated: true, Marker: "m2" } : { RoleDetailList: [ROLE("two")], IsTruncated: false }));
+    await collectIam(run, "us-east-1");
+    expect([...run.calls.values()][0]!.reason).toBeNull();
+    expect(json(dir, "iam/get-account-authorization-details.json").IsTruncated).toBeUndefined();
+  });
+});
+
