@@ -62,3 +62,11 @@ export async function allPages<T>(page: (token: string | undefined) => Promise<{
   } while (token);
   return { items, attempts };
 }
+
+/**
+ * A cut paging whose unit can keep nothing of what it read (a listing whose later keys are unknown,
+ * a search that may have missed what it looked for): the unit fails with it (`ListingCut`), named.
+ */
+export function cutError(message: string, attempts: number): Error {
+  return Object.assign(new Error(message), { name: "ListingCut", collectAttempts: attempts });
+}

@@ -18,6 +18,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import type { Event } from "@aws-sdk/client-cloudtrail";
 import type { _Object } from "@aws-sdk/client-s3";
+import { cutError, PageTokens } from "./all-pages.js";
 import { callAws } from "./aws-call.js";
 import { asFolder, descendsInto, layoutLevel, regionFolderOf, windowKeys } from "./cloudtrail-log-layout.js";
 import type { CloudTrailSource } from "./options.js";
@@ -41,6 +42,7 @@ export async function collectLookup(run: Run, region: string, window: { start: D
       files.push(run.writer.writeJson(`${dir}/lookup-events-${String(files.length + 1).padStart(5, "0")}.json`, { Events: chunk }));
       chunk = [];
     };
+    const pages = new PageTokens("LookupEvents", "NextToken", "events");
     let nextToken: string | undefined;
     do {
       const r = await callAws(run.ctx, "cloudtrail:LookupEvents", region, {
@@ -55,10 +57,14 @@ export async function collectLookup(run: Run, region: string, window: { start: D
         count++;
         if (chunk.length >= LOOKUP_CHUNK) flush();
       }
-      nextToken = r.output.NextToken;
+      nextToken = pages.next(r.output.NextToken);
     } while (nextToken);
-    flush();
-    return { files, count, attempts };
+    // A NextToken already followed (asking again would loop): the events of the pages not read are
+    // missing. The last chunk keeps the token, which the usage reader takes as more events than the
+    // file holds (cloudtrail-lookup-more-events: the usage is partial); the unit is degraded.
+    if (pages.cutToken !== undefined) files.push(run.writer.writeJson(`${dir}/lookup-events-${String(files.length + 1).padStart(5, "0")}.json`, { Events: chunk, NextToken: pages.cutToken }));
+    else flush();
+    return { files, count, attempts, ...(pages.cut !== null ? { degraded: `${pages.cut}: the ${count} events of the pages read are kept, the others are missing` } : {}) };
   });
 }
 
@@ -132,22 +138,29 @@ async function listWindowFiles(
 
 /**
  * ListObjectsV2's pages under a prefix, each handed to `page`, until the last or until `page`
- * says stop (true); the attempts they took.
+ * says stop (true); the attempts they took. A page with IsTruncated and no NextContinuationToken,
+ * or one already followed (asking again would loop), throws ListingCut: the keys of the pages not
+ * read are unknown, so log files of the window would be missing without a word, and their calls
+ * read as never made. Before, such a page ended the listing as if it were the last.
  */
-async function eachPage(
+export async function eachPage(
   run: Run,
   homeRegion: string,
   params: { Bucket: string; Prefix: string; Delimiter?: string; StartAfter?: string },
   page: (output: { CommonPrefixes?: { Prefix?: string }[]; Contents?: _Object[] }) => boolean,
 ): Promise<number> {
   let attempts = 0;
+  const pages = new PageTokens(`ListObjectsV2 s3://${params.Bucket}/${params.Prefix}`, "NextContinuationToken", "keys");
   let token: string | undefined;
   do {
     const r = await callAws(run.ctx, "s3:ListObjectsV2", homeRegion, { ...params, Prefix: params.Prefix === "" ? undefined : params.Prefix, ContinuationToken: token });
     attempts += r.attempts;
     const stop = page(r.output);
-    token = !stop && r.output.IsTruncated ? r.output.NextContinuationToken : undefined;
+    token = stop ? undefined : pages.next(r.output.NextContinuationToken, r.output.IsTruncated === true);
   } while (token);
+  if (pages.cut !== null) {
+    throw cutError(`${pages.cut}: the log files listed after it are unknown, so none is fetched (--resume lists again)`, attempts);
+  }
   return attempts;
 }
 

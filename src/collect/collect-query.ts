@@ -17,9 +17,11 @@
  * partial.
  */
 
+import { rmSync } from "node:fs";
 import type { Row } from "@aws-sdk/client-athena";
 import { ATHENA_USAGE_QUERY, LAKE_USAGE_QUERY, renderUsageQuery, USAGE_ROW_COLUMNS } from "../usage/sql.js";
 import { renderSecurityLakeQuery, SECURITY_LAKE_USAGE_QUERY, SECURITY_LAKE_V1_USAGE_QUERY } from "../usage/security-lake.js";
+import { PageTokens } from "./all-pages.js";
 import { attemptsOf, callAws, type CallContext, type CallHow } from "./aws-call.js";
 import { CollectError } from "./errors.js";
 import type { QueryRecord } from "./manifest.js";
@@ -319,6 +321,7 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
       files.push(run.writer.write(name, `${[csvLine(header), ...lines].join("\n")}\n`));
       lines = [];
     };
+    const pages = new PageTokens("athena:GetQueryResults", "NextToken", "rows");
     let token: string | undefined;
     do {
       const r = await callAws(run.ctx, "athena:GetQueryResults", region, { QueryExecutionId: id, NextToken: token, MaxResults: 1000 });
@@ -330,8 +333,13 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
         rows++;
         if (lines.length >= QUERY_ROWS_PER_FILE) flush();
       }
-      token = r.output.NextToken;
+      token = pages.next(r.output.NextToken);
     } while (token);
+    if (pages.cut !== null) {
+      // A CSV file cannot say it is cut: the rows of the pages read would be the whole usage. None is kept.
+      for (const f of files) rmSync(run.writer.abs(f), { force: true });
+      throw new QueryError("ListingCut", `${pages.cut}: the rows after it are unknown, so none is kept (--resume runs the query again)`, { ...record, rows }, attempts);
+    }
     flush();
     record = { ...record, rows };
     return { files, count: rows, attempts, query: record };
@@ -387,6 +395,7 @@ export async function collectLake(run: Run, homeRegion: string, source: LakeSour
       files.push(run.writer.writeJson(`${dir}/${relPath(`${id}-${String(files.length + 1).padStart(5, "0")}.json`)}`, { QueryResultRows: chunk }));
       chunk = [];
     };
+    const pages = new PageTokens("cloudtrail:GetQueryResults", "NextToken", "rows");
     let token: string | undefined;
     do {
       const r = await callAws(run.ctx, "cloudtrail:GetQueryResults", region, { QueryId: id, NextToken: token, MaxQueryResults: 1000 });
@@ -396,10 +405,13 @@ export async function collectLake(run: Run, homeRegion: string, source: LakeSour
         rows++;
         if (chunk.length >= QUERY_ROWS_PER_FILE) flush();
       }
-      token = r.output.NextToken;
+      token = pages.next(r.output.NextToken);
     } while (token);
-    flush();
+    // Cut (a NextToken already followed): the last file keeps it, which the usage reader takes as
+    // rows missing (a Lake page with a NextToken and no final page: partial); the unit is degraded.
+    if (pages.cutToken !== undefined) files.push(run.writer.writeJson(`${dir}/${relPath(`${id}-${String(files.length + 1).padStart(5, "0")}.json`)}`, { QueryResultRows: chunk, NextToken: pages.cutToken }));
+    else flush();
     record = { ...record, rows };
-    return { files, count: rows, attempts, query: record };
+    return { files, count: rows, attempts, query: record, ...(pages.cut !== null ? { degraded: `${pages.cut}: the ${rows} rows of the pages read are kept, the others are missing` } : {}) };
   });
 }

@@ -6,15 +6,19 @@
  * file written says it is not whole, as audit reads it. Moto never answers such a page: the calls
  * are answered here by a stand-in client.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PageTokens } from "../../src/collect/all-pages.js";
 import type { CallContext } from "../../src/collect/aws-call.js";
+import { collectLookup, collectS3Logs } from "../../src/collect/collect-cloudtrail.js";
+import { collectAthena, collectLake } from "../../src/collect/collect-query.js";
 import { collectIam } from "../../src/collect/collect-iam.js";
 import { Run } from "../../src/collect/run.js";
 import { OutWriter } from "../../src/collect/writer.js";
+import { readUsageFile } from "../../src/usage/index.js";
+import { USAGE_ROW_COLUMNS } from "../../src/usage/sql.js";
 import { normalizeFragments } from "../normalize/checked.js";
 import { readValue } from "../sources/helpers.js";
 
@@ -110,3 +114,77 @@ describe("collect: GetAccountAuthorizationDetails", () => {
   });
 });
 
+const WINDOW = { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-20T00:00:00Z") };
+const QUERY_OPTIONS = { pollMs: 1, timeoutMs: 60_000, signal: undefined };
+
+describe("collect: CloudTrail", () => {
+  it("LookupEvents: the last chunk keeps the NextToken, which makes the usage partial; the unit is degraded", async () => {
+    const event = (id: string) => ({ EventId: id, EventName: "GetObject", EventSource: "s3.amazonaws.com", EventTime: new Date("2026-01-10T00:00:00Z"), CloudTrailEvent: JSON.stringify({ eventVersion: "1.08", eventID: id, eventTime: "2026-01-10T00:00:00Z", eventSource: "s3.amazonaws.com", eventName: "GetObject", awsRegion: "us-east-1", userIdentity: { type: "AssumedRole", arn: "arn:aws:sts::123456789012:assumed-role/one/fn", accountId: "123456789012" } }) });
+    const { run, dir, asked } = fakeRun((_op, input) => (input.NextToken === undefined ? { Events: [event("e1")], NextToken: "t1" } : { Events: [event("e2")], NextToken: "t1" }));
+    await collectLookup(run, "us-east-1", { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-20T00:00:00Z") });
+    expect(asked.length).toBe(2);
+    const entry = [...run.calls.values()][0]!;
+    expect([entry.status, entry.reason]).toEqual(["ok", "LookupEvents page 2 says more events follow but gives a NextToken already followed: the 2 events of the pages read are kept, the others are missing"]);
+    const files = readdirSync(join(dir, "cloudtrail/lookup/us-east-1"));
+    expect(files).toEqual(["lookup-events-00001.json"]);
+    const written = json(dir, "cloudtrail/lookup/us-east-1/lookup-events-00001.json");
+    expect([(written.Events as unknown[]).length, written.NextToken]).toEqual([2, "t1"]);
+    const read = readUsageFile(join(dir, "cloudtrail/lookup/us-east-1/lookup-events-00001.json"));
+    expect(read.partial.partialReasons.join("\n")).toMatch(/NextToken: more events match than it holds/);
+  });
+  for (const [what, answer] of [
+    ["no NextContinuationToken", (input: Record<string, unknown>) => (input.ContinuationToken === undefined ? { CommonPrefixes: [{ Prefix: "AWSLogs/" }], IsTruncated: true, NextContinuationToken: "c1" } : { CommonPrefixes: [], IsTruncated: true })],
+    ["a NextContinuationToken already followed", () => ({ CommonPrefixes: [{ Prefix: "AWSLogs/" }], IsTruncated: true, NextContinuationToken: "c1" })],
+  ] as const) {
+    it(`a page with IsTruncated and ${what} fails the listing, named, and fetches nothing`, async () => {
+      const { run, asked } = fakeRun((op, input) => {
+        expect(op).toBe("ListObjectsV2");
+        return answer(input);
+      });
+      await collectS3Logs(run, "us-east-1", { kind: "s3", bucket: "trail-logs", prefix: "" } as never, { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-20T00:00:00Z") }, 2);
+      expect(asked.length).toBe(2);
+      const entries = [...run.calls.values()];
+      const list = entries.find((c) => c.operation === "ListObjectsV2")!;
+      expect([list.status, list.errorCode, list.errorMessage]).toEqual([
+        "failed",
+        "ListingCut",
+        `ListObjectsV2 s3://trail-logs/ page 2 says more keys follow (IsTruncated) but gives ${what}: the log files listed after it are unknown, so none is fetched (--resume lists again)`,
+      ]);
+      expect(entries.filter((c) => c.operation === "GetObject" && c.status === "ok")).toEqual([]);
+    });
+  }
+  it("CloudTrail Lake GetQueryResults repeating its NextToken: the last file keeps it, the unit is degraded", async () => {
+    const { run, dir } = fakeRun((op) => {
+      if (op === "StartQuery") return { QueryId: "q1" };
+      if (op === "DescribeQuery") return { QueryStatus: "FINISHED" };
+      return { QueryResultRows: [[{ eventID: "e" }]], NextToken: "t1" };
+    });
+    await collectLake(run, "us-east-1", { kind: "lake", eventDataStore: "store", region: null }, WINDOW, QUERY_OPTIONS);
+    const entry = [...run.calls.values()].find((c) => c.operation === "GetQueryResults")!;
+    expect([entry.status, entry.reason]).toEqual(["ok", "cloudtrail:GetQueryResults page 2 says more rows follow but gives a NextToken already followed: the 2 rows of the pages read are kept, the others are missing"]);
+    expect(entry.files.length).toBe(1);
+    expect(json(dir, entry.files[0]!)).toMatchObject({ NextToken: "t1" });
+  });
+
+  it("Athena GetQueryResults repeating its NextToken: failed with the query, no CSV kept (a CSV cannot say it is cut)", async () => {
+    const header = { Data: USAGE_ROW_COLUMNS.map((c) => ({ VarCharValue: c })) };
+    const row = { Data: USAGE_ROW_COLUMNS.map(() => ({ VarCharValue: "x" })) };
+    const { run, dir } = fakeRun((op, input) => {
+      if (op === "StartQueryExecution") return { QueryExecutionId: "a1" };
+      if (op === "GetQueryExecution") return { QueryExecution: { Status: { State: "SUCCEEDED" } } };
+      return { ResultSet: { Rows: input.NextToken === undefined ? [header, row] : [row] }, NextToken: "t1" };
+    });
+    await collectAthena(run, "us-east-1", { kind: "athena", catalog: null, database: "db", table: "trail", workgroup: null, output: null, region: null } as never, WINDOW, QUERY_OPTIONS);
+    const entry = [...run.calls.values()].find((c) => c.operation === "GetQueryResults")!;
+    expect([entry.status, entry.errorCode, entry.query?.id]).toEqual(["failed", "ListingCut", "a1"]);
+    expect(entry.errorMessage).toBe("athena:GetQueryResults page 2 says more rows follow but gives a NextToken already followed: the rows after it are unknown, so none is kept (--resume runs the query again)");
+    let left: string[] = [];
+    try {
+      left = readdirSync(join(dir, "cloudtrail/athena/us-east-1"));
+    } catch {
+      left = [];
+    }
+    expect(left).toEqual([]);
+  });
+
+});
