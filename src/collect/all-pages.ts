@@ -47,20 +47,27 @@ export class PageTokens {
  * Every page of a paginated list call and the HTTP attempts they took: `page(token)` asks for the
  * page after `token` (undefined: the first) and says its items and the next token (undefined or
  * empty: the last page). The Lambda list calls (`Marker` in, `NextMarker` out: ListFunctions,
- * ListAliases, ListEventSourceMappings, ListCapacityProviders) and AWS Config's
- * DescribeConfigRules (`NextToken`).
+ * ListAliases, ListEventSourceMappings, ListCapacityProviders, ListLayers, ListLayerVersions) and
+ * AWS Config's DescribeConfigRules (`NextToken`). `cut`: why the paging stopped early (a token
+ * already followed), said with the items read, and `cutToken` the token then given, for the file
+ * (its NextMarker or NextToken tells the reader the list is not whole); null when whole.
  */
-export async function allPages<T>(page: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined; attempts: number }>): Promise<{ items: T[]; attempts: number }> {
+export async function allPages<T>(
+  name: { operation: string; token: string },
+  page: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined; attempts: number }>,
+): Promise<{ items: T[]; attempts: number; cut: string | null; cutToken: string | undefined }> {
   const items: T[] = [];
+  const tokens = new PageTokens(name.operation, name.token, "items");
   let token: string | undefined;
   let attempts = 0;
   do {
     const p = await page(token);
     attempts += p.attempts;
     items.push(...(p.items ?? []));
-    token = p.next;
+    token = tokens.next(p.next);
   } while (token);
-  return { items, attempts };
+  const cut = tokens.cut === null ? null : `${tokens.cut}: the list holds the ${items.length} items of the pages read, the others are missing`;
+  return { items, attempts, cut, cutToken: tokens.cutToken };
 }
 
 /**

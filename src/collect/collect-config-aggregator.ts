@@ -30,6 +30,7 @@
  */
 
 import { CONFIG_RESOURCE_TYPES } from "../sources/aws-config.js";
+import { PageTokens } from "./all-pages.js";
 import { callAws } from "./aws-call.js";
 import { CollectError } from "./errors.js";
 import { redactedVariables } from "./redact.js";
@@ -160,6 +161,7 @@ export async function collectConfigAggregator(run: Run, name: string, region: st
     const rows: Obj[] = [];
     let unreadable = 0;
     let queryInfo: unknown;
+    const pages = new PageTokens("SelectAggregateResourceConfig", "NextToken", "results");
     let nextToken: string | undefined;
     let attempts = 0;
     do {
@@ -182,7 +184,7 @@ export async function collectConfigAggregator(run: Run, name: string, region: st
         if (!isObj(row)) unreadable++;
         else rows.push(redactRow(row));
       }
-      nextToken = output.NextToken || undefined;
+      nextToken = pages.next(output.NextToken);
     } while (nextToken);
     rows.sort((a, b) => {
       const ka = rowKey(a);
@@ -192,13 +194,19 @@ export async function collectConfigAggregator(run: Run, name: string, region: st
     const file = run.writer.writeJson(aggregatorFile(region), {
       QueryInfo: queryInfo ?? { SelectFields: [{ Name: "*" }] },
       Results: rows.map((r) => JSON.stringify(r)),
+      // Cut (a NextToken already followed): kept, so the reader says records may be missing (truncated-pagination).
+      ...(pages.cutToken !== undefined ? { NextToken: pages.cutToken } : {}),
     });
+    const degraded = [
+      ...(pages.cut !== null ? [`${pages.cut}: the ${rows.length} resources of the pages read are kept, the others are missing`] : []),
+      ...(unreadable > 0 ? [`${unreadable} row(s) of the query were not JSON objects and were not written: those resources are missing`] : []),
+    ];
     return {
       files: [file],
       count: rows.length,
       attempts,
       data: rows.length,
-      ...(unreadable > 0 ? { degraded: `${unreadable} row(s) of the query were not JSON objects and were not written: those resources are missing` } : {}),
+      ...(degraded.length > 0 ? { degraded: degraded.join("; ") } : {}),
     };
   });
   if (queried.call.errorCode === NO_SUCH_AGGREGATOR) throw noSuchAggregator(name, region);

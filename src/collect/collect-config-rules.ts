@@ -21,13 +21,14 @@ export function configRulesFile(region: string): string {
 
 export async function collectConfigRules(run: Run, region: string): Promise<void> {
   await run.unit({ service: "config", operation: "DescribeConfigRules", region }, async () => {
-    const { items: rules, attempts } = await allPages<ConfigRule>(async (NextToken) => {
+    const { items: rules, attempts, cut, cutToken } = await allPages<ConfigRule>({ operation: "DescribeConfigRules", token: "NextToken" }, async (NextToken) => {
       const { output, attempts } = await callAws(run.ctx, "config:DescribeConfigRules", region, { NextToken });
       return { items: output.ConfigRules, next: output.NextToken, attempts };
     });
     // By name, not page order: the same rules make the same file.
     const sorted = sortedBy(rules, (r) => r.ConfigRuleName);
-    const file = run.writer.writeJson(configRulesFile(region), { ConfigRules: sorted });
-    return { files: [file], count: sorted.length, attempts };
+    const file = run.writer.writeJson(configRulesFile(region), { ConfigRules: sorted, ...(cutToken !== undefined ? { NextToken: cutToken } : {}) });
+    // Cut (a NextToken already followed): the file keeps it (the reader's truncated-pagination), the unit is degraded.
+    return { files: [file], count: sorted.length, attempts, ...(cut !== null ? { degraded: cut } : {}) };
   });
 }

@@ -29,24 +29,24 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   const { call, data } = await run.unit<FunctionConfiguration[]>(
     { service: "lambda", operation: "ListFunctions", region },
     async () => {
-      const { items, attempts } = await allPages(async (Marker) => {
+      const { items, attempts, cut, cutToken } = await allPages({ operation: "ListFunctions", token: "NextMarker" }, async (Marker) => {
         const { output, attempts } = await callAws(run.ctx, "lambda:ListFunctions", region, { FunctionVersion: "ALL", Marker, MaxItems: 50 });
         return { items: output.Functions, next: output.NextMarker, attempts };
       });
       const sorted = sortedBy(items.map(redactEnvironment), (f) => f.FunctionArn);
-      const file = run.writer.writeJson(listFunctionsFile(region), { Functions: sorted });
-      return { files: [file], count: sorted.length, attempts, data: sorted };
+      const file = run.writer.writeJson(listFunctionsFile(region), { Functions: sorted, ...more(cutToken) });
+      return { files: [file], count: sorted.length, attempts, data: sorted, ...degraded(cut) };
     },
   );
 
   await run.unit({ service: "lambda", operation: "ListEventSourceMappings", region }, async () => {
-    const { items, attempts } = await allPages(async (Marker) => {
+    const { items, attempts, cut, cutToken } = await allPages({ operation: "ListEventSourceMappings", token: "NextMarker" }, async (Marker) => {
       const { output, attempts } = await callAws(run.ctx, "lambda:ListEventSourceMappings", region, { Marker, MaxItems: 100 });
       return { items: output.EventSourceMappings, next: output.NextMarker, attempts };
     });
     const sorted = sortedBy(items, (m) => m.UUID);
-    const file = run.writer.writeJson(relPath("lambda", region, "list-event-source-mappings.json"), { EventSourceMappings: sorted });
-    return { files: [file], count: sorted.length, attempts };
+    const file = run.writer.writeJson(relPath("lambda", region, "list-event-source-mappings.json"), { EventSourceMappings: sorted, ...more(cutToken) });
+    return { files: [file], count: sorted.length, attempts, ...degraded(cut) };
   });
 
   // A capacity provider's operator role trusts Lambda and no function names it. Without the list
@@ -61,13 +61,13 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
         isUnavailableOperation(error) ? "capacity providers not listed: their operator roles may be reported as execution roles no function uses (LR016)" : null,
     },
     async () => {
-      const { items, attempts } = await allPages(async (Marker) => {
+      const { items, attempts, cut, cutToken } = await allPages({ operation: "ListCapacityProviders", token: "NextMarker" }, async (Marker) => {
         const { output, attempts } = await callAws(run.ctx, "lambda:ListCapacityProviders", region, { Marker, MaxItems: 50 });
         return { items: output.CapacityProviders, next: output.NextMarker, attempts };
       });
       const sorted = sortedBy(items, (p) => p.CapacityProviderArn);
-      const file = run.writer.writeJson(relPath("lambda", region, "list-capacity-providers.json"), { CapacityProviders: sorted });
-      return { files: [file], count: sorted.length, attempts };
+      const file = run.writer.writeJson(relPath("lambda", region, "list-capacity-providers.json"), { CapacityProviders: sorted, ...more(cutToken) });
+      return { files: [file], count: sorted.length, attempts, ...degraded(cut) };
     },
   );
 
@@ -106,13 +106,13 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
 async function collectLayers(run: Run, region: string, concurrency: number): Promise<void> {
   const listFile = relPath("lambda", region, "list-layers.json");
   const { call, data } = await run.unit<LayersListItem[]>({ service: "lambda", operation: "ListLayers", region }, async () => {
-    const { items, attempts } = await allPages(async (Marker) => {
+    const { items, attempts, cut, cutToken } = await allPages({ operation: "ListLayers", token: "NextMarker" }, async (Marker) => {
       const { output, attempts } = await callAws(run.ctx, "lambda:ListLayers", region, { Marker, MaxItems: 50 });
       return { items: output.Layers, next: output.NextMarker, attempts };
     });
     const sorted = sortedBy(items, (l) => l.LayerArn).map((l) => (l.LatestMatchingVersion ? { ...l, LatestMatchingVersion: withoutContent(l.LatestMatchingVersion) } : l));
-    const file = run.writer.writeJson(listFile, { Layers: sorted });
-    return { files: [file], count: sorted.length, attempts, data: sorted };
+    const file = run.writer.writeJson(listFile, { Layers: sorted, ...more(cutToken) });
+    return { files: [file], count: sorted.length, attempts, data: sorted, ...degraded(cut) };
   });
   if (call.status !== "ok") return;
   const layers = data ?? ((JSON.parse(readFileSync(run.writer.abs(listFile), "utf8")) as { Layers?: LayersListItem[] }).Layers ?? []);
@@ -124,12 +124,12 @@ async function collectLayers(run: Run, region: string, concurrency: number): Pro
       const name = layer.LayerName as string;
       const file = relPath("lambda", region, "list-layer-versions", `${name}.json`);
       const listed = await run.unit<LayerVersionsListItem[]>({ service: "lambda", operation: "ListLayerVersions", region, target: name }, async () => {
-        const { items, attempts } = await allPages(async (Marker) => {
+        const { items, attempts, cut, cutToken } = await allPages({ operation: "ListLayerVersions", token: "NextMarker" }, async (Marker) => {
           const { output, attempts } = await callAws(run.ctx, "lambda:ListLayerVersions", region, { LayerName: name, Marker, MaxItems: 50 });
           return { items: output.LayerVersions, next: output.NextMarker, attempts };
         });
         const sorted = sortedBy(items.map(withoutContent), (v) => v.LayerVersionArn);
-        return { files: [run.writer.writeJson(file, { LayerVersions: sorted })], count: sorted.length, attempts, data: sorted };
+        return { files: [run.writer.writeJson(file, { LayerVersions: sorted, ...more(cutToken) })], count: sorted.length, attempts, data: sorted, ...degraded(cut) };
       });
       let items = listed.data;
       if (!items && listed.call.status === "ok") {
@@ -154,6 +154,19 @@ async function collectLayers(run: Run, region: string, concurrency: number): Pro
   });
 }
 
+/**
+ * A list cut by its paging (allPages: a NextMarker already followed): its file keeps that
+ * NextMarker, which the readers take as pages missing (truncated-pagination), and its unit is
+ * degraded, so the collection is partial.
+ */
+function more(cutToken: string | undefined): { NextMarker?: string } {
+  return cutToken !== undefined ? { NextMarker: cutToken } : {};
+}
+
+function degraded(cut: string | null): { degraded?: string } {
+  return cut !== null ? { degraded: cut } : {};
+}
+
 function withoutContent<T extends object>(v: T): T {
   const { Content: _content, ...rest } = v as T & { Content?: unknown };
   return rest as T;
@@ -174,13 +187,13 @@ function deletedDuringRun(error: unknown): string | null {
 async function listAliases(run: Run, region: string, name: string): Promise<AliasConfiguration[]> {
   const file = relPath("lambda", region, "list-aliases", `${name}.json`);
   const { data } = await run.unit<AliasConfiguration[]>({ service: "lambda", operation: "ListAliases", region, target: name }, { failureNote: deletedDuringRun }, async () => {
-    const { items, attempts } = await allPages(async (Marker) => {
+    const { items, attempts, cut, cutToken } = await allPages({ operation: "ListAliases", token: "NextMarker" }, async (Marker) => {
       const { output, attempts } = await callAws(run.ctx, "lambda:ListAliases", region, { FunctionName: name, Marker, MaxItems: 50 });
       return { items: output.Aliases, next: output.NextMarker, attempts };
     });
     const sorted = sortedBy(items, (x) => x.Name);
-    if (sorted.length === 0) return { absent: true, count: 0, data: sorted };
-    return { files: [run.writer.writeJson(file, { Aliases: sorted })], count: sorted.length, attempts, data: sorted };
+    if (sorted.length === 0 && cut === null) return { absent: true, count: 0, data: sorted };
+    return { files: [run.writer.writeJson(file, { Aliases: sorted, ...more(cutToken) })], count: sorted.length, attempts, data: sorted, ...degraded(cut) };
   });
   if (data) return data;
   // Resumed: the file is there (or there were none).

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageVersion } from "../evaluate/locate.js";
+import { PageTokens } from "./all-pages.js";
 import type { CallContext } from "./aws-call.js";
 import { callAws } from "./aws-call.js";
 import type { ClientPool } from "./clients.js";
@@ -445,6 +446,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         run.phase("enabled regions (account:ListRegions)");
         const listed = await run.unit<string[]>({ service: "account", operation: "ListRegions", region: "global" }, { fresh: true }, async () => {
           const names: string[] = [];
+          const pages = new PageTokens("ListRegions", "NextToken", "regions");
           let nextToken: string | undefined;
           let attempts = 0;
           do {
@@ -455,9 +457,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
             });
             attempts += r.attempts;
             names.push(...(r.output.Regions ?? []).map((x) => x.RegionName).filter((n): n is string => typeof n === "string"));
-            nextToken = r.output.NextToken;
+            nextToken = pages.next(r.output.NextToken);
           } while (nextToken);
-          return { count: names.length, attempts, data: [...new Set(names)].filter((n) => REGION_PATTERN.test(n)).sort() };
+          // Cut (a NextToken already followed): the regions of the pages read are collected, the others not.
+          const cut = pages.cut === null ? {} : { degraded: `${pages.cut}: only the ${new Set(names).size} regions of the pages read are collected` };
+          return { count: names.length, attempts, data: [...new Set(names)].filter((n) => REGION_PATTERN.test(n)).sort(), ...cut };
         });
         if (listed.data && listed.data.length > 0) regions = listed.data;
         else {

@@ -10,11 +10,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PageTokens } from "../../src/collect/all-pages.js";
+import { allPages, PageTokens } from "../../src/collect/all-pages.js";
 import type { CallContext } from "../../src/collect/aws-call.js";
+import { collectAccessAnalyzer } from "../../src/collect/collect-access-analyzer.js";
 import { collectLookup, collectS3Logs } from "../../src/collect/collect-cloudtrail.js";
+import { aggregatorFile, collectConfigAggregator } from "../../src/collect/collect-config-aggregator.js";
 import { collectAthena, collectLake } from "../../src/collect/collect-query.js";
+import { collectConfigRules } from "../../src/collect/collect-config-rules.js";
 import { collectIam } from "../../src/collect/collect-iam.js";
+import { collectLambda } from "../../src/collect/collect-lambda.js";
 import { Run } from "../../src/collect/run.js";
 import { OutWriter } from "../../src/collect/writer.js";
 import { readUsageFile } from "../../src/usage/index.js";
@@ -116,6 +120,7 @@ describe("collect: GetAccountAuthorizationDetails", () => {
 
 const WINDOW = { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-20T00:00:00Z") };
 const QUERY_OPTIONS = { pollMs: 1, timeoutMs: 60_000, signal: undefined };
+const ANALYZER = "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/unused";
 
 describe("collect: CloudTrail", () => {
   it("LookupEvents: the last chunk keeps the NextToken, which makes the usage partial; the unit is degraded", async () => {
@@ -188,3 +193,74 @@ describe("collect: CloudTrail", () => {
   });
 
 });
+
+describe("allPages", () => {
+  it("a token already followed ends the paging (it looped for ever) with the cut said", async () => {
+    let asked = 0;
+    const r = await allPages({ operation: "ListFunctions", token: "NextMarker" }, async (token) => {
+      if (++asked > 10) throw new Error("the paging did not stop");
+      return { items: [token ?? "first"], next: "same", attempts: 1 };
+    });
+    expect(r).toEqual({ items: ["first", "same"], attempts: 2, cut: "ListFunctions page 2 says more items follow but gives a NextMarker already followed: the list holds the 2 items of the pages read, the others are missing", cutToken: "same" });
+  });
+});
+
+describe("collect: token-only lists repeating their token (they looped for ever)", () => {
+  it("DescribeConfigRules: the file keeps the NextToken (truncated-pagination), the unit is degraded", async () => {
+    const { run, dir, asked } = fakeRun(() => ({ ConfigRules: [{ ConfigRuleName: "r", Source: { Owner: "AWS", SourceIdentifier: "S3_BUCKET_VERSIONING_ENABLED" } }], NextToken: "t1" }));
+    await collectConfigRules(run, "us-east-1");
+    expect(asked.length).toBe(2);
+    const entry = [...run.calls.values()][0]!;
+    expect(entry.reason).toMatch(/^DescribeConfigRules page 2 says more items follow but gives a NextToken already followed/);
+    const written = json(dir, "config/us-east-1/describe-config-rules.json");
+    expect(written.NextToken).toBe("t1");
+    expect(readValue("config/us-east-1/describe-config-rules.json", written).fragment!.pagination?.truncated).toBe(true);
+  });
+
+  it("ListFunctions repeating its NextMarker: the file keeps it (truncated-pagination), the unit is degraded", async () => {
+    const { run, dir } = fakeRun((op) => (op === "ListFunctions" ? { Functions: [], NextMarker: "m1" } : {}));
+    await collectLambda(run, "us-east-1", 2);
+    const entry = [...run.calls.values()].find((c) => c.operation === "ListFunctions")!;
+    expect([entry.status, entry.reason]).toEqual(["ok", "ListFunctions page 2 says more items follow but gives a NextMarker already followed: the list holds the 0 items of the pages read, the others are missing"]);
+    const written = json(dir, "lambda/us-east-1/list-functions.json");
+    expect(written).toEqual({ Functions: [], NextMarker: "m1" });
+    expect(readValue("lambda/us-east-1/list-functions.json", written).fragment!.pagination?.truncated).toBe(true);
+  });
+
+  it("SelectAggregateResourceConfig repeating its NextToken: the file keeps it (truncated-pagination), the unit is degraded", async () => {
+    const { run, dir } = fakeRun((op) => {
+      if (op === "DescribeConfigurationAggregators") return { ConfigurationAggregators: [{ ConfigurationAggregatorName: "agg", AccountAggregationSources: [{ AccountIds: ["123456789012"], AllAwsRegions: true }] }] };
+      return { Results: [JSON.stringify({ accountId: "123456789012", awsRegion: "us-east-1", resourceType: "AWS::Lambda::Function", resourceId: "fn", configuration: {} })], NextToken: "t1" };
+    });
+    await collectConfigAggregator(run, "agg", "us-east-1");
+    const entry = [...run.calls.values()].find((c) => c.operation === "SelectAggregateResourceConfig")!;
+    expect([entry.status, entry.reason]).toEqual(["ok", expect.stringMatching(/^SelectAggregateResourceConfig page 2 says more results follow but gives a NextToken already followed/)]);
+    expect(json(dir, aggregatorFile("us-east-1")).NextToken).toBe("t1");
+    expect(readValue(aggregatorFile("us-east-1"), json(dir, aggregatorFile("us-east-1"))).fragment!.warnings.map((w) => w.code)).toContain("truncated-pagination");
+  });
+});
+
+describe("collect: Access Analyzer", () => {
+  it("ListFindingsV2 repeating its nextToken: the file keeps it (truncated-pagination), the unit is degraded", async () => {
+    const { run, dir, asked } = fakeRun((op, input) => {
+      if (op === "ListAnalyzers") return { analyzers: [{ arn: ANALYZER, type: "ACCOUNT_UNUSED_ACCESS", status: "ACTIVE" }] };
+      if (op === "ListFindingsV2") return { findings: [{ id: input.nextToken === undefined ? "f1" : "f2" }], nextToken: "t1" };
+      return { id: input.id, findingType: "UnusedIAMRole", resource: "arn:aws:iam::123456789012:role/one", findingDetails: [] };
+    });
+    await collectAccessAnalyzer(run, "us-east-1", 2);
+    expect(asked.filter((a) => a.operation === "ListFindingsV2").length).toBe(2);
+    const entry = [...run.calls.values()][0]!;
+    expect([entry.status, entry.reason]).toEqual(["ok", "ListFindingsV2 page 2 says more findings follow but gives a nextToken already followed: the 2 findings of the pages read are kept, the others are missing"]);
+    const written = json(dir, "accessanalyzer/us-east-1/unused-access-findings.json");
+    expect([(written.findings as unknown[]).length, written.nextToken]).toEqual([2, "t1"]);
+  });
+
+  it("ListAnalyzers repeating its nextToken with no analyzer found: failed, named, not 'no analyzer' (skipped as complete)", async () => {
+    const { run } = fakeRun(() => ({ analyzers: [], nextToken: "t1" }));
+    await collectAccessAnalyzer(run, "us-east-1", 2);
+    const entry = [...run.calls.values()][0]!;
+    expect([entry.status, entry.errorCode]).toEqual(["failed", "ListingCut"]);
+    expect(entry.errorMessage).toMatch(/^ListAnalyzers \(ACCOUNT_UNUSED_ACCESS\) page 2 says more analyzers follow but gives a nextToken already followed; ListAnalyzers \(ORGANIZATION_UNUSED_ACCESS\) page 2 .*: no active unused-access analyzer on the pages read, the others are unknown$/);
+  });
+});
+
