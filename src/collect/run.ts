@@ -119,10 +119,16 @@ export class Run {
     this.progress({ kind: "phase", message });
   }
 
-  /** The previous run's ok entry for this unit if every file it wrote is still there and whole. */
+  /**
+   * The previous run's ok entry for this unit if every file it wrote is still there and whole, and
+   * it was not degraded (`reason` set: a paging cut, rows unreadable, a document undecodable):
+   * that one is made again. Carried over, its files stayed what they were and its reason left the
+   * manifest's reasons (only this run's degraded units are listed), so a resumed collection said
+   * it was complete while holding the cut export.
+   */
   resumable(spec: UnitSpec): ManifestCall | undefined {
     const prev = this.previous.get(unitId(spec));
-    if (!prev || prev.status !== "ok") return undefined;
+    if (!prev || prev.status !== "ok" || prev.reason !== null) return undefined;
     if (!prev.files.every((f) => this.whole(f))) return undefined;
     return prev;
   }

@@ -34,9 +34,9 @@ afterEach(() => {
 });
 
 /** A Run whose AWS calls `answer` answers (operation: the SDK command's name without "Command"). */
-function fakeRun(answer: Answer): { run: Run; dir: string; asked: Array<{ operation: string; input: Record<string, unknown> }> } {
-  const dir = mkdtempSync(join(tmpdir(), "leastrole-paging-"));
-  dirs.push(dir);
+function fakeRun(answer: Answer, resume?: { dir: string; previous: Run }): { run: Run; dir: string; asked: Array<{ operation: string; input: Record<string, unknown> }> } {
+  const dir = resume?.dir ?? mkdtempSync(join(tmpdir(), "leastrole-paging-"));
+  if (resume === undefined) dirs.push(dir);
   const asked: Array<{ operation: string; input: Record<string, unknown> }> = [];
   const client = {
     send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -47,7 +47,7 @@ function fakeRun(answer: Answer): { run: Run; dir: string; asked: Array<{ operat
     },
   };
   const ctx = { clients: { get: () => client }, throttle: { retries: 0, baseMs: 1, capMs: 1 }, sleep: async () => undefined } as unknown as CallContext;
-  return { run: new Run(ctx, new OutWriter(dir), new Map(), () => undefined), dir, asked };
+  return { run: new Run(ctx, new OutWriter(dir), new Map(resume?.previous.calls ?? []), () => undefined), dir, asked };
 }
 
 const json = (dir: string, rel: string) => JSON.parse(readFileSync(join(dir, rel), "utf8")) as Record<string, unknown>;
@@ -109,6 +109,17 @@ describe("collect: GetAccountAuthorizationDetails", () => {
       expect(document.meta.warnings.map((w) => w.code)).toContain("truncated-pagination");
     });
   }
+
+  it("--resume makes a cut export again: carried over, the resumed collection said it was complete", async () => {
+    const first = fakeRun((_op, input) => (input.Marker === undefined ? { RoleDetailList: [ROLE("one")], IsTruncated: true } : {}));
+    await collectIam(first.run, "us-east-1");
+    expect([...first.run.calls.values()][0]!.reason).not.toBeNull();
+    const again = fakeRun((_op, input) => (input.Marker === undefined ? { RoleDetailList: [ROLE("one")], IsTruncated: true, Marker: "m2" } : { RoleDetailList: [ROLE("two")], IsTruncated: false }), { dir: first.dir, previous: first.run });
+    expect((await collectIam(again.run, "us-east-1"))?.map((r) => r.name)).toEqual(["one", "two"]);
+    const entry = [...again.run.calls.values()][0]!;
+    expect([again.asked.length, entry.resumed, entry.reason, again.run.degraded]).toEqual([2, false, null, []]);
+    expect(json(first.dir, "iam/get-account-authorization-details.json").IsTruncated).toBeUndefined();
+  });
 
   it("a whole export has no IsTruncated and is not degraded", async () => {
     const { run, dir } = fakeRun((_op, input) => (input.Marker === undefined ? { RoleDetailList: [ROLE("one")], IsTruncated: true, Marker: "m2" } : { RoleDetailList: [ROLE("two")], IsTruncated: false }));
