@@ -147,6 +147,7 @@ export {
   usageSeverityRuleIds,
   functionRuleIds,
   unusedActionRules,
+  callsRuleIds,
   DIFF_SCHEMA_VERSION,
   INCOMPLETE_INPUTS_REASON,
   type DiffReport,

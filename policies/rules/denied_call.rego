@@ -18,6 +18,9 @@
 #   # True: its findings come only from the calls CloudTrail recorded (input.usage.principals), so
 #   # `diff` does not call one fixed against inputs without usage (docs/iac.md).
 #   needs_usage: true
+#   # True: the denied calls are CloudTrail's; an Access Advisor report shows only what was
+#   # accessed, so `diff` does not call a finding fixed against usage without CloudTrail covering it.
+#   needs_calls: true
 #   remediation: |
 #     If the code needs the action, grant it on the specific resource; if it does not, find out why
 #     the function calls it (a dependency, a misconfiguration, or a compromise).

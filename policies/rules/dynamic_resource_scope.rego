@@ -19,6 +19,9 @@
 #   # (src/analysis/scope.ts), so
 #   # `diff` does not call one fixed against inputs without usage (docs/iac.md).
 #   needs_usage: true
+#   # True: the resources the calls reached are CloudTrail's; an Access Advisor report names none,
+#   # so `diff` does not call a finding fixed against usage without CloudTrail covering it.
+#   needs_calls: true
 #   remediation: |
 #     Replace the wildcard resource with the suggested prefix pattern (in the evidence), after
 #     checking that every resource the function must reach follows the naming convention.

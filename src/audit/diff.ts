@@ -30,6 +30,7 @@ import { loadBuiltinPack, type RulePack } from "../evaluate/pack.js";
 import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
 import { checkPathList } from "./route-inputs.js";
 import { parseArn } from "../sources/arns.js";
+import { windowCoverage } from "../usage/window-coverage.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
@@ -126,7 +127,10 @@ export interface UnconfirmedFinding extends Finding {
    * usage read in part, or not covering the function for the whole window), or it lists actions
    * it calls unused (catalog `unusedActionsEvidence`: LR008) that the after side's role still
    * grants and its usage does not show used (only `unknowable` or `too-new` there: the reason names
-   * them by label). New in diff schema 1.4; absent in reports of 1.3.
+   * them by label), or it is made from the calls CloudTrail recorded (catalog `needsCalls`: LR009,
+   * LR017) and the after side's usage holds no CloudTrail records covering its resource for the
+   * whole window (an Access Advisor report alone: callsGap). New in diff schema 1.4; absent in
+   * reports of 1.3.
    */
   unconfirmedReason?: string;
 }
@@ -160,7 +164,10 @@ export interface DiffReport {
    * calls unused (catalog `unusedActionsEvidence`: LR008's `unused`) is also unconfirmed when some
    * of them are, on the after side, still granted to the function's role and neither used nor
    * excepted (`unknowable`, `too-new`: unusedActionsLeft), where before it was fixed (the output's
-   * shape is that of 1.5).
+   * shape is that of 1.5). So is one of a rule made from the calls CloudTrail recorded (catalog
+   * `needsCalls`: LR009, LR017) when the after side's usage covers its resource through an Access
+   * Advisor report but holds no CloudTrail records covering it for the whole window (callsGap),
+   * where before it was fixed (same shape).
    */
   findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: UnconfirmedFinding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
@@ -209,6 +216,20 @@ export interface DiffDocumentsOptions {
    * unconfirmed. Default: those of the built-in pack; a custom pack's count only when given here.
    */
   unusedActionRules?: Iterable<readonly [string, string]>;
+  /**
+   * Ids of the rules whose findings come from the calls CloudTrail recorded (their catalog's
+   * `needsCalls`, callsRuleIds: LR009's denied calls, LR017's resources of calls): such a finding
+   * the after side no longer reports is fixed only when the after side's usage holds CloudTrail
+   * records covering its resource for the whole window (callsGap), not an Access Advisor report
+   * alone, which shows only what was accessed. Default: those of the built-in pack; a custom
+   * pack's count only when given here.
+   */
+  callsRules?: Iterable<string>;
+}
+
+/** The ids of the packs' rules whose METADATA says their findings come from the calls CloudTrail recorded (`custom.needs_calls`). */
+export function callsRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
+  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsCalls === true).map((r) => r.id)));
 }
 
 /** The ids of the packs' rules whose METADATA says they need usage data (`custom.needs_usage`). */
@@ -290,6 +311,7 @@ export async function diff(before: string[], after: string[], options: DiffOptio
     usageSeverityRules: usageSeverityRuleIds(packs),
     functionRules: functionRuleIds(packs),
     unusedActionRules: unusedActionRules(packs),
+    callsRules: callsRuleIds(packs),
   });
   return { report, before: b, after: a };
 }
@@ -548,13 +570,21 @@ export function diffDocuments(
   // need usage: this judges only a function with full-window labels.)
   const unusedFields = new Map(options.unusedActionRules ?? (gone.length > 0 ? unusedActionRules([loadBuiltinPack()]) : []));
   const unusedLeft = unusedActionsLeft(after.document);
+  // A finding made from the calls CloudTrail recorded (LR009's denied calls, LR017's resources) is
+  // gone too against usage covering the window through an Access Advisor report alone, which shows
+  // neither: fixed only when CloudTrail records cover its resource for the whole window.
+  const callsRules = new Set(options.callsRules ?? (gone.length > 0 ? callsRuleIds([loadBuiltinPack()]) : []));
+  const callsCover = callsGap(afterIndex);
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
     const field = unusedFields.get(f.ruleId);
     const why = !whole(f.resource)
       ? INCOMPLETE_INPUTS_REASON
-      : (fnGap(f) ?? (usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null) ?? (field !== undefined ? unusedLeft(f, field) : null));
+      : (fnGap(f) ??
+        (usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null) ??
+        (callsRules.has(f.ruleId) ? callsCover(f.resource, `${f.ruleId} reports from the calls CloudTrail recorded, which an Access Advisor report does not show`) : null) ??
+        (field !== undefined ? unusedLeft(f, field) : null));
     if (why === null) fixed.push(f);
     else unconfirmed.push({ ...f, unconfirmedReason: why });
   }
@@ -677,6 +707,51 @@ function usageGap({ document, functions, roles, principals }: DocumentIndex): (r
       const fns = roles.get(resource.arn)!.functions;
       const covered = fns.length > 0 ? fns.every((f) => fullFunctions.has(f)) : fullRoles.has(resource.arn);
       return covered ? null : `${lead}, and the after inputs' usage does not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
+    }
+    return null;
+  };
+}
+
+/**
+ * Why the document's usage cannot show a finding of a rule made from the calls CloudTrail recorded
+ * (`needsCalls`: LR009's denied calls, LR017's resources of calls) on `resource` (null: it can).
+ * usageGap asks that the usage cover the resource for the whole window, which its label sets say
+ * (`fullWindow`) also when an IAM Access Advisor report covers the window and no CloudTrail record
+ * was read at all (src/usage/labels.ts): such a report says whether a service (or a tracked action)
+ * was accessed, never which calls were denied or which resources they reached. So here the usage
+ * must hold CloudTrail records (usage-query rows included: `coverage.days`, `coverage.accounts`)
+ * on every day of the window (windowCoverage), for the resource's account, and no place of the
+ * resource in `coverage.partialPlaces` (its account, or a function's Region, logged for less of the
+ * window). A role is covered when each of its functions in the document is (one without: its
+ * account). Present, whole and not partial are usageGap's questions too, asked again for a rule
+ * marked needs_calls alone. A resource the document does not hold is the other checks' question.
+ */
+function callsGap({ document, functions, roles, principals }: DocumentIndex): (resource: FindingResource, lead: string) => string | null {
+  const usage = document.usage;
+  const window = usage.present ? windowCoverage(usage) : null;
+  const accounts = new Set(usage.coverage.accounts);
+  const places = usage.coverage.partialPlaces ?? [];
+  const days = usage.window !== null ? `${usage.window.days}-day ` : "";
+  const placeCovered = (accountId: string, region: string | null): boolean =>
+    accounts.has(accountId) && !places.some((p) => p.accountId === accountId && (p.region === null || region === null || p.region === region));
+  return (resource, lead) => {
+    const held = resource.type === "function" ? functions.has(resource.arn) : resource.type === "role" ? roles.has(resource.arn) : resource.type === "principal" ? principals.has(resource.arn) : resource.type === "policy" ? document.policies[resource.arn] !== undefined : true;
+    if (!held) return null;
+    if (!usage.present) return `${lead}, and the after inputs have no usage data`;
+    if (usage.coverage.partial) return `${lead}, and the after inputs' usage data is incomplete`;
+    if (usage.coverage.days.length === 0) return `${lead}, and the after inputs' usage holds no CloudTrail records`;
+    if (window === null || window.missing.length > 0) {
+      return `${lead}, and the after inputs' CloudTrail records cover ${window === null ? "none" : `${window.covered}`} of the ${days}window's days`;
+    }
+    if (resource.type === "function") {
+      const fn = functions.get(resource.arn)!;
+      return placeCovered(fn.accountId, fn.region) ? null : `${lead}, and the after inputs' CloudTrail records do not cover function ${resource.name} for the whole ${days}window`;
+    }
+    if (resource.type === "role") {
+      const role = roles.get(resource.arn)!;
+      const fns = role.functions.map((arn) => functions.get(arn));
+      const covered = fns.length > 0 ? fns.every((f) => f !== undefined && placeCovered(f.accountId, f.region)) : placeCovered(role.accountId, null);
+      return covered ? null : `${lead}, and the after inputs' CloudTrail records do not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
     }
     return null;
   };

@@ -78,6 +78,16 @@ export interface RuleMetadata {
    * otherwise.
    */
   unusedActionsEvidence?: string;
+  /**
+   * True when the rule's findings come from the calls CloudTrail recorded, which an IAM Access
+   * Advisor report cannot show, from its METADATA `custom.needs_calls: true`: LR009 reads the
+   * denied calls, LR017 the resources the calls reached. Access Advisor says only whether a
+   * service (or a tracked action) was accessed, so usage covering a function for the whole window
+   * through an Access Advisor report alone (its labels `fullWindow`, no CloudTrail records for its
+   * account and Region on every day of the window) cannot report such a finding: `diff` does not
+   * call it fixed there (`findings.unconfirmed`). Absent (false) otherwise.
+   */
+  needsCalls?: true;
 }
 
 /** An option a rule reads, as declared in its METADATA (`custom.options: {name: description}`). */
@@ -159,6 +169,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
     const needsUsage = booleanMark("needs_usage", custom.needs_usage, problems);
     const usageRaisesSeverity = booleanMark("usage_raises_severity", custom.usage_raises_severity, problems);
     const needsFunctions = booleanMark("needs_functions", custom.needs_functions, problems);
+    const needsCalls = booleanMark("needs_calls", custom.needs_calls, problems);
     const unusedActionsEvidence = fieldMark("unused_actions_evidence", custom.unused_actions_evidence, problems);
     if (problems.length > 0) {
       // The package's whole name and its line: a pack's files often hold several packages.
@@ -183,6 +194,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       ...(needsUsage ? { needsUsage: true as const } : {}),
       ...(usageRaisesSeverity ? { usageRaisesSeverity: true as const } : {}),
       ...(needsFunctions ? { needsFunctions: true as const } : {}),
+      ...(needsCalls ? { needsCalls: true as const } : {}),
       ...(unusedActionsEvidence !== null ? { unusedActionsEvidence } : {}),
     });
   }
@@ -198,7 +210,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
 
 /**
  * A boolean mark of a rule's METADATA (`custom.needs_usage`, `custom.usage_raises_severity`,
- * `custom.needs_functions`; absent: false). Anything else is refused rather than read as true or false: a `"no"` string
+ * `custom.needs_functions`, `custom.needs_calls`; absent: false). Anything else is refused rather than read as true or false: a `"no"` string
  * taken as true would keep a rule's findings from ever being called fixed by `diff` against a plan.
  */
 function booleanMark(key: string, declared: unknown, problems: string[]): boolean {
@@ -345,7 +357,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
     if (r.options !== undefined && !(Array.isArray(r.options) && r.options.every((o) => o && typeof o.name === "string" && typeof o.description === "string"))) {
       fail(`rules[${i}].options must be a list of {name, description}`);
     }
-    for (const key of ["needsUsage", "usageRaisesSeverity", "needsFunctions"] as const) {
+    for (const key of ["needsUsage", "usageRaisesSeverity", "needsFunctions", "needsCalls"] as const) {
       if (r[key] !== undefined && typeof r[key] !== "boolean") fail(`rules[${i}].${key} must be true or false`);
     }
     if (r.unusedActionsEvidence !== undefined && !(typeof r.unusedActionsEvidence === "string" && EVIDENCE_FIELD.test(r.unusedActionsEvidence))) {
@@ -373,6 +385,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       ...((r.needsUsage as boolean | undefined) === true ? { needsUsage: true as const } : {}),
       ...((r.usageRaisesSeverity as boolean | undefined) === true ? { usageRaisesSeverity: true as const } : {}),
       ...((r.needsFunctions as boolean | undefined) === true ? { needsFunctions: true as const } : {}),
+      ...((r.needsCalls as boolean | undefined) === true ? { needsCalls: true as const } : {}),
       ...(r.unusedActionsEvidence !== undefined ? { unusedActionsEvidence: r.unusedActionsEvidence } : {}),
     })),
   };

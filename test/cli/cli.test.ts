@@ -266,6 +266,10 @@ describe("leastrole CLI", () => {
     expect(run(["explain", "LR008"]).stdout).toContain("\nIts findings list the actions they call unused (evidence `unused`): `diff` calls one fixed only when each of them is no longer granted, used or excepted");
     expect((listed as Array<{ id: string; unusedActionsEvidence?: string }>).filter((r) => r.unusedActionsEvidence !== undefined).map((r) => [r.id, r.unusedActionsEvidence])).toEqual([["LR008", "unused"]]);
     expect(explain.stdout).toContain("\nNeeds the functions of a role: its findings on a role are decided by the functions that use it");
+    // LR009 and LR017 report from the calls CloudTrail recorded (METADATA custom.needs_calls): said, and carried.
+    expect(run(["explain", "LR009"]).stdout).toContain("\nNeeds the calls CloudTrail recorded (denied calls, the resources calls reached), which an Access Advisor report does not show: `diff` does not call its findings fixed");
+    expect(explain.stdout).not.toContain("Needs the calls CloudTrail recorded");
+    expect((listed as Array<{ id: string; needsCalls?: boolean }>).filter((r) => r.needsCalls === true).map((r) => r.id)).toEqual(["LR009", "LR017"]);
   });
 
   it("explains a custom rule with a title only (no description, no remediation) without empty sections", () => {

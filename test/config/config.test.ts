@@ -322,6 +322,19 @@ describe("rules.options", () => {
     expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsFunctions: "yes" }] })).toThrow(/rules\[0\]\.needsFunctions must be true or false/);
   });
 
+  it("custom.needs_calls in METADATA: true is carried as needsCalls, anything but a boolean is a pack error", () => {
+    const inspect = (needs_calls: unknown) => ({
+      annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", needs_calls } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],
+    });
+    const catalog = catalogFromInspect(inspect(true));
+    expect(catalog.rules[0]!.needsCalls).toBe(true);
+    expect(catalogFromInspect(inspect(undefined)).rules[0]).not.toHaveProperty("needsCalls");
+    expect(catalogFromInspect(inspect(false)).rules[0]).not.toHaveProperty("needsCalls");
+    expect(() => catalogFromInspect(inspect("yes"))).toThrow(/custom\.needs_calls must be true or false \(got "yes"\)/);
+    expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.needsCalls).toBe(true);
+    expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsCalls: "yes" }] })).toThrow(/rules\[0\]\.needsCalls must be true or false/);
+  });
+
   it("custom.unused_actions_evidence in METADATA: an evidence field's name is carried as unusedActionsEvidence, anything else is a pack error", () => {
     const inspect = (unused_actions_evidence: unknown) => ({
       annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", unused_actions_evidence } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],

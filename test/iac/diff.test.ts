@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareStatements, diff, diffDocuments, functionRuleIds, introducesAtLeast, unusedActionRules, usageRuleIds, usageSeverityRuleIds, type DiffResult } from "../../src/audit/diff.js";
+import { callsRuleIds, compareStatements, diff, diffDocuments, functionRuleIds, introducesAtLeast, unusedActionRules, usageRuleIds, usageSeverityRuleIds, type DiffResult } from "../../src/audit/diff.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import { pinnedOpa } from "../support/opa.js";
 import { SEVERITIES } from "../../src/model/findings.js";
@@ -279,6 +279,73 @@ describe("findings of rules that need usage data (METADATA custom.needs_usage)",
     );
     expect(renderPermissionDiffTable(report, { width: 1000 })).toContain(`not confirmed: ${why}`);
     expect(JSON.parse(renderPermissionDiffJson(report)).findings.unconfirmed.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === "LR008" && f.resource.name === "billing-sync").unconfirmedReason).toBe(why);
+  });
+
+  it("the built-in catalog marks the rules whose findings come from the calls CloudTrail recorded (METADATA custom.needs_calls)", () => {
+    expect([...callsRuleIds([loadBuiltinPack()])].sort()).toEqual(["LR009", "LR017"]);
+  });
+
+  it("against the account without CloudTrail but with a whole Access Advisor report of the role, LR009 and LR017 are not confirmed fixed", async () => {
+    // billing-sync-role's report, not truncated, covers the window: billing-sync's labels are
+    // fullWindow, so usage "covers" the function and its role. But Access Advisor shows only which
+    // services were accessed, never a denied call (LR009: billing-sync's 32 denied
+    // secretsmanager:GetSecretValue) nor the resources calls reached (LR017: the billing-2026-*
+    // tables): both were "fixed" before, though nothing changed.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-usage-advisor-calls-"));
+    const role = "arn:aws:iam::111122223333:role/service-role/billing-sync-role";
+    const file = join(dir, `${encodeURIComponent(role)}.json`);
+    const used = (ns: string, name: string): object => ({ ServiceName: name, ServiceNamespace: ns, LastAuthenticated: "2026-11-27T10:00:00Z", LastAuthenticatedEntity: role, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 });
+    writeFileSync(file, JSON.stringify({
+      JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCreationDate: "2026-11-28T09:00:00Z", JobCompletionDate: "2026-11-28T09:00:05Z",
+      ServicesLastAccessed: [used("ec2", "Amazon EC2"), used("logs", "Amazon CloudWatch Logs"), used("dynamodb", "Amazon DynamoDB"), used("secretsmanager", "AWS Secrets Manager")],
+      IsTruncated: false,
+    }));
+    const { report, after } = await diff([demo], [`${demo}/iam`, `${demo}/lambda`, file]);
+    expect(after.document.usage.labels.find((l) => l.functionArn?.endsWith(":function:billing-sync"))?.fullWindow).toBe(true);
+    expect(after.document.usage.coverage.accessAdvisorCovered).toEqual([role]);
+    expect(after.document.usage.coverage.days).toEqual([]);
+    expect(report.findings.fixed).toEqual([]);
+    const lead = "reports from the calls CloudTrail recorded, which an Access Advisor report does not show, and the after inputs' usage holds no CloudTrail records";
+    expect(report.findings.unconfirmed.filter((f) => f.ruleId !== "LR008").map((f) => [f.ruleId, f.resource.name, f.unconfirmedReason])).toEqual([
+      ["LR009", "billing-sync", `LR009 ${lead}`],
+      ["LR017", "billing-sync-role", `LR017 ${lead}`],
+    ]);
+    expect(renderPermissionDiffTable(report, { width: 1000 })).toContain(`\n    not confirmed: LR009 ${lead}\n`);
+    expect(JSON.parse(renderPermissionDiffJson(report)).schemaVersion).toBe("1.5");
+  });
+
+  it("LR009 and LR017 gone with CloudTrail covering their resource are fixed; not where CloudTrail covers less of the window there", async () => {
+    // The account against itself, LR009 and LR017 taken out of the after report: the after side's
+    // CloudTrail covers every day of the window for account 111122223333 in us-east-1.
+    const same = await run([demo], [demo]);
+    const calls = (f: { ruleId: string }): boolean => f.ruleId === "LR009" || f.ruleId === "LR017";
+    const after = structuredClone(same.after);
+    after.report.findings = after.report.findings.filter((f) => !calls(f));
+    const outcome = (options?: Parameters<typeof diffDocuments>[3]): Array<[string, string, string | undefined]> => {
+      const r = diffDocuments(same.before, after, undefined, options).findings;
+      return [...r.fixed.map((f) => [f.ruleId, f.resource.name, undefined] as [string, string, undefined]), ...r.unconfirmed.map((f) => [f.ruleId, f.resource.name, f.unconfirmedReason] as [string, string, string | undefined])];
+    };
+    expect(outcome()).toEqual([
+      ["LR009", "billing-sync", undefined],
+      ["LR017", "billing-sync-role", undefined],
+    ]);
+    // The region's trail starting after the window's first day (an Access Advisor report keeping
+    // the labels fullWindow): the calls there are not all in the logs.
+    after.document.usage.coverage.partialPlaces = [{ accountId: "111122223333", region: "us-east-1", reason: "usage data for account 111122223333 in us-east-1 starts 2026-11-02, after the window's first day 2026-10-29" }];
+    const lead = (id: string): string => `${id} reports from the calls CloudTrail recorded, which an Access Advisor report does not show, and the after inputs' CloudTrail records do not cover`;
+    expect(outcome()).toEqual([
+      ["LR009", "billing-sync", `${lead("LR009")} function billing-sync for the whole 30-day window`],
+      ["LR017", "billing-sync-role", `${lead("LR017")} role billing-sync-role's functions for the whole 30-day window`],
+    ]);
+    // Days of the window without any record.
+    after.document.usage.coverage.partialPlaces = undefined;
+    after.document.usage.coverage.days = after.document.usage.coverage.days.slice(5);
+    expect(outcome().map(([id, , why]) => [id, why])).toEqual([
+      ["LR009", expect.stringMatching(/CloudTrail recorded, which an Access Advisor report does not show, and the after inputs' CloudTrail records cover 2\d of the 30-day window's days$/)],
+      ["LR017", expect.stringMatching(/cover 2\d of the 30-day window's days$/)],
+    ]);
+    // Without the rules among those needing calls (an SDK caller's choice), they are fixed as before.
+    expect(outcome({ callsRules: [] }).map(([id, , why]) => [id, why])).toEqual([["LR009", undefined], ["LR017", undefined]]);
   });
 
   it("LR008 gone with usage covering the function is fixed only when each action it called unused is ungranted, used or excepted there", async () => {
