@@ -144,6 +144,9 @@ export const PARAM_KEYS = [
   // Kinesis SubscribeToShard, DescribeStreamConsumer, DeregisterStreamConsumer: the enhanced
   // fan-out consumer, by its ARN (stream/<s>/consumer/<c>:<timestamp>), which they are authorised on.
   "consumerARN",
+  // CloudWatch Logs CreateLogStream, DeleteLogStream, GetLogEvents, PutLogEvents: the log stream,
+  // which they are authorised on (log-group:<g>:log-stream:<s>), with logGroupName or logGroupIdentifier.
+  "logStreamName",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

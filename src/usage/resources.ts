@@ -259,14 +259,30 @@ export function deriveResources(ctx: ResourceContext): string[] {
       else if (p.streamARN !== undefined) push(p.streamARN);
       else if (p.streamName !== undefined) push(regional("kinesis", `stream/${p.streamName}`));
       break;
-    case "logs":
-      if (p.logGroupName !== undefined) push(regional("logs", `log-group:${p.logGroupName}`));
+    case "logs": {
+      let group: string | null | undefined;
+      if (p.logGroupName !== undefined) group = regional("logs", `log-group:${p.logGroupName}`);
       // The newer calls name it by logGroupIdentifier instead, a name or an ARN: "Specify either the
       // name or ARN of the log group to view. … You must include either logGroupIdentifier or
       // logGroupName, but not both" (CloudWatch Logs API reference, DescribeLogStreams, GetLogEvents,
       // FilterLogEvents, GetLogGroupFields).
-      else if (p.logGroupIdentifier !== undefined) push(logGroupIdentifierArn(p.logGroupIdentifier, regional));
+      else if (p.logGroupIdentifier !== undefined) group = logGroupIdentifierArn(p.logGroupIdentifier, regional);
+      if (group === undefined) break;
+      // The calls on one log stream are authorised on it, not on its group: the Service
+      // Authorization Reference gives CreateLogStream ("Grants permission to create a new log stream
+      // with the specified name"), DeleteLogStream, GetLogEvents ("… to retrieve log events from the
+      // specified log stream") and PutLogEvents ("… to upload a batch of log events to the specified
+      // log stream") one resource type, log-stream, required
+      // (arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}),
+      // while DescribeLogStreams and FilterLogEvents, which take a stream prefix or a list, are on
+      // log-group. A stream's name holds no `:` or `*` ("Pattern: [^:*]*", API reference,
+      // CreateLogStream); any other names its group, as before (generate then grants the group's
+      // streams, log-stream:*, warned).
+      const stream = p.logStreamName;
+      if (group !== null && stream !== undefined && ctx.eventName !== undefined && LOG_STREAM_ACTIONS.has(ctx.eventName) && LOG_STREAM_NAME.test(stream)) push(`${group}:log-stream:${stream}`);
+      else push(group);
       break;
+    }
     case "states":
       if (p.stateMachineArn !== undefined) push(p.stateMachineArn);
       // DescribeExecution, StopExecution, GetExecutionHistory are authorised on the execution
@@ -361,6 +377,9 @@ export function resourcesFollowEventName(eventSource: string, eventName: string)
       return !ssmNamesParameters(eventName);
     case "states.amazonaws.com":
       return eventName === "CreateStateMachine" || eventName === "CreateActivity";
+    // The calls on one log stream name it, the others their group (LOG_STREAM_ACTIONS).
+    case "logs.amazonaws.com":
+      return LOG_STREAM_ACTIONS.has(eventName);
     default:
       return false;
   }
@@ -770,6 +789,10 @@ function qualifiedFunctionArn(arn: string | null, qualifier: string | undefined)
 const LOG_GROUP_NAME = "[.\\-_/#A-Za-z0-9]{1,512}";
 const LOG_GROUP_ARN = new RegExp(`^(arn:[^:]+:logs:[^:]+:\\d{12}:log-group:${LOG_GROUP_NAME})(?::\\*)?$`);
 const LOG_GROUP_NAME_ONLY = new RegExp(`^${LOG_GROUP_NAME}$`);
+/** A log stream's name: 1-512 characters, none `:` or `*` (CloudWatch Logs API reference, CreateLogStream, "Pattern: [^:*]*"). */
+const LOG_STREAM_NAME = /^[^:*]{1,512}$/;
+/** The Logs calls authorised on the log stream they name (Service Authorization Reference: log-stream, required). */
+const LOG_STREAM_ACTIONS: ReadonlySet<string> = new Set(["CreateLogStream", "DeleteLogStream", "GetLogEvents", "PutLogEvents"]);
 
 /**
  * The log group a CloudWatch Logs logGroupIdentifier names: a name, in the call's Region and

@@ -123,6 +123,8 @@ function paramSql(key: ParamKey): string {
   if (key === "logGroupIdentifier") return `CASE WHEN eventsource = 'logs.amazonaws.com' THEN ${value} END`;
   // A Kinesis call's consumer, for Kinesis' calls only (sql.ts rp_consumerarn).
   if (key === "consumerARN") return `CASE WHEN eventsource = 'kinesis.amazonaws.com' THEN ${value} END`;
+  // A CloudWatch Logs call's log stream, for Logs' calls only (sql.ts rp_logstreamname).
+  if (key === "logStreamName") return `CASE WHEN eventsource = 'logs.amazonaws.com' THEN ${value} END`;
   return value;
 }
 

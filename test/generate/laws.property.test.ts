@@ -52,6 +52,10 @@ const FAMILIES: { actions: string[]; make: (name: string, dir: string) => string
   // Several resource types, the calls on one that is not the catalog's first (application-inference-profile).
   { actions: ["bedrock:InvokeModel"], make: (n) => `arn:aws:bedrock:${REGION}::foundation-model/${n}` },
   { actions: ["sts:GetCallerIdentity", "xray:PutTraceSegments", "dynamodb:ListTables"], make: () => "" },
+  // CloudWatch Logs streams, as the usage names them for the calls authorised on one (resources.ts):
+  // Lambda's dated `<date>/[$LATEST]<id>` names, whose shared prefix ends in a date, in several
+  // groups; a stream's name holds no `:` or `*`.
+  { actions: ["logs:PutLogEvents", "logs:CreateLogStream", "logs:GetLogEvents"], make: (n, d) => `arn:aws:logs:${P}:log-group:/aws/lambda/law-${d}:log-stream:2026/1${n.length % 3}/0${(n.length % 9) + 1}/[$LATEST]${n.replace(/[:*]/g, "x")}` },
 ];
 
 // Names with IAM's special characters too ($, *, ?, a policy variable's text): observed names are

@@ -387,6 +387,38 @@ describe("CloudWatch Logs log groups: the ARN with the trailing :* that IAM poli
   });
 });
 
+describe("CloudWatch Logs log streams (the usage names the stream of CreateLogStream, PutLogEvents, GetLogEvents …)", () => {
+  const L = "arn:aws:logs:us-east-1:123456789012:log-group:";
+  const allowed = (p: Parameters<typeof evaluateRequest>[0]["identityPolicies"][number], a: string, resource: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource } }).decision === "allowed";
+  // Lambda's own streams: `<date>/[<version>]<instance id>`, one per execution environment.
+  const lambdaStreams = (group: string, days: string[]) => days.map((d, i) => `${L}${group}:log-stream:${d}/[$LATEST]${"0123456789abcdef".slice(i)}${"f".repeat(i)}`);
+
+  it("grants one stream on itself, several of one group on their shared prefix, warned when it ends in a date", () => {
+    const one = observedGrants([action("logs:GetLogEvents", 1, [`${L}/app/audit:log-stream:s1`])], catalog, place);
+    expect(one.grants.map((g) => [g.resource, g.scoping])).toEqual([[`${L}/app/audit:log-stream:s1`, "exact"]]);
+    expect(one.warnings).toEqual([]);
+    const streams = lambdaStreams("/aws/lambda/other", ["2026/11/02", "2026/11/05", "2026/11/30"]);
+    const r = observedGrants([action("logs:PutLogEvents", 30, streams)], catalog, place);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[`${L}/aws/lambda/other:log-stream:2026/11/*`, "prefix"]]);
+    // The dated prefix is warned (dated-prefixes.ts), naming the part before the date.
+    const fn = lambdaFunction("writer", roleArn("writer-role"));
+    const out = generatePolicy(document([fn], [role(roleArn("writer-role"), [fn.arn])], [session(fn, [action("logs:PutLogEvents", 30, streams)])]), fn.arn, {}, catalog);
+    expect(out.warnings.find((w) => w.code === "prefix-ends-in-a-date")?.message).toContain(`keep the action on the part before the date (${L}/aws/lambda/other:log-stream:*)`);
+    for (const s of streams) expect(allowed(out.policy, "logs:PutLogEvents", s), s).toBe(true);
+    expect(allowed(out.policy, "logs:PutLogEvents", `${L}/aws/lambda/other2:log-stream:2026/11/02/[$LATEST]x`)).toBe(false);
+  });
+
+  it("folds the function's own streams under the group's log-stream:* its logging needs", () => {
+    const fn = lambdaFunction("orders", roleArn("orders-role"));
+    const own = lambdaStreams("/aws/lambda/orders", ["2026/11/02", "2026/11/05", "2026/11/30", "2026/10/31"]);
+    const out = generatePolicy(document([fn], [role(roleArn("orders-role"), [fn.arn])], [session(fn, [action("logs:CreateLogStream", 4, own), action("logs:PutLogEvents", 40, own)])]), fn.arn, {}, catalog);
+    const stmts = JSON.stringify(out.policy);
+    expect(stmts).not.toContain("log-stream:2026");
+    expect(out.warnings.filter((w) => w.code === "prefix-ends-in-a-date")).toEqual([]);
+    for (const s of own) for (const a of ["logs:CreateLogStream", "logs:PutLogEvents"]) expect(allowed(out.policy, a, s), `${a} ${s}`).toBe(true);
+  });
+});
+
 describe("SSM documents AWS owns: their ARN has no account", () => {
   it("grants a document call on the AWS-owned document the usage names (arn:aws:ssm:<region>::document/<name>), not the account's documents", () => {
     const doc = "arn:aws:ssm:us-east-1::document/AWS-GatherSoftwareInventory";

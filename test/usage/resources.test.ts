@@ -138,6 +138,62 @@ describe("CloudWatch Logs logGroupIdentifier", () => {
   });
 });
 
+describe("CloudWatch Logs logStreamName", () => {
+  const G = "arn:aws:logs:eu-west-1:210987654321:log-group:";
+  const named = (eventName: string, params: ResourceContext["params"]): string[] => {
+    const c = { ...ctx("logs.amazonaws.com", params), eventName };
+    const a = deriveResources(c);
+    expect(resourcesOf(c)).toEqual(a);
+    return a;
+  };
+  it("names the log stream of the calls authorised on it (log-stream, required), the group of the others", () => {
+    // Before: the group alone, and generate granted log-group:<g>:log-stream:* (parent-resource-only).
+    const S = "2026/10/02/[$LATEST]0123456789abcdef0123456789abcdef";
+    for (const e of ["CreateLogStream", "DeleteLogStream", "GetLogEvents", "PutLogEvents"]) {
+      expect(named(e, { logGroupName: "/aws/lambda/resize", logStreamName: S }), e).toEqual([`${G}/aws/lambda/resize:log-stream:${S}`]);
+    }
+    expect(named("GetLogEvents", { logGroupIdentifier: "arn:aws:logs:us-east-1:555566667777:log-group:/app/orders:*", logStreamName: "s1" })).toEqual(["arn:aws:logs:us-east-1:555566667777:log-group:/app/orders:log-stream:s1"]);
+    // Authorised on log-group (Service Authorization Reference), whatever stream they give.
+    expect(named("DescribeLogStreams", { logGroupName: "/app/a", logStreamName: "s1" })).toEqual([`${G}/app/a`]);
+    expect(named("FilterLogEvents", { logGroupName: "/app/a", logStreamName: "s1" })).toEqual([`${G}/app/a`]);
+    // No name a stream can have (":" or "*", or empty): the group, as before; no group: none.
+    expect(named("PutLogEvents", { logGroupName: "/app/a", logStreamName: "a:b" })).toEqual([`${G}/app/a`]);
+    expect(named("PutLogEvents", { logGroupName: "/app/a", logStreamName: "a*" })).toEqual([`${G}/app/a`]);
+    expect(named("PutLogEvents", { logGroupName: "/app/a", logStreamName: "" })).toEqual([`${G}/app/a`]);
+    expect(named("PutLogEvents", { logGroupIdentifier: "/app/*", logStreamName: "s1" })).toEqual([]);
+    expect(named("PutLogEvents", { logStreamName: "s1" })).toEqual([]);
+  });
+
+  it("is read alike by every reader and by the Athena query's rows", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "logs", name, seq, extra: { requestParameters } });
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-logs-stream-"));
+    const path = join(dir, "records.json");
+    const L = "arn:aws:logs:us-east-1:123456789012:log-group:";
+    writeFileSync(
+      path,
+      JSON.stringify({
+        Records: [
+          call(1, "CreateLogStream", { logGroupName: "/app/audit", logStreamName: "2026/10/02/[$LATEST]abc" }),
+          call(2, "PutLogEvents", { logGroupName: "/app/audit", logStreamName: "2026/10/02/[$LATEST]abc" }),
+          call(3, "GetLogEvents", { logGroupIdentifier: "/app/orders", logStreamName: "s1", startFromHead: true }),
+          call(4, "DescribeLogStreams", { logGroupName: "/app/orders", logStreamNamePrefix: "s" }),
+        ],
+      }),
+    );
+    const want = [
+      ["logs:CreateLogStream", [`${L}/app/audit:log-stream:2026/10/02/[$LATEST]abc`]],
+      ["logs:DescribeLogStreams", [`${L}/app/orders`]],
+      ["logs:GetLogEvents", [`${L}/app/orders:log-stream:s1`]],
+      ["logs:PutLogEvents", [`${L}/app/audit:log-stream:2026/10/02/[$LATEST]abc`]],
+    ];
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual(want);
+    const rows = writeRows(dir, await athenaRows(path));
+    for (const p of [rows.json, rows.csv]) expect((await readUsage([p], { workers: 1 })).sessions[0]?.actions.map((a) => [a.action, a.resources]), p).toEqual(want);
+  });
+});
+
 describe("Kinesis consumerARN", () => {
   const C = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/reports:1700000000";
   it("names the enhanced fan-out consumer, which SubscribeToShard is authorised on (consumer, required)", () => {

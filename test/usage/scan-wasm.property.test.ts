@@ -86,6 +86,9 @@ const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   ["ec2", "AttachVolume", fc.record({ volumeId: fc.constantFrom("vol-0a1b2c3d", "snap-1"), instanceId: fc.oneof(fc.constantFrom("i-0abc123", "sg-1"), odd), device: fc.constant("/dev/sdf") }, { requiredKeys: ["volumeId"] })],
   ["iam", "CreateRole", fc.record({ roleName: name, path: fc.constantFrom("/", "/service-role/", "no-slash") }, { requiredKeys: ["roleName"] })],
   ["states", "CreateStateMachine", fc.record({ name, roleArn: fc.constant("arn:aws:iam::111122223333:role/sfn") })],
+  // A log stream, named for the calls authorised on it (resources.ts LOG_STREAM_ACTIONS), its group for the others.
+  ["logs", "PutLogEvents", fc.record({ logGroupName: fc.constantFrom("/aws/lambda/f", "/app/a"), logGroupIdentifier: fc.constantFrom("/app/b", "arn:aws:logs:us-east-1:444455556666:log-group:/app/c:*"), logStreamName: fc.oneof(fc.constantFrom("2026/10/02/[$LATEST]0abc", "a:b", "a*", ""), name) }, { requiredKeys: [] })],
+  ["logs", "FilterLogEvents", fc.record({ logGroupName: fc.constant("/app/a"), logStreamName: name }, { requiredKeys: [] })],
   ["cloudtrail", "StopLogging", fc.record({ name: fc.oneof(fc.constantFrom("org-trail", "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"), odd) })],
 ];
 const TIMES = fc.oneof(
