@@ -505,6 +505,7 @@ function wildcardReason(g: Grant): string {
       if (g.resource.endsWith("-??????")) return "Secrets Manager appends six random characters to a secret's ARN; the call named the secret without them";
       if (/:ecs:[^:]*:[^:]*:task-definition\/[^:]+:\*$/.test(g.resource)) return "the call named the task definition's family without a revision: it runs whichever revision is latest";
       if (/:batch:[^:]*:[^:]*:job-definition\/[^:]+:\*$/.test(g.resource)) return "the call named the job definition without a revision: it runs whichever active revision is latest";
+      if (/:kinesis:[^:]*:[^:]*:stream\/[^:/]+\/consumer\/[^:/]+:\*$/.test(g.resource)) return "the call named the consumer by stream and name, without the creation time its ARN ends in: the consumer of that name created at any time";
       return "as observed";
     case "as-configured": {
       const req = g.provenance.find((p) => p.kind === "required");

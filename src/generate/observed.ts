@@ -22,7 +22,8 @@
  * Resource with `$`, `*`, `?` in IAM's literal forms (`${$}`, `${*}`, `${?}`), or the policy would
  * read a variable (and deny the very call it was made from) or a wildcard (and grant objects
  * nobody used). Only the wildcards this module adds (`prefix*`, `/*` under a parent) and the usage
- * stage's `secret:<name>-??????`, `task-definition/<family>:*`, `job-definition/<name>:*` and an IAM
+ * stage's `secret:<name>-??????`, `task-definition/<family>:*`, `job-definition/<name>:*`, a Kinesis
+ * consumer's `stream/<s>/consumer/<c>:*` and an IAM
  * entity's any-path `<type>/` `*` `/<name>` stay wildcards.
  */
 
@@ -175,9 +176,16 @@ const JOB_DEFINITION_ANY_REVISION = /^(arn:[^:]*:batch:[^:]*:[^:]*:job-definitio
  */
 const IAM_BY_NAME_ANY_PATH = /^(arn:[^:]*:iam::\d{12}:(?:user|group|role)\/)(\*)(\/[\w+=,.@-]+)$/;
 
+/**
+ * The usage stage's ARN for a Kinesis enhanced fan-out consumer named by stream and name, without
+ * its creation timestamp (resources.ts): the consumer of that name created at any time,
+ * `stream/<s>/consumer/<c>:*`. Neither name can hold `*` (letters, digits, `_`, `.`, `-`).
+ */
+const KINESIS_CONSUMER_ANY_CREATION = /^(arn:[^:]*:kinesis:[^:]*:[^:]*:stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:)(\*)$/;
+
 /** The part of an observed resource that is the usage stage's wildcard, the text before it and after it; null when none. */
 function usageWildcard(arn: string): RegExpExecArray | null {
-  return SECRET_BY_NAME.exec(arn) ?? TASK_DEFINITION_ANY_REVISION.exec(arn) ?? JOB_DEFINITION_ANY_REVISION.exec(arn) ?? IAM_BY_NAME_ANY_PATH.exec(arn);
+  return SECRET_BY_NAME.exec(arn) ?? TASK_DEFINITION_ANY_REVISION.exec(arn) ?? JOB_DEFINITION_ANY_REVISION.exec(arn) ?? IAM_BY_NAME_ANY_PATH.exec(arn) ?? KINESIS_CONSUMER_ANY_CREATION.exec(arn);
 }
 
 /** An observed resource as a Resource matching what was called: its text literal (policyLiteral), bar the usage stage's wildcards. */

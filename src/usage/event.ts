@@ -147,6 +147,9 @@ export const PARAM_KEYS = [
   // CloudWatch Logs CreateLogStream, DeleteLogStream, GetLogEvents, PutLogEvents: the log stream,
   // which they are authorised on (log-group:<g>:log-stream:<s>), with logGroupName or logGroupIdentifier.
   "logStreamName",
+  // Kinesis DescribeStreamConsumer, DeregisterStreamConsumer by streamARN and consumerName instead of
+  // consumerARN: the consumer, which they are authorised on (stream/<s>/consumer/<c>:*, any creation time).
+  "consumerName",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -50,6 +50,11 @@ const S3_ACCESS_POINT_ALIAS = /(?:-s3alias|--ol-s3)$/;
  * A Kinesis enhanced fan-out consumer's ARN (the Kinesis API reference's "Consumer pattern", as its
  * resource-policy calls give it: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`).
  */
+/** A Kinesis data stream's ARN and a consumer's name (Kinesis API reference: StreamARN, ConsumerName patterns). */
+const KINESIS_STREAM_ARN = /^arn:[^:]+:kinesis:[^:]+:\d{12}:stream\/[a-zA-Z0-9_.-]{1,128}$/;
+const KINESIS_CONSUMER_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
+/** The Kinesis calls authorised on a consumer that may name it by stream and name (DescribeStreamConsumer, DeregisterStreamConsumer). */
+const KINESIS_CONSUMER_BY_NAME_ACTIONS: ReadonlySet<string> = new Set(["DescribeStreamConsumer", "DeregisterStreamConsumer"]);
 const KINESIS_CONSUMER_ARN = /^arn:[^:]+:kinesis:[^:]+:\d{12}:stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+$/;
 
 const NONE: string[] = Object.freeze([]) as unknown as string[];
@@ -256,7 +261,19 @@ export function deriveResources(ctx: ResourceContext): string[] {
       // not on its stream. Before, SubscribeToShard named none, and generate granted it on every
       // consumer of every stream of the account.
       if (p.consumerARN !== undefined) push(KINESIS_CONSUMER_ARN.test(p.consumerARN) ? p.consumerARN : null);
-      else if (p.streamARN !== undefined) push(p.streamARN);
+      // DescribeStreamConsumer and DeregisterStreamConsumer may name it instead by StreamARN and
+      // ConsumerName ("Alternatively, you can provide the ARN of the data stream and the name you
+      // gave the consumer when you registered it", Kinesis API reference, DescribeStreamConsumer;
+      // DeregisterStreamConsumer alike); still authorised on the consumer (Service Authorization
+      // Reference: consumer, required), whose ARN ends in its creation timestamp, which the request
+      // does not give: "If you delete a consumer and then create a new one with the same name, it
+      // won't have the same ARN. That's because consumer ARNs contain the creation timestamp"
+      // (ibid., ConsumerDescription). So the consumer of that name created at any time,
+      // `<stream ARN>/consumer/<name>:*`, which generate keeps a wildcard. RegisterStreamConsumer and
+      // ListStreamConsumers, which take a name or none, are authorised on the stream.
+      else if (p.streamARN !== undefined && p.consumerName !== undefined && ctx.eventName !== undefined && KINESIS_CONSUMER_BY_NAME_ACTIONS.has(ctx.eventName)) {
+        push(KINESIS_STREAM_ARN.test(p.streamARN) && KINESIS_CONSUMER_NAME.test(p.consumerName) ? `${p.streamARN}/consumer/${p.consumerName}:*` : null);
+      } else if (p.streamARN !== undefined) push(p.streamARN);
       else if (p.streamName !== undefined) push(regional("kinesis", `stream/${p.streamName}`));
       break;
     case "logs": {
@@ -380,6 +397,9 @@ export function resourcesFollowEventName(eventSource: string, eventName: string)
     // The calls on one log stream name it, the others their group (LOG_STREAM_ACTIONS).
     case "logs.amazonaws.com":
       return LOG_STREAM_ACTIONS.has(eventName);
+    // A consumer by stream and name in the consumer calls only (KINESIS_CONSUMER_BY_NAME_ACTIONS).
+    case "kinesis.amazonaws.com":
+      return KINESIS_CONSUMER_BY_NAME_ACTIONS.has(eventName);
     default:
       return false;
   }

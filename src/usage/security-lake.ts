@@ -125,6 +125,8 @@ function paramSql(key: ParamKey): string {
   if (key === "consumerARN") return `CASE WHEN eventsource = 'kinesis.amazonaws.com' THEN ${value} END`;
   // A CloudWatch Logs call's log stream, for Logs' calls only (sql.ts rp_logstreamname).
   if (key === "logStreamName") return `CASE WHEN eventsource = 'logs.amazonaws.com' THEN ${value} END`;
+  // A Kinesis call's consumer by name, for Kinesis' calls only (sql.ts rp_consumername).
+  if (key === "consumerName") return `CASE WHEN eventsource = 'kinesis.amazonaws.com' THEN ${value} END`;
   return value;
 }
 

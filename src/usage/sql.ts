@@ -188,6 +188,11 @@ export const USAGE_ROW_COLUMNS = [
   // groups as before. After the others: rows of an older query are read as before, such a call naming its
   // log group.
   "rp_logstreamname",
+  // A Kinesis call's consumerName (DescribeStreamConsumer, DeregisterStreamConsumer by streamARN and
+  // name: the consumer they are authorised on, event.ts), for Kinesis' calls only: every other row has
+  // none and groups as before. After the others: rows of an older query are read as before, such a
+  // call naming its stream.
+  "rp_consumername",
 ] as const;
 
 /**
@@ -364,6 +369,7 @@ events AS (
     CASE WHEN eventsource = 'logs.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.logGroupIdentifier') END AS rp_loggroupidentifier,
     CASE WHEN eventsource = 'kinesis.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.consumerARN') END AS rp_consumerarn,
     CASE WHEN eventsource = 'logs.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.logStreamName') END AS rp_logstreamname,
+    CASE WHEN eventsource = 'kinesis.amazonaws.com' THEN json_extract_scalar(requestparameters, '$.consumerName') END AS rp_consumername,
     call_rn = 1 OR coalesce(sharedeventid, eventid) IS NULL AS counted_call
   FROM delivered
 )
@@ -373,26 +379,26 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
   rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message,
-  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn, rp_sessiontags, rp_qualifier, rp_loggroupidentifier, rp_consumerarn, rp_logstreamname
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn, rp_sessiontags, rp_qualifier, rp_loggroupidentifier, rp_consumerarn, rp_logstreamname, rp_consumername
 FROM events
 WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND ${callEventTypeSql("eventtype", true)} AND counted_call
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
   rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, error_message,
-  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn, rp_sessiontags, rp_qualifier, rp_loggroupidentifier, rp_consumerarn, rp_logstreamname
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn, rp_sessiontags, rp_qualifier, rp_loggroupidentifier, rp_consumerarn, rp_logstreamname, rp_consumername
 UNION ALL
 SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
   count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
-  min(eventtime), max(eventtime), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  min(eventtime), max(eventtime), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
 UNION ALL
 SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
   AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
@@ -482,7 +488,8 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   CASE WHEN eventSource = 'lambda.amazonaws.com' THEN element_at(requestParameters, 'qualifier') END AS rp_qualifier,
   CASE WHEN eventSource = 'logs.amazonaws.com' THEN element_at(requestParameters, 'logGroupIdentifier') END AS rp_loggroupidentifier,
   CASE WHEN eventSource = 'kinesis.amazonaws.com' THEN element_at(requestParameters, 'consumerARN') END AS rp_consumerarn,
-  CASE WHEN eventSource = 'logs.amazonaws.com' THEN element_at(requestParameters, 'logStreamName') END AS rp_logstreamname
+  CASE WHEN eventSource = 'logs.amazonaws.com' THEN element_at(requestParameters, 'logStreamName') END AS rp_logstreamname,
+  CASE WHEN eventSource = 'kinesis.amazonaws.com' THEN element_at(requestParameters, 'consumerName') END AS rp_consumername
 FROM (
   -- The copies of one action sent to several accounts share a sharedEventID: one call, the caller's copy first.
   SELECT e.*, row_number() OVER (
@@ -494,13 +501,13 @@ FROM (
 WHERE (sharedEventID IS NULL OR call_rn = 1)
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND ${callEventTypeSql("eventType", false)}
-GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
   sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime), NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
 GROUP BY 2, 6, 49

@@ -55,6 +55,8 @@ const FAMILIES: { actions: string[]; make: (name: string, dir: string) => string
   // CloudWatch Logs streams, as the usage names them for the calls authorised on one (resources.ts):
   // Lambda's dated `<date>/[$LATEST]<id>` names, whose shared prefix ends in a date, in several
   // groups; a stream's name holds no `:` or `*`.
+  // A Kinesis consumer named by stream and name, as the usage names it (resources.ts): any creation time, `:*`.
+  { actions: ["kinesis:DescribeStreamConsumer", "kinesis:DeregisterStreamConsumer"], make: (n, d) => `arn:aws:kinesis:${P}:stream/law-${d}/consumer/${n.replace(/[^a-zA-Z0-9_.-]/g, "_")}:*` },
   { actions: ["logs:PutLogEvents", "logs:CreateLogStream", "logs:GetLogEvents"], make: (n, d) => `arn:aws:logs:${P}:log-group:/aws/lambda/law-${d}:log-stream:2026/1${n.length % 3}/0${(n.length % 9) + 1}/[$LATEST]${n.replace(/[:*]/g, "x")}` },
 ];
 
@@ -300,6 +302,12 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
           const own = g.grants.filter((x) => x.action === info.action);
           if (own.length > 0 && own.every((x) => x.scoping === "exact" && x.provenance.every((p) => p.kind === "observed"))) {
             for (const r of o.all) {
+              // The usage stage's own wildcard (a Kinesis consumer by name, any creation time): it
+              // matches every creation time, and only those (observed.ts KINESIS_CONSUMER_ANY_CREATION).
+              if (/:kinesis:.*\/consumer\/[^:]+:\*$/.test(r)) {
+                expect(allowed(g.policy, o.usage.action, r.replace(/\*$/, "1700000000")), `${o.usage.action} on ${r}`).toBe(true);
+                continue;
+              }
               const other = r.replace(/\$\{[^}]*\}/g, "bob").replace(/[*?]/g, "Z");
               if (other === r || o.all.includes(other)) continue;
               expect(allowed(g.policy, o.usage.action, other, { "aws:username": "bob" }), `${o.usage.action} on ${other}`).toBe(false);

@@ -419,6 +419,21 @@ describe("CloudWatch Logs log streams (the usage names the stream of CreateLogSt
   });
 });
 
+describe("Kinesis consumers named by stream and name (the usage's stream/<s>/consumer/<c>:*)", () => {
+  const ST = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks";
+  const allowed = (p: Parameters<typeof evaluateRequest>[0]["identityPolicies"][number], a: string, resource: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource } }).decision === "allowed";
+  it("keeps the creation time a wildcard: the consumer of that name, created at any time, and no other", () => {
+    const r = observedGrants([action("kinesis:DescribeStreamConsumer", 2, [`${ST}/consumer/reports:*`])], catalog, place);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[`${ST}/consumer/reports:*`, "exact"]]);
+    expect(r.warnings).toEqual([]);
+    const fn = lambdaFunction("fanout", roleArn("fanout-role"));
+    const out = generatePolicy(document([fn], [role(roleArn("fanout-role"), [fn.arn])], [session(fn, [action("kinesis:DescribeStreamConsumer", 2, [`${ST}/consumer/reports:*`])])]), fn.arn, {}, catalog);
+    expect(allowed(out.policy, "kinesis:DescribeStreamConsumer", `${ST}/consumer/reports:1700000000`)).toBe(true);
+    expect(allowed(out.policy, "kinesis:DescribeStreamConsumer", `${ST}/consumer/reports-2:1700000000`)).toBe(false);
+    expect(allowed(out.policy, "kinesis:DescribeStreamConsumer", `${ST}-2/consumer/reports:1700000000`)).toBe(false);
+  });
+});
+
 describe("SSM documents AWS owns: their ARN has no account", () => {
   it("grants a document call on the AWS-owned document the usage names (arn:aws:ssm:<region>::document/<name>), not the account's documents", () => {
     const doc = "arn:aws:ssm:us-east-1::document/AWS-GatherSoftwareInventory";

@@ -232,6 +232,54 @@ describe("Kinesis consumerARN", () => {
   });
 });
 
+describe("Kinesis consumer by streamARN and consumerName", () => {
+  const ST = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks";
+  const named = (eventName: string, params: ResourceContext["params"]): string[] => {
+    const c = { ...ctx("kinesis.amazonaws.com", params), eventName };
+    const a = deriveResources(c);
+    expect(resourcesOf(c)).toEqual(a);
+    return a;
+  };
+  it("names the consumer of that name created at any time (consumer, required; the ARN's timestamp is not in the request)", () => {
+    // Before: the stream, which DescribeStreamConsumer is not authorised on.
+    for (const e of ["DescribeStreamConsumer", "DeregisterStreamConsumer"]) expect(named(e, { streamARN: ST, consumerName: "reports" }), e).toEqual([`${ST}/consumer/reports:*`]);
+    // consumerARN, when given too, is the consumer itself.
+    const C = `${ST}/consumer/reports:1700000000`;
+    expect(named("DescribeStreamConsumer", { streamARN: ST, consumerName: "reports", consumerARN: C })).toEqual([C]);
+    // RegisterStreamConsumer (and ListStreamConsumers) are authorised on the stream.
+    expect(named("RegisterStreamConsumer", { streamARN: ST, consumerName: "reports" })).toEqual([ST]);
+    // A name or a stream ARN that is not one (Kinesis API reference patterns): none.
+    expect(named("DescribeStreamConsumer", { streamARN: ST, consumerName: "re*" })).toEqual([]);
+    expect(named("DescribeStreamConsumer", { streamARN: `${ST}/x`, consumerName: "reports" })).toEqual([]);
+  });
+
+  it("is read alike by every reader and by the Athena query's rows", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "kinesis", name, seq, extra: { requestParameters } });
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-kinesis-consumer-name-"));
+    const path = join(dir, "records.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        Records: [
+          call(1, "DescribeStreamConsumer", { streamARN: ST, consumerName: "reports" }),
+          call(2, "DeregisterStreamConsumer", { streamARN: ST, consumerName: "old" }),
+          call(3, "RegisterStreamConsumer", { streamARN: ST, consumerName: "reports" }),
+        ],
+      }),
+    );
+    const want = [
+      ["kinesis:DeregisterStreamConsumer", [`${ST}/consumer/old:*`]],
+      ["kinesis:DescribeStreamConsumer", [`${ST}/consumer/reports:*`]],
+      ["kinesis:RegisterStreamConsumer", [ST]],
+    ];
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual(want);
+    const rows = writeRows(dir, await athenaRows(path));
+    for (const p of [rows.json, rows.csv]) expect((await readUsage([p], { workers: 1 })).sessions[0]?.actions.map((a) => [a.action, a.resources]), p).toEqual(want);
+  });
+});
+
 describe("DynamoDB indexName", () => {
   const T = "arn:aws:dynamodb:eu-west-1:210987654321:table/";
   it("names the index a Query or Scan ran on, with resources[] (the table only) and without", () => {

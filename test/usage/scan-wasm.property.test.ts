@@ -89,6 +89,9 @@ const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   // A log stream, named for the calls authorised on it (resources.ts LOG_STREAM_ACTIONS), its group for the others.
   ["logs", "PutLogEvents", fc.record({ logGroupName: fc.constantFrom("/aws/lambda/f", "/app/a"), logGroupIdentifier: fc.constantFrom("/app/b", "arn:aws:logs:us-east-1:444455556666:log-group:/app/c:*"), logStreamName: fc.oneof(fc.constantFrom("2026/10/02/[$LATEST]0abc", "a:b", "a*", ""), name) }, { requiredKeys: [] })],
   ["logs", "FilterLogEvents", fc.record({ logGroupName: fc.constant("/app/a"), logStreamName: name }, { requiredKeys: [] })],
+  // A Kinesis consumer by stream and name (resources.ts KINESIS_CONSUMER_BY_NAME_ACTIONS), by its ARN, or a stream's registration.
+  ["kinesis", "DescribeStreamConsumer", fc.record({ streamARN: fc.constantFrom("arn:aws:kinesis:us-east-1:111122223333:stream/clicks", "stream/clicks"), consumerName: fc.oneof(fc.constantFrom("reports", "re*"), name), consumerARN: fc.constant("arn:aws:kinesis:us-east-1:111122223333:stream/clicks/consumer/reports:1700000000") }, { requiredKeys: [] })],
+  ["kinesis", "RegisterStreamConsumer", fc.record({ streamARN: fc.constant("arn:aws:kinesis:us-east-1:111122223333:stream/clicks"), consumerName: name })],
   ["cloudtrail", "StopLogging", fc.record({ name: fc.oneof(fc.constantFrom("org-trail", "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"), odd) })],
 ];
 const TIMES = fc.oneof(
