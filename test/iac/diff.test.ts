@@ -24,6 +24,42 @@ function run(before: string[], after: string[]): Promise<DiffResult> {
   return cache.get(key)!;
 }
 
+/** The demo account's orders-shared-role as a template's Resources (with the `Resources:` line). */
+function ordersRoleTemplate(): string[] {
+  return [
+    "Resources:",
+    "  OrdersSharedRole:",
+    "    Type: AWS::IAM::Role",
+    "    Properties:",
+    "      RoleName: orders-shared-role",
+    "      Path: /service-role/",
+    "      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }",
+    "      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+    "      Policies:",
+    "        - PolicyName: orders-data",
+    "          PolicyDocument:",
+    "            Version: '2012-10-17'",
+    "            Statement:",
+    "              - { Sid: OrdersTable, Effect: Allow, Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query], Resource: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }",
+    "              - { Sid: Fulfillment, Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:us-east-1:111122223333:fulfillment' }",
+  ];
+}
+
+/** A function of orders-shared-role, classified internal, as a template resource. */
+function ordersFunction(logical: string, name: string): string[] {
+  return [
+    `  ${logical}:`,
+    "    Type: AWS::Lambda::Function",
+    "    Properties:",
+    `      FunctionName: ${name}`,
+    "      Runtime: nodejs20.x",
+    "      Handler: index.handler",
+    "      Role: !GetAtt OrdersSharedRole.Arn",
+    "      Code: { ZipFile: 'exports.handler = async () => {}' }",
+    "      Tags: [{ Key: app, Value: orders }, { Key: data-classification, Value: internal }]",
+  ];
+}
+
 describe("diff of two template revisions (SAM)", () => {
   it("lists the added statement, trigger, URL, public permissions, the new function on a shared role, and the findings they introduce", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
@@ -537,38 +573,13 @@ describe("a finding whose severity usage raises (METADATA custom.usage_raises_se
 
   it("against a template holding the role and its functions (no usage), LR001 lowered is not confirmed; usage covering it confirms it", async () => {
     const account = sameClassification();
-    const fn = (logical: string, name: string): string[] => [
-      `  ${logical}:`,
-      "    Type: AWS::Lambda::Function",
-      "    Properties:",
-      `      FunctionName: ${name}`,
-      "      Runtime: nodejs20.x",
-      "      Handler: index.handler",
-      "      Role: !GetAtt OrdersSharedRole.Arn",
-      "      Code: { ZipFile: 'exports.handler = async () => {}' }",
-      "      Tags: [{ Key: app, Value: orders }, { Key: data-classification, Value: internal }]",
-    ];
     const template = join(account, "..", "orders.yaml");
     writeFileSync(
       template,
       [
-        "Resources:",
-        "  OrdersSharedRole:",
-        "    Type: AWS::IAM::Role",
-        "    Properties:",
-        "      RoleName: orders-shared-role",
-        "      Path: /service-role/",
-        "      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }",
-        "      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-        "      Policies:",
-        "        - PolicyName: orders-data",
-        "          PolicyDocument:",
-        "            Version: '2012-10-17'",
-        "            Statement:",
-        "              - { Sid: OrdersTable, Effect: Allow, Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query], Resource: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }",
-        "              - { Sid: Fulfillment, Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:us-east-1:111122223333:fulfillment' }",
-        ...fn("OrdersApi", "orders-api"),
-        ...fn("OrdersWorker", "orders-worker"),
+        ...ordersRoleTemplate(),
+        ...ordersFunction("OrdersApi", "orders-api"),
+        ...ordersFunction("OrdersWorker", "orders-worker"),
         "",
       ].join("\n"),
     );
@@ -651,34 +662,7 @@ describe("findings about functions the after side does not hold", () => {
 
   it("--only-after-resources, a template holding the role but not its functions: LR001 is not confirmed fixed, nor lowered", async () => {
     const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-role-alone-"));
-    const role = [
-      "Resources:",
-      "  OrdersSharedRole:",
-      "    Type: AWS::IAM::Role",
-      "    Properties:",
-      "      RoleName: orders-shared-role",
-      "      Path: /service-role/",
-      "      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }",
-      "      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-      "      Policies:",
-      "        - PolicyName: orders-data",
-      "          PolicyDocument:",
-      "            Version: '2012-10-17'",
-      "            Statement:",
-      "              - { Sid: OrdersTable, Effect: Allow, Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query], Resource: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }",
-      "              - { Sid: Fulfillment, Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:us-east-1:111122223333:fulfillment' }",
-    ];
-    const fn = (logical: string, name: string): string[] => [
-      `  ${logical}:`,
-      "    Type: AWS::Lambda::Function",
-      "    Properties:",
-      `      FunctionName: ${name}`,
-      "      Runtime: nodejs20.x",
-      "      Handler: index.handler",
-      "      Role: !GetAtt OrdersSharedRole.Arn",
-      "      Code: { ZipFile: 'exports.handler = async () => {}' }",
-      "      Tags: [{ Key: app, Value: orders }, { Key: data-classification, Value: internal }]",
-    ];
+    const role = ordersRoleTemplate();
     const options = { iac: { accountId: "111122223333", region: "us-east-1" }, onlyAfterResources: true };
     const alone = join(dir, "role.yaml");
     writeFileSync(alone, [...role, ""].join("\n"));
@@ -692,7 +676,7 @@ describe("findings about functions the after side does not hold", () => {
     // The role and orders-api with a new function of the same classification: the role is still
     // shared (medium), but orders-worker (pii) is not in the template, so high → medium is not a lowering it shows.
     const some = join(dir, "role-and-api.yaml");
-    writeFileSync(some, [...role, ...fn("OrdersApi", "orders-api"), ...fn("OrdersAudit", "orders-audit"), ""].join("\n"));
+    writeFileSync(some, [...role, ...ordersFunction("OrdersApi", "orders-api"), ...ordersFunction("OrdersAudit", "orders-audit"), ""].join("\n"));
     const partly = (await diff([demo], [some], options)).report;
     expect(partly.findings.lowered.map((c) => [c.finding.ruleId, c.before, c.after, c.unconfirmedReason])).toEqual([
       ["LR001", "high", "medium", "LR001 is decided by the functions of role orders-shared-role, and the after inputs do not define its function orders-worker (only what they define is compared)"],
