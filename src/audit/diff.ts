@@ -31,6 +31,8 @@ import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./
 import { checkPathList } from "./route-inputs.js";
 import { parseArn } from "../sources/arns.js";
 import { windowCoverage } from "../usage/window-coverage.js";
+import { dataEventUnlogged } from "../generate/unlogged.js";
+import { loadActionCatalogSync } from "../iam/catalog.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
@@ -129,8 +131,9 @@ export interface UnconfirmedFinding extends Finding {
    * grants and its usage does not show used (only `unknowable` or `too-new` there: the reason names
    * them by label), or it is made from the calls CloudTrail recorded (catalog `needsCalls`: LR009,
    * LR017) and the after side's usage holds no CloudTrail records covering its resource for the
-   * whole window (an Access Advisor report alone: callsGap). New in diff schema 1.4; absent in
-   * reports of 1.3.
+   * whole window (an Access Advisor report alone: callsGap), or it lists denied calls of data
+   * events the after side's trail may not log (deniedDataEventsUnlogged: the reason names them).
+   * New in diff schema 1.4; absent in reports of 1.3.
    */
   unconfirmedReason?: string;
 }
@@ -575,6 +578,7 @@ export function diffDocuments(
   // neither: fixed only when CloudTrail records cover its resource for the whole window.
   const callsRules = new Set(options.callsRules ?? (gone.length > 0 ? callsRuleIds([loadBuiltinPack()]) : []));
   const callsCover = callsGap(afterIndex);
+  const deniedUnlogged = deniedDataEventsUnlogged(after.document);
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
@@ -583,7 +587,7 @@ export function diffDocuments(
       ? INCOMPLETE_INPUTS_REASON
       : (fnGap(f) ??
         (usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null) ??
-        (callsRules.has(f.ruleId) ? callsCover(f.resource, `${f.ruleId} reports from the calls CloudTrail recorded, which an Access Advisor report does not show`) : null) ??
+        (callsRules.has(f.ruleId) ? (callsCover(f.resource, `${f.ruleId} reports from the calls CloudTrail recorded, which an Access Advisor report does not show`) ?? deniedUnlogged(f)) : null) ??
         (field !== undefined ? unusedLeft(f, field) : null));
     if (why === null) fixed.push(f);
     else unconfirmed.push({ ...f, unconfirmedReason: why });
@@ -754,6 +758,28 @@ function callsGap({ document, functions, roles, principals }: DocumentIndex): (r
       return covered ? null : `${lead}, and the after inputs' CloudTrail records do not cover role ${resource.name}${fns.length > 0 ? "'s functions" : ""} for the whole ${days}window`;
     }
     return null;
+  };
+}
+
+/**
+ * Why a finding listing denied calls (evidence `denied[].action`: LR009) that the document no
+ * longer reports is not known to be fixed although CloudTrail covers its resource (callsGap): some
+ * of them are data events (S3 objects, DynamoDB items, Lambda Invoke …) the after side's trail may
+ * not log for every resource (dataEventUnlogged, what `generate` and the usage labels ask: neither
+ * `usage.dataEventsLogged` nor event selectors logging every call of their type), so their
+ * absence is no evidence. Null otherwise (a finding without that evidence included).
+ */
+function deniedDataEventsUnlogged(document: CanonicalDocument): (f: Finding) => string | null {
+  let unlogged: ((action: string) => boolean) | null = null;
+  return (f) => {
+    const denied = (f.evidence as Record<string, unknown> | null | undefined)?.denied;
+    if (!Array.isArray(denied)) return null;
+    const actions = [...new Set(denied.map((d) => (d !== null && typeof d === "object" ? (d as Record<string, unknown>).action : null)).filter((a): a is string => typeof a === "string"))].sort();
+    if (actions.length === 0) return null;
+    unlogged ??= dataEventUnlogged(document, loadActionCatalogSync());
+    const missed = actions.filter((a) => unlogged!(a));
+    if (missed.length === 0) return null;
+    return `${f.ruleId} reported denied data-event calls (${missed.join(", ")}) that the after inputs' trail may not log for every resource (no usage.dataEventsLogged, no event selectors logging them in full), so their absence there is not evidence`;
   };
 }
 

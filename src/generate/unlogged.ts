@@ -87,6 +87,26 @@ export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean
   return document.usage.coverage.dataEvents === "logged";
 }
 
+/**
+ * Whether the document's usage may miss calls of `action` because it is a data event (or one AWS
+ * does not say CloudTrail records, treated as one: not-logged.ts) that the trail may not log for
+ * every resource: neither are data events logged for every resource (`dataEventsLogged`, coverage
+ * `logged`) nor do the trails' event selectors log every call of its type (selectorsLogEveryCall).
+ * False for any other action. What `generate` keeps a grant for (NOT_LOGGED_REASON), and what
+ * `diff` asks of a denied call LR009 no longer reports (src/audit/diff.ts).
+ */
+export function dataEventUnlogged(document: CanonicalDocument, catalog: ActionCatalog): (action: string) => boolean {
+  const loggedEverywhere = dataEventsLoggedEverywhere(document);
+  const selected = new Map((document.usage.coverage.dataEventSelectors ?? []).map((t) => [t.type, t] as const));
+  return (action) => {
+    const lower = action.toLowerCase();
+    if (!(isDataEventAction(lower) || isUnconfirmedAction(lower))) return false;
+    if (loggedEverywhere) return false;
+    const type = dataEventTypeOf(lower);
+    return !selectorsLogEveryCall(type === null ? undefined : selected.get(type), lower, catalog);
+  };
+}
+
 /** A data-event action's read/write class as CloudTrail's `readOnly` gives it (usage/not-logged.ts); null when not known. */
 export function dataEventClass(action: string, accessLevel: string | null): "read" | "write" | null {
   return dataEventClassOf(action, accessLevel);
@@ -188,7 +208,7 @@ export function unloggedDataEventGrants(
   calls: readonly ActionUsage[],
 ): UnloggedDataEvents {
   if (role === undefined || !document.usage.present) return NONE;
-  const loggedEverywhere = dataEventsLoggedEverywhere(document);
+  const unloggedData = dataEventUnlogged(document, catalog);
   const gaps = trailGapReasons(document.usage.coverage.managementEvents).get(role.accountId) ?? NO_GAPS;
   // What the trails' selectors log of the action's data-event type, when they name it: `all`, every
   // call is in the logs; `some`, a call may be missing (bar the object prefixes logged in full).
@@ -240,7 +260,7 @@ export function unloggedDataEventGrants(
   // A data event's is per grant (provenBy), below.
   const unseenReason = (a: string): string | null => {
     const lower = a.toLowerCase();
-    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return loggedEverywhere || selectorsLogEveryCall(saidOf(lower), lower, catalog) ? null : NOT_LOGGED_REASON;
+    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return unloggedData(lower) ? NOT_LOGGED_REASON : null;
     if (observed.has(lower)) return null;
     const never = notLoggedReason(lower);
     if (never !== null) return `${never}: kept as today's policy grants it`;

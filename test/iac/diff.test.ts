@@ -3,7 +3,8 @@
  * test/iac/fixtures/diff) built and audited like `audit`, then compared.
  */
 import fc from "fast-check";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -382,6 +383,62 @@ describe("findings of rules that need usage data (METADATA custom.needs_usage)",
     ]);
     // Without the rules among those needing calls (an SDK caller's choice), they are fixed as before.
     expect(outcome({ callsRules: [] }).map(([id, , why]) => [id, why])).toEqual([["LR009", undefined], ["LR017", undefined]]);
+  });
+
+  it("LR009 gone with denied data-event calls is fixed only where the after side's trail logs those data events", async () => {
+    // The demo account with billing-sync also denied s3:GetObject on an export object (its role
+    // grants dynamodb:* only), as a data event in the trail's logs: LR009 lists it beside the 32
+    // denied secretsmanager:GetSecretValue. CloudTrail logs an S3 object call only when the trail
+    // has a data-event selector for it, which the account's does (get-event-selectors: S3 objects,
+    // every resource). Against the same logs without the selectors the call's absence shows
+    // nothing: before, that was "fixed" as soon as CloudTrail covered the window.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-denied-data-events-"));
+    const account = join(dir, "account");
+    cpSync(demo, account, { recursive: true });
+    const day = join(account, "cloudtrail/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20");
+    mkdirSync(day, { recursive: true });
+    const object = "arn:aws:s3:::billing-exports/2026/11/invoices.csv";
+    writeFileSync(join(day, "111122223333_CloudTrail_us-east-1_20261120T1015Z_Dn5ObJ3cTs0001aB.json.gz"), gzipSync(JSON.stringify({ Records: [{
+      eventVersion: "1.10",
+      userIdentity: {
+        type: "AssumedRole", principalId: "AROAQ3EGRPTNQDEMO0003:billing-sync", arn: "arn:aws:sts::111122223333:assumed-role/billing-sync-role/billing-sync", accountId: "111122223333", accessKeyId: "ASIAQ3EGRPTNC563DD22",
+        sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAQ3EGRPTNQDEMO0003", arn: "arn:aws:iam::111122223333:role/service-role/billing-sync-role", accountId: "111122223333", userName: "billing-sync-role" }, webIdFederationData: {}, attributes: { creationDate: "2026-11-20T10:10:00Z", mfaAuthenticated: "false" } },
+      },
+      eventTime: "2026-11-20T10:14:03Z", eventSource: "s3.amazonaws.com", eventName: "GetObject", awsRegion: "us-east-1", sourceIPAddress: "3.91.172.14",
+      userAgent: "aws-sdk-js/3.723.0 ua/2.1 os/linux lang/js md/nodejs#20.18.1 exec-env/AWS_Lambda_nodejs20.x",
+      errorCode: "AccessDenied", errorMessage: "Access Denied",
+      requestParameters: { bucketName: "billing-exports", key: "2026/11/invoices.csv", Host: "billing-exports.s3.us-east-1.amazonaws.com" }, responseElements: null,
+      requestID: "9QF1ZB5K7T2M4N6P", eventID: "5c0e2a47-3b1d-4f8e-9a6c-2d7b8e1f0a93", readOnly: true,
+      resources: [{ type: "AWS::S3::Object", ARN: object }, { accountId: "111122223333", type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::billing-exports" }],
+      eventType: "AwsApiCall", managementEvent: false, recipientAccountId: "111122223333", eventCategory: "Data",
+    }] })));
+    const withSelectors = await diff([account], [account]);
+    const lr009 = (d: DiffResult["before"]): Array<{ action: string }> => (d.report.findings.find((f) => f.ruleId === "LR009")?.evidence as { denied: Array<{ action: string }> }).denied;
+    expect(lr009(withSelectors.before).map((d) => d.action).sort()).toEqual(["s3:GetObject", "secretsmanager:GetSecretValue"]);
+    const gone = (after: DiffResult["after"]): DiffResult["after"] => {
+      const a = structuredClone(after);
+      a.report.findings = a.report.findings.filter((f) => f.ruleId !== "LR009");
+      return a;
+    };
+    const outcome = (after: DiffResult["after"]): Array<[string, string, string | undefined]> => {
+      const r = diffDocuments(withSelectors.before, after).findings;
+      return [...r.fixed.map((f) => [f.ruleId, f.resource.name, undefined] as [string, string, undefined]), ...r.unconfirmed.map((f) => [f.ruleId, f.resource.name, f.unconfirmedReason] as [string, string, string | undefined])];
+    };
+    // The trail's selectors log S3 object data events for every resource: fixed, as before.
+    expect(withSelectors.after.document.usage.coverage.dataEventSelectors?.find((t) => t.type === "AWS::S3::Object")?.logged).toBe("all");
+    expect(outcome(gone(withSelectors.after))).toEqual([["LR009", "billing-sync", undefined]]);
+    // The same logs without the selectors: the trail may not log S3 object calls.
+    const bare = join(dir, "bare");
+    cpSync(account, bare, { recursive: true });
+    rmSync(join(bare, "cloudtrail/get-event-selectors"), { recursive: true });
+    const without = gone((await diff([bare], [bare])).after);
+    expect(without.document.usage.coverage.dataEventSelectors).toBeUndefined();
+    expect(without.document.usage.coverage.dataEvents).toBe("present");
+    const why = "LR009 reported denied data-event calls (s3:GetObject) that the after inputs' trail may not log for every resource (no usage.dataEventsLogged, no event selectors logging them in full), so their absence there is not evidence";
+    expect(outcome(without)).toEqual([["LR009", "billing-sync", why]]);
+    // The configuration saying the trail logs data events for every resource (usage.dataEventsLogged): fixed.
+    without.document.usage.coverage.dataEvents = "logged";
+    expect(outcome(without)).toEqual([["LR009", "billing-sync", undefined]]);
   });
 
   it("LR008 gone with usage covering the function is fixed only when each action it called unused is ungranted, used or excepted there", async () => {
