@@ -17,6 +17,7 @@ import { allPages } from "./all-pages.js";
 import { callAws } from "./aws-call.js";
 import { redactEnvironment } from "./redact.js";
 import { isUnavailableOperation } from "./retry.js";
+import type { ManifestCall } from "./manifest.js";
 import { pool, type Run } from "./run.js";
 import { isNotFound, sortedBy, sortedRecord, withoutMetadata } from "./shape.js";
 import { relPath } from "./writer.js";
@@ -78,7 +79,11 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
     data ?? ((JSON.parse(readFileSync(run.writer.abs(listFunctionsFile(region)), "utf8")) as { Functions?: FunctionConfiguration[] }).Functions ?? []);
   // Per-function calls target the unqualified function ($LATEST entry); versions share them.
   const latest = functions.filter((f) => f.Version === "$LATEST" && f.FunctionName && f.FunctionArn);
-  await pool(latest, concurrency, (fn) => collectFunction(run, region, fn.FunctionName as string, fn.FunctionArn as string));
+  // Functions deleted during the collection (deletedDuringRun): left out of list-functions.json below.
+  const deleted = new Set<string>();
+  await pool(latest, concurrency, async (fn) => {
+    if (await collectFunction(run, region, fn.FunctionName as string, fn.FunctionArn as string)) deleted.add(fn.FunctionName as string);
+  });
   // Qualified calls: per alias (from ListAliases) and per published version (from ListFunctions).
   const versions = new Map<string, string[]>();
   for (const f of functions) {
@@ -87,10 +92,13 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   const qualified: Array<{ name: string; qualifier: string; alias: boolean }> = [];
   await pool(latest, concurrency, async (fn) => {
     const name = fn.FunctionName as string;
-    const aliases = await listAliases(run, region, name);
+    const { aliases, gone } = await listAliases(run, region, name);
+    if (gone) deleted.add(name);
+    if (deleted.has(name)) return;
     for (const a of aliases) if (a.Name) qualified.push({ name, qualifier: a.Name, alias: true });
     for (const v of versions.get(name) ?? []) qualified.push({ name, qualifier: v, alias: false });
   });
+  if (deleted.size > 0) leaveOutDeleted(run, region, deleted);
   qualified.sort((a, b) => (`${a.name}:${a.qualifier}` < `${b.name}:${b.qualifier}` ? -1 : 1));
   await pool(qualified, concurrency, (q) => collectQualified(run, region, q.name, q.qualifier, q.alias));
 }
@@ -177,16 +185,34 @@ function withoutContent<T extends object>(v: T): T {
  * (ResourceNotFoundException, HTTP 404: "Function not found"): it was deleted during the
  * collection. Nothing of it is left to read: a note, not a failure that makes the collection
  * partial. Its GetPolicy, GetFunctionUrlConfig and GetFunctionEventInvokeConfig answer the same
- * error and are recorded `absent`, as for a function that has none.
+ * error and are recorded `absent`, as for a function that has none. It is left out of
+ * list-functions.json (leaveOutDeleted), so audit judges no function that no longer exists.
  */
 function deletedDuringRun(error: unknown): string | null {
-  return isNotFound(error) ? "the function was deleted during the collection (ListFunctions listed it): it is in list-functions.json, but nothing more of it could be read" : null;
+  return isNotFound(error) ? "the function was deleted during the collection (ListFunctions listed it): it is left out of list-functions.json, and nothing more of it was read" : null;
+}
+
+/** The unit's entry says the function was deleted during the collection (its failureNote was deletedDuringRun). */
+function gone(call: ManifestCall): boolean {
+  return call.status === "failed" && call.reason !== null;
+}
+
+/**
+ * list-functions.json written again without the functions (every version of each) deleted during
+ * the collection: the file describes the account as it is, and audit reports nothing on a function
+ * that no longer exists (the manifest's notes name it). Anything else the file holds (NextMarker
+ * of a cut list) stays.
+ */
+function leaveOutDeleted(run: Run, region: string, deleted: Set<string>): void {
+  const rel = listFunctionsFile(region);
+  const listed = JSON.parse(readFileSync(run.writer.abs(rel), "utf8")) as { Functions?: FunctionConfiguration[] };
+  run.writer.writeJson(rel, { ...listed, Functions: (listed.Functions ?? []).filter((f) => !(f.FunctionName && deleted.has(f.FunctionName))) });
 }
 
 /** `aws lambda list-aliases --function-name <name>`: `{Aliases: […]}`, all pages, sorted by name. */
-async function listAliases(run: Run, region: string, name: string): Promise<AliasConfiguration[]> {
+async function listAliases(run: Run, region: string, name: string): Promise<{ aliases: AliasConfiguration[]; gone: boolean }> {
   const file = relPath("lambda", region, "list-aliases", `${name}.json`);
-  const { data } = await run.unit<AliasConfiguration[]>({ service: "lambda", operation: "ListAliases", region, target: name }, { failureNote: deletedDuringRun }, async () => {
+  const { call, data } = await run.unit<AliasConfiguration[]>({ service: "lambda", operation: "ListAliases", region, target: name }, { failureNote: deletedDuringRun }, async () => {
     const { items, attempts, cut, cutToken } = await allPages({ operation: "ListAliases", token: "NextMarker" }, async (Marker) => {
       const { output, attempts } = await callAws(run.ctx, "lambda:ListAliases", region, { FunctionName: name, Marker, MaxItems: 50 });
       return { items: output.Aliases, next: output.NextMarker, attempts };
@@ -195,12 +221,13 @@ async function listAliases(run: Run, region: string, name: string): Promise<Alia
     if (sorted.length === 0 && cut === null) return { absent: true, count: 0, data: sorted };
     return { files: [run.writer.writeJson(file, { Aliases: sorted, ...more(cutToken) })], count: sorted.length, attempts, data: sorted, ...degraded(cut) };
   });
-  if (data) return data;
+  if (data) return { aliases: data, gone: false };
+  if (gone(call)) return { aliases: [], gone: true };
   // Resumed: the file is there (or there were none).
   try {
-    return ((JSON.parse(readFileSync(run.writer.abs(file), "utf8")) as { Aliases?: AliasConfiguration[] }).Aliases ?? []);
+    return { aliases: (JSON.parse(readFileSync(run.writer.abs(file), "utf8")) as { Aliases?: AliasConfiguration[] }).Aliases ?? [], gone: false };
   } catch {
-    return [];
+    return { aliases: [], gone: false };
   }
 }
 
@@ -233,7 +260,8 @@ async function collectQualified(run: Run, region: string, name: string, qualifie
   await qualifiedCall(run, region, name, qualifier, "lambda:GetFunctionEventInvokeConfig", "get-function-event-invoke-config");
 }
 
-async function collectFunction(run: Run, region: string, name: string, arn: string): Promise<void> {
+/** The function's unqualified calls; true when ListTags found it deleted during the collection. */
+async function collectFunction(run: Run, region: string, name: string, arn: string): Promise<boolean> {
   const unqualified = arn.replace(/:\$LATEST$/, "");
   await run.unit({ service: "lambda", operation: "GetPolicy", region, target: name }, async () => {
     try {
@@ -268,10 +296,11 @@ async function collectFunction(run: Run, region: string, name: string, arn: stri
       throw e;
     }
   });
-  await run.unit({ service: "lambda", operation: "ListTags", region, target: name }, { failureNote: deletedDuringRun }, async () => {
+  const { call } = await run.unit({ service: "lambda", operation: "ListTags", region, target: name }, { failureNote: deletedDuringRun }, async () => {
     const { output, attempts } = await callAws(run.ctx, "lambda:ListTags", region, { Resource: unqualified });
     const tags = sortedRecord(output.Tags);
     const file = run.writer.writeJson(relPath("lambda", region, "list-tags", `${name}.json`), { Tags: tags });
     return { files: [file], count: Object.keys(tags).length, attempts };
   });
+  return gone(call);
 }

@@ -2,12 +2,16 @@
  * A function deleted while collect runs: ListFunctions listed it, and the per-function calls that
  * follow find it gone (Lambda answers ResourceNotFoundException, HTTP 404, "Function not found",
  * for ListTags and ListAliases as for GetPolicy: moto 5.2 models it). The proxy in front of moto
- * deletes it in moto just before collect's first call on it.
+ * deletes it in moto just before collect's first call on it. collect leaves it out of list-functions.json:
+ * audit of the folder judges only the functions that exist, and names the deleted one in its notes.
  */
 
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateAliasCommand, CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditDocument } from "../../src/audit/audit-document.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { collect } from "../../src/collect/index.js";
 import { startFaultProxy } from "./support/fault-proxy.js";
@@ -70,15 +74,20 @@ describe("a function deleted during the collection", () => {
       expect(manifest.reasons).toEqual([]);
       expect(manifest.partial).toBe(false);
       const arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:short-lived`;
-      const why = "(the function was deleted during the collection (ListFunctions listed it): it is in list-functions.json, but nothing more of it could be read)";
+      const why = "(the function was deleted during the collection (ListFunctions listed it): it is left out of list-functions.json, and nothing more of it was read)";
       expect(notesBesidesCapacityProviders(manifest)).toEqual([
         `lambda:ListAliases short-lived in us-east-1 failed: ResourceNotFoundException: Function not found: ${arn} ${why}`,
         `lambda:ListTags short-lived in us-east-1 failed: ResourceNotFoundException: Function not found: ${arn} ${why}`,
       ]);
       const byId = new Map(manifest.calls.map((c) => [c.id, c]));
-      for (const call of ["GetPolicy/short-lived", "GetFunctionUrlConfig/short-lived", "GetFunctionEventInvokeConfig/short-lived", "GetPolicy/short-lived:1"]) {
+      for (const call of ["GetPolicy/short-lived", "GetFunctionUrlConfig/short-lived", "GetFunctionEventInvokeConfig/short-lived"]) {
         expect(byId.get(`us-east-1/lambda:${call}`), call).toMatchObject({ status: "ok", absent: true });
       }
+      // Its versions and aliases are not asked about: it is gone.
+      expect(byId.has("us-east-1/lambda:GetPolicy/short-lived:1")).toBe(false);
+      // list-functions.json lists the account as it is: the deleted function (every version) left out.
+      const listed = JSON.parse(readFileSync(join(out, "lambda", "us-east-1", "list-functions.json"), "utf8")) as { Functions: Array<{ FunctionName: string; Version: string }> };
+      expect(listed.Functions.map((f) => `${f.FunctionName}:${f.Version}`)).toEqual(["stays:$LATEST", "stays:1"]);
       // The other function, its alias and its version are read as usual.
       expect(byId.get("us-east-1/lambda:ListTags/stays")?.status).toBe("ok");
       expect(byId.get("us-east-1/lambda:ListAliases/stays")).toMatchObject({ status: "ok", count: 1 });
@@ -88,6 +97,12 @@ describe("a function deleted during the collection", () => {
       const document = await buildDocument([out]);
       expect(document.meta.warnings.filter((w) => w.code === "collection-partial")).toEqual([]);
       expect(document.meta.warnings.filter((w) => w.code === "collection-note" && w.message.includes("short-lived"))).toHaveLength(2);
+      // Found by the collect sweep: the deleted function stayed in list-functions.json, and audit
+      // judged it (its findings, its role counted as used) as if it still existed.
+      expect(document.functions.map((f) => f.name)).toEqual(["stays"]);
+      const findings = auditDocument(document).findings;
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings.filter((f) => JSON.stringify(f).includes("short-lived"))).toEqual([]);
     } finally {
       await proxy.close();
     }
