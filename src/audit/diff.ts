@@ -33,6 +33,7 @@ import { parseArn } from "../sources/arns.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import { dataEventUnlogged } from "../generate/unlogged.js";
 import { loadActionCatalogSync } from "../iam/catalog.js";
+import type { RuleFlag } from "../evaluate/catalog.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
@@ -230,19 +231,24 @@ export interface DiffDocumentsOptions {
   callsRules?: Iterable<string>;
 }
 
+/** The ids of the packs' rules whose catalog entry sets the flag. */
+function rulesMarked(packs: readonly Pick<RulePack, "catalog">[], flag: RuleFlag): Set<string> {
+  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r[flag] === true).map((r) => r.id)));
+}
+
 /** The ids of the packs' rules whose METADATA says their findings come from the calls CloudTrail recorded (`custom.needs_calls`). */
 export function callsRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
-  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsCalls === true).map((r) => r.id)));
+  return rulesMarked(packs, "needsCalls");
 }
 
 /** The ids of the packs' rules whose METADATA says they need usage data (`custom.needs_usage`). */
 export function usageRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
-  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsUsage === true).map((r) => r.id)));
+  return rulesMarked(packs, "needsUsage");
 }
 
 /** The ids of the packs' rules whose METADATA says their findings on a role are decided by its functions (`custom.needs_functions`). */
 export function functionRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
-  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.needsFunctions === true).map((r) => r.id)));
+  return rulesMarked(packs, "needsFunctions");
 }
 
 /** Per rule id of the packs, the evidence field its METADATA says lists the actions its findings call unused (`custom.unused_actions_evidence`). */
@@ -252,7 +258,7 @@ export function unusedActionRules(packs: readonly Pick<RulePack, "catalog">[]): 
 
 /** The ids of the packs' rules whose METADATA says usage data can raise their severity (`custom.usage_raises_severity`). */
 export function usageSeverityRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
-  return new Set(packs.flatMap((p) => p.catalog.rules.filter((r) => r.usageRaisesSeverity === true).map((r) => r.id)));
+  return rulesMarked(packs, "usageRaisesSeverity");
 }
 
 export interface DiffResult {

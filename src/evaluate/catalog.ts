@@ -339,6 +339,15 @@ function metadataAbove(lines: readonly string[], at: number): string | null {
     .join("\n");
 }
 
+/** The rule METADATA marks that are flags, as the catalog names them (`custom.needs_usage` → needsUsage …), in the order a catalog entry lists them. */
+export const RULE_FLAGS = ["needsUsage", "usageRaisesSeverity", "needsFunctions", "needsCalls"] as const;
+export type RuleFlag = (typeof RULE_FLAGS)[number];
+
+/** The flags a catalog entry sets, each `true` (an unset or false flag is left out, as the build writes it). */
+function flagsOf(r: Partial<Record<RuleFlag, unknown>>): Partial<Record<RuleFlag, true>> {
+  return Object.fromEntries(RULE_FLAGS.filter((k) => r[k] === true).map((k) => [k, true]));
+}
+
 /** Validate a catalog read from disk (a user's pack may ship a hand-edited one). */
 export function parseCatalog(value: unknown, file?: string): RuleCatalog {
   const fail = (msg: string): never => {
@@ -357,7 +366,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
     if (r.options !== undefined && !(Array.isArray(r.options) && r.options.every((o) => o && typeof o.name === "string" && typeof o.description === "string"))) {
       fail(`rules[${i}].options must be a list of {name, description}`);
     }
-    for (const key of ["needsUsage", "usageRaisesSeverity", "needsFunctions", "needsCalls"] as const) {
+    for (const key of RULE_FLAGS) {
       if (r[key] !== undefined && typeof r[key] !== "boolean") fail(`rules[${i}].${key} must be true or false`);
     }
     if (r.unusedActionsEvidence !== undefined && !(typeof r.unusedActionsEvidence === "string" && EVIDENCE_FIELD.test(r.unusedActionsEvidence))) {
@@ -382,10 +391,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       file: r.file ?? null,
       line: r.line ?? null,
       ...(r.options !== undefined && r.options.length > 0 ? { options: r.options.map((o) => ({ name: o.name, description: o.description })) } : {}),
-      ...((r.needsUsage as boolean | undefined) === true ? { needsUsage: true as const } : {}),
-      ...((r.usageRaisesSeverity as boolean | undefined) === true ? { usageRaisesSeverity: true as const } : {}),
-      ...((r.needsFunctions as boolean | undefined) === true ? { needsFunctions: true as const } : {}),
-      ...((r.needsCalls as boolean | undefined) === true ? { needsCalls: true as const } : {}),
+      ...flagsOf(r),
       ...(r.unusedActionsEvidence !== undefined ? { unusedActionsEvidence: r.unusedActionsEvidence } : {}),
     })),
   };
