@@ -208,6 +208,24 @@ export interface ManagementCounts {
 /** The event source of AWS KMS: a trail can leave its management events out (trail-gaps.ts). */
 const KMS_SOURCE = "kms.amazonaws.com";
 
+/** What a record is, for the trail's coverage (noteRecord). */
+const RECORD_MANAGEMENT = 0;
+const RECORD_DATA = 1;
+/**
+ * A network activity event (`eventCategory` "NetworkActivity", `eventType` "AwsVpceEvent"): a call
+ * seen at a VPC endpoint, logged by a trail's NetworkActivity selectors. It is neither a management
+ * nor a data event and carries no `managementEvent` or `readOnly`: counted as a management event,
+ * a trail logging network activity and data events only (no management events) no longer read as
+ * "no management events", which trail-gaps.ts says when an account's records are all data events.
+ */
+const RECORD_NETWORK = 2;
+
+/** A record's kind from its eventCategory and managementEvent (0 false, 1 true, -1 absent). */
+function recordKind(category: string | null, management: number): number {
+  if (category === "NetworkActivity") return RECORD_NETWORK;
+  return management === 0 || category === "Data" ? RECORD_DATA : RECORD_MANAGEMENT;
+}
+
 /**
  * What CloudTrail writes in place of a request value it will not log ("HIDDEN_DUE_TO_SECURITY_REASONS":
  * a Voice ID domain's `name`, a Bedrock guardrail's `name`, passwords, card numbers). A record whose
@@ -372,7 +390,7 @@ export class FileAccumulator {
       return;
     }
     const account = ev.recipientAccountId ?? ev.identityAccountId;
-    this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false, ev.readOnly === null ? -1 : ev.readOnly ? 1 : 0, ev.eventSource === KMS_SOURCE);
+    this.noteRecord(time, ev.awsRegion, account, recordKind(ev.eventCategory, ev.managementEvent === false ? 0 : 1), ev.readOnly === null ? -1 : ev.readOnly ? 1 : 0, ev.eventSource === KMS_SOURCE);
     if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction")) this.noteCreation(ev.params, ev.awsRegion, ev.recipientAccountId, time);
     if (ev.errorCode === null && ev.eventSource === CLOUDTRAIL_SOURCE && TRAIL_CHANGE_EVENTS.has(ev.eventName)) this.noteTrailChange(ev.eventName, ev.params, ev.awsRegion, account, time);
     if (!isCallEventType(ev.eventType)) return;
@@ -523,7 +541,7 @@ export class FileAccumulator {
     const management = m[r + S_MANAGEMENT] as number;
     // userIdentity's account only matters without recipientAccountId (CloudTrail always writes it).
     const account = recipient ?? (uiCode === -1 ? null : c.identity(uiCode, r).accountId);
-    this.noteRecord(time, region, account, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data", m[r + S_READ_ONLY] as number, source === KMS_SOURCE);
+    this.noteRecord(time, region, account, recordKind(c.text(m[r + S_CATEGORY] as number), management), m[r + S_READ_ONLY] as number, source === KMS_SOURCE);
     if (errorCode === null && source === "lambda.amazonaws.com" && name.startsWith("CreateFunction")) this.noteCreation(c.params(r), region, recipient, time);
     if (errorCode === null && source === CLOUDTRAIL_SOURCE && TRAIL_CHANGE_EVENTS.has(name)) this.noteTrailChange(name, c.params(r), region, account, time);
     if (!isCallEventType(eventType)) return;
@@ -713,7 +731,9 @@ export class FileAccumulator {
    * Coverage of one counted record: the window, days, regions, accounts, data events, and the
    * account's management events (`readOnly`: 1 true, 0 false, -1 absent).
    */
-  private noteRecord(time: number, region: string | null, account: string | null, dataEvent: boolean, readOnly: number, kms: boolean): void {
+  /** `kind`: RECORD_MANAGEMENT, RECORD_DATA or RECORD_NETWORK (recordKind). */
+  private noteRecord(time: number, region: string | null, account: string | null, kind: number, readOnly: number, kms: boolean): void {
+    const dataEvent = kind === RECORD_DATA;
     this.records++;
     if (time < this.firstTime) this.firstTime = time;
     if (time > this.lastTime) this.lastTime = time;
@@ -753,7 +773,7 @@ export class FileAccumulator {
     if (dataEvent) {
       this.dataEventRecords++;
       mc.dataEvents++;
-    } else {
+    } else if (kind === RECORD_MANAGEMENT) {
       mc.events++;
       if (readOnly >= 0) {
         mc.flagged++;

@@ -219,6 +219,34 @@ describe("what a trail leaves out of management events", () => {
     expect(said.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", writes: "not-logged", kms: "not-logged" });
   });
 
+  it("does not take network activity events (VPC endpoint calls) for management events, in either reader", async () => {
+    // A trail logging data events and network activity events only. A network activity event is
+    // written as CloudTrail writes it (eventType AwsVpceEvent, eventCategory NetworkActivity, no
+    // readOnly, no managementEvent, the endpoint's ids); one the endpoint's policy refused too.
+    const items = Array.from({ length: MIN_EVENTS_FOR_READS + 24 }, (_, i) =>
+      roleCallRecord({ account: ACCT, roleArn: ROLE, session: "orders-api", time: `2026-10-${String((i % 31) + 1).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z`, source: "dynamodb", name: "PutItem", seq: ++seq, extra: { readOnly: false, managementEvent: false, eventCategory: "Data", resources: [{ type: "AWS::DynamoDB::Table", ARN: `arn:aws:dynamodb:us-east-1:${ACCT}:table/orders` }] } }),
+    );
+    const vpce = (name: string, refused: boolean) => {
+      const r = roleCallRecord({ account: ACCT, roleArn: ROLE, session: "orders-api", time: "2026-10-12T10:00:00Z", source: "ssm", name, seq: ++seq, extra: { eventVersion: "1.11", eventType: "AwsVpceEvent", eventCategory: "NetworkActivity", vpcEndpointId: "vpce-0a1b2c3d4e5f67890", vpcEndpointAccountId: ACCT, sharedEventID: `shared-${seq}`, ...(refused ? { errorCode: "VpceAccessDenied", errorMessage: "The request was denied due to a VPC endpoint policy" } : {}) } }) as Record<string, unknown>;
+      delete r.readOnly;
+      delete r.managementEvent;
+      delete r.requestParameters;
+      delete r.responseElements;
+      return r;
+    };
+    const network = [...Array.from({ length: 40 }, () => vpce("GetParameter", false)), vpce("PutParameter", true)];
+    const { usage, byAction } = await labels([...items, ...network], { dataEventsLogged: true });
+    expect(usage.coverage.managementEvents).toEqual([{ accountId: ACCT, events: 0, readEvents: 0, kmsEvents: 0, reads: "not-logged", writes: "not-logged", kms: "not-logged", dataEvents: items.length }]);
+    for (const a of ["ssm:GetParameter", "ssm:PutParameter", "sns:CreateTopic"]) {
+      expect(byAction.get(a), a).toMatchObject({ label: "unknowable", reason: `no management event among the ${items.length} records of account ${ACCT}, all data events: the trail appears to log no management events` });
+    }
+    // The JSON.parse path (a \u escape in a key) reads them the same.
+    const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-"));
+    writeFileSync(join(dir, "a.json"), JSON.stringify({ Records: [...items, ...network] }).replaceAll('"eventCategory":"NetworkActivity"', '"event\\u0043ategory":"NetworkActivity"'));
+    const agg = await readUsage([join(dir, "a.json")]);
+    expect(agg.coverage.management).toEqual([{ accountId: ACCT, events: 0, flagged: 0, reads: 0, kms: 0, dataEvents: items.length }]);
+  });
+
   it("applies what the selectors say to the accounts of usage-query rows too, which are not counted record by record", async () => {
     // CloudTrail Lake rows (GetQueryResults), and the event data store's selectors: writes only.
     const t = "2026-10-05 10:00:00.000";
