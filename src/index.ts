@@ -150,6 +150,8 @@ export {
   callsRuleIds,
   DIFF_SCHEMA_VERSION,
   INCOMPLETE_INPUTS_REASON,
+  UNCONFIRMED_KINDS,
+  type UnconfirmedKind,
   type DiffReport,
   type DiffDocumentsOptions,
   type UnconfirmedFinding,

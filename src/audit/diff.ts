@@ -43,7 +43,41 @@ import type { RuleFlag } from "../evaluate/catalog.js";
 // before side had usage, is marked not confirmed; and findings about functions the after side
 // neither holds nor lists (or, for LR001 and LR016, a role's functions it does not hold) are
 // unconfirmed rather than fixed, the rows of such a function unconfirmed rather than removed.
-export const DIFF_SCHEMA_VERSION = "1.5";
+// 1.6: findings.unconfirmed[].unconfirmedKind and findings.lowered[].unconfirmedKind, what each
+// unconfirmedReason is about (UNCONFIRMED_KINDS), where a reader had to tell it from the text.
+export const DIFF_SCHEMA_VERSION = "1.6";
+
+/**
+ * What keeps a finding the after side no longer reports (or reports lower) from being confirmed,
+ * one word each, set beside `unconfirmedReason` (new in diff schema 1.6) so that a reader sorts
+ * entries by it, never by the reason's text:
+ * - `incomplete-inputs`: the after inputs are incomplete and do not hold its resource whole
+ *   (INCOMPLETE_INPUTS_REASON; resourceReadWhole);
+ * - `usage`: its rule reports only from usage data (`needsUsage`), or usage raises its severity
+ *   (`usageRaisesSeverity`), and the after side has no usage covering its resource (usageGap);
+ * - `calls`: it is made from the calls CloudTrail recorded (`needsCalls`) and the after side holds
+ *   no CloudTrail records covering its resource for the whole window (callsGap);
+ * - `data-events`: the denied calls it listed are data events the after side's trail may not log
+ *   (deniedDataEventsUnlogged);
+ * - `unused-actions`: actions it called unused are still granted and not shown used there
+ *   (`unusedActionsEvidence`; unusedActionsLeft);
+ * - `functions`: the after side neither holds nor lists the function it is about, or the functions
+ *   of the role that decide it (`needsFunctions`; functionGap);
+ * - `triggers`: the after side holds the function but not the event source mappings that decide it
+ *   (`needsTriggers`; triggerGap) and does not list the function's mappings.
+ */
+export const UNCONFIRMED_KINDS = ["incomplete-inputs", "usage", "calls", "data-events", "unused-actions", "functions", "triggers"] as const;
+export type UnconfirmedKind = (typeof UNCONFIRMED_KINDS)[number];
+
+/** Why an entry is not confirmed: its kind and its sentence. */
+interface Unconfirmed {
+  kind: UnconfirmedKind;
+  reason: string;
+}
+
+function unconfirmedAs(kind: UnconfirmedKind, reason: string | null): Unconfirmed | null {
+  return reason === null ? null : { kind, reason };
+}
 
 export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
@@ -101,6 +135,8 @@ export interface SeverityChange {
    * diff schema 1.5.
    */
   unconfirmedReason?: string;
+  /** What `unconfirmedReason` is about (`usage` or `functions` here), set with it. New in diff schema 1.6. */
+  unconfirmedKind?: UnconfirmedKind;
 }
 
 export interface DiffSide {
@@ -137,6 +173,11 @@ export interface UnconfirmedFinding extends Finding {
    * New in diff schema 1.4; absent in reports of 1.3.
    */
   unconfirmedReason?: string;
+  /**
+   * What `unconfirmedReason` is about (UNCONFIRMED_KINDS), always set with it since diff schema
+   * 1.6; absent in reports of 1.5 and before, whose renderers tell it from the reason's start.
+   */
+  unconfirmedKind?: UnconfirmedKind;
 }
 
 export interface DiffReport {
@@ -589,14 +630,16 @@ export function diffDocuments(
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
     const field = unusedFields.get(f.ruleId);
-    const why = !whole(f.resource)
-      ? INCOMPLETE_INPUTS_REASON
-      : (fnGap(f) ??
-        (usageRules.has(f.ruleId) ? gap(f.resource, f.ruleId) : null) ??
-        (callsRules.has(f.ruleId) ? (callsCover(f.resource, `${f.ruleId} reports from the calls CloudTrail recorded, which an Access Advisor report does not show`) ?? deniedUnlogged(f)) : null) ??
-        (field !== undefined ? unusedLeft(f, field) : null));
+    const why: Unconfirmed | null = !whole(f.resource)
+      ? { kind: "incomplete-inputs", reason: INCOMPLETE_INPUTS_REASON }
+      : (unconfirmedAs("functions", fnGap(f)) ??
+        (usageRules.has(f.ruleId) ? unconfirmedAs("usage", gap(f.resource, f.ruleId)) : null) ??
+        (callsRules.has(f.ruleId)
+          ? (unconfirmedAs("calls", callsCover(f.resource, `${f.ruleId} reports from the calls CloudTrail recorded, which an Access Advisor report does not show`)) ?? unconfirmedAs("data-events", deniedUnlogged(f)))
+          : null) ??
+        (field !== undefined ? unconfirmedAs("unused-actions", unusedLeft(f, field)) : null));
     if (why === null) fixed.push(f);
-    else unconfirmed.push({ ...f, unconfirmedReason: why });
+    else unconfirmed.push({ ...f, unconfirmedReason: why.reason, unconfirmedKind: why.kind });
   }
   // The fingerprint leaves the severity out on purpose (a finding keeps its identity, and its
   // code-scanning alert, when its severity moves), so a change of severity is compared apart.
@@ -629,9 +672,12 @@ export function diffDocuments(
     for (const c of lowered) {
       const f = c.finding;
       const why =
-        (functionRules.has(f.ruleId) ? functionsUnheld(f.resource, f.ruleId, true) : null) ??
-        (before.document.usage.present && severityRules.has(f.ruleId) ? usageCover(f.resource, `${f.ruleId}'s severity can be raised by usage data`) : null);
-      if (why !== null) c.unconfirmedReason = why;
+        (functionRules.has(f.ruleId) ? unconfirmedAs("functions", functionsUnheld(f.resource, f.ruleId, true)) : null) ??
+        (before.document.usage.present && severityRules.has(f.ruleId) ? unconfirmedAs("usage", usageCover(f.resource, `${f.ruleId}'s severity can be raised by usage data`)) : null);
+      if (why !== null) {
+        c.unconfirmedReason = why.reason;
+        c.unconfirmedKind = why.kind;
+      }
     }
   }
   const changeOrder = (x: SeverityChange, y: SeverityChange): number => findingOrder(x.finding, y.finding) || severityRank(x.before) - severityRank(y.before);

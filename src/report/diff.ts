@@ -3,7 +3,7 @@
  * report is already sorted (src/audit/diff.ts); these only format it, so output is byte-stable.
  */
 
-import { INCOMPLETE_INPUTS_REASON, type DiffReport, type PermissionChange, type SeverityChange, type UnconfirmedFinding } from "../audit/diff.js";
+import { INCOMPLETE_INPUTS_REASON, UNCONFIRMED_KINDS, type DiffReport, type PermissionChange, type SeverityChange, type UnconfirmedFinding, type UnconfirmedKind } from "../audit/diff.js";
 import type { PolicyStatement, SourceLocation } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { mdCode, mdText } from "./markdown-escape.js";
@@ -44,30 +44,41 @@ function principalText(p: PolicyStatement["Principal"]): string {
 
 /**
  * Why the findings no longer reported are not confirmed fixed, said once (the headline, the
- * heading): the after inputs are incomplete (every one's reason is that, or absent in a report of
- * diff schema 1.3), the after inputs have no usage covering them (findings of rules that need
- * usage, LR008 against a plan), they do not hold the functions the findings are about (an IAM
- * export without the Lambda lists, a template with a role alone), or several of these. Each one's own reason is said beside it when they are
- * not all the first (unconfirmedReasonShown).
+ * heading): each kind among them (their `unconfirmedKind`, diff schema 1.6), in the order of
+ * UNCONFIRMED_KINDS: the after inputs are incomplete, have no usage covering them (LR008 against
+ * a plan), hold no CloudTrail records covering them, do not hold the functions the findings are
+ * about (an IAM export without the Lambda lists, a template with a role alone), or their event
+ * source mappings (a mapping defined in another stack), … Each one's own reason is said beside it
+ * when they are not all the first (unconfirmedReasonShown).
  */
-function unconfirmedCause(fs: readonly Pick<UnconfirmedFinding, "unconfirmedReason">[]): string {
+function unconfirmedCause(fs: readonly Pick<UnconfirmedFinding, "unconfirmedReason" | "unconfirmedKind">[]): string {
   const kinds = new Set(fs.map(reasonKind));
-  const said = (["incomplete", "usage", "functions"] as const).filter((k) => kinds.has(k)).map((k) => CAUSE_TEXT[k]);
+  const said = UNCONFIRMED_KINDS.filter((k) => kinds.has(k)).map((k) => CAUSE_TEXT[k]);
   return `the after inputs ${said.length > 1 ? `${said.slice(0, -1).join(", ")} or ${said[said.length - 1]}` : said[0]}`;
 }
 
-const CAUSE_TEXT = { incomplete: "are incomplete", usage: "have no usage data covering them", functions: "do not hold the functions they are about" } as const;
+const CAUSE_TEXT: Record<UnconfirmedKind, string> = {
+  "incomplete-inputs": "are incomplete",
+  usage: "have no usage data covering them",
+  calls: "hold no CloudTrail records covering them",
+  "data-events": "may not log the data-event calls they listed",
+  "unused-actions": "still grant actions they called unused without showing them used",
+  functions: "do not hold the functions they are about",
+  triggers: "do not hold the event source mappings they are about",
+};
 
 /**
- * What an unconfirmed entry's reason is about, for the heading: the after inputs incomplete
- * (INCOMPLETE_INPUTS_REASON, or no reason in a report of diff schema 1.3), their usage (the
- * reasons of rules that need usage or whose severity it raises, diff.ts usageGap), or the
- * functions they do not hold (diff.ts functionGap's reasons, told by how they start).
+ * What an unconfirmed entry's reason is about, for the heading: its `unconfirmedKind` (diff schema
+ * 1.6). A report of 1.5 or before (a saved JSON rendered again) has none: there it is told as those
+ * versions' renderers told it, `incomplete-inputs` for INCOMPLETE_INPUTS_REASON or no reason (1.3),
+ * `functions` by the start of diff.ts functionGap's reasons (which no resource name can change: a
+ * rule id has no space), else `usage`, which then stood for the calls, data events and unused
+ * actions too.
  */
-function reasonKind(f: Pick<UnconfirmedFinding, "unconfirmedReason">): keyof typeof CAUSE_TEXT {
-  if (incompleteOnly(f)) return "incomplete";
-  // By its start, which no resource name can change (a rule id has no space).
-  return /^(the after inputs do not hold function |\S+ is decided by the functions of role )/.test(f.unconfirmedReason!) ? "functions" : "usage";
+function reasonKind(f: Pick<UnconfirmedFinding, "unconfirmedReason" | "unconfirmedKind">): UnconfirmedKind {
+  if (f.unconfirmedKind !== undefined && (UNCONFIRMED_KINDS as readonly string[]).includes(f.unconfirmedKind)) return f.unconfirmedKind;
+  if (f.unconfirmedReason === undefined || f.unconfirmedReason === INCOMPLETE_INPUTS_REASON) return "incomplete-inputs";
+  return /^(the after inputs do not hold function |\S+ is decided by the functions of role )/.test(f.unconfirmedReason) ? "functions" : "usage";
 }
 
 /**
@@ -76,11 +87,12 @@ function reasonKind(f: Pick<UnconfirmedFinding, "unconfirmedReason">): keyof typ
  * reason under it.
  */
 function loweredCause(cs: readonly SeverityChange[]): string {
-  return unconfirmedCause(cs.filter((c) => c.unconfirmedReason !== undefined).map((c) => ({ unconfirmedReason: c.unconfirmedReason })));
+  return unconfirmedCause(cs.filter((c) => c.unconfirmedReason !== undefined).map((c) => ({ unconfirmedReason: c.unconfirmedReason, unconfirmedKind: c.unconfirmedKind })));
 }
 
-function incompleteOnly(f: Pick<UnconfirmedFinding, "unconfirmedReason">): boolean {
-  return f.unconfirmedReason === undefined || f.unconfirmedReason === INCOMPLETE_INPUTS_REASON;
+/** An entry whose reason the heading says whole: the after inputs incomplete, in those words. */
+function incompleteOnly(f: Pick<UnconfirmedFinding, "unconfirmedReason" | "unconfirmedKind">): boolean {
+  return reasonKind(f) === "incomplete-inputs" && (f.unconfirmedReason === undefined || f.unconfirmedReason === INCOMPLETE_INPUTS_REASON);
 }
 
 /** The heading of the findings the after side no longer reports and cannot confirm fixed (DiffReport findings.unconfirmed). */

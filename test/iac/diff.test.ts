@@ -216,8 +216,9 @@ describe("findings of rules that need usage data (METADATA custom.needs_usage)",
     expect(md).toContain("#### No longer reported, not confirmed fixed (the after inputs have no usage data covering them)");
     expect(md).toContain("<br>_not confirmed: LR008 reports only from usage data \\(CloudTrail, Access Advisor\\), and the after inputs have none_ |");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; findings: { unconfirmed: Array<{ ruleId: string; unconfirmedReason: string }> } };
-    expect(json.schemaVersion).toBe("1.5");
-    expect(json.findings.unconfirmed[0]).toMatchObject({ ruleId: "LR008", unconfirmedReason: noUsage });
+    expect(json.schemaVersion).toBe("1.6");
+    expect(json.findings.unconfirmed[0]).toMatchObject({ ruleId: "LR008", unconfirmedReason: noUsage, unconfirmedKind: "usage" });
+    expect(new Set(report.findings.unconfirmed.map((f) => f.unconfirmedKind))).toEqual(new Set(["usage"]));
   });
 
   it("against a template holding the function (no usage), its LR008 is not confirmed; the role's IAM findings are fixed", async () => {
@@ -348,7 +349,34 @@ describe("findings of rules that need usage data (METADATA custom.needs_usage)",
       ["LR017", "billing-sync-role", `LR017 ${lead}`],
     ]);
     expect(renderPermissionDiffTable(report, { width: 1000 })).toContain(`\n    not confirmed: LR009 ${lead}\n`);
-    expect(JSON.parse(renderPermissionDiffJson(report)).schemaVersion).toBe("1.5");
+    expect(JSON.parse(renderPermissionDiffJson(report)).schemaVersion).toBe("1.6");
+    // Each entry says what its reason is about (diff schema 1.6), and the heading is made of those:
+    // before, it was told from the reasons' text, and every reason not about incomplete inputs or
+    // functions read as "no usage data covering them", which this after side has (Access Advisor).
+    // (The other functions' LR008: the report covers billing-sync-role only.)
+    expect(report.findings.unconfirmed.map((f) => [f.ruleId, f.resource.name, f.unconfirmedKind])).toEqual([
+      ["LR008", "billing-sync", "unused-actions"],
+      ["LR008", "orders-api", "usage"],
+      ["LR008", "orders-worker", "usage"],
+      ["LR008", "reports-generator", "usage"],
+      ["LR009", "billing-sync", "calls"],
+      ["LR017", "billing-sync-role", "calls"],
+    ]);
+    const heading =
+      "No longer reported, not confirmed fixed (the after inputs have no usage data covering them, hold no CloudTrail records covering them or still grant actions they called unused without showing them used)";
+    expect(renderPermissionDiffTable(report, { width: 1000 })).toContain(`\n${heading}:\n`);
+    expect(renderPermissionDiffMarkdown(report)).toContain(`#### ${heading}\n`);
+    // Only billing-sync's (covered by the report): the heading no longer says "no usage data".
+    const covered = { ...report, findings: { ...report.findings, unconfirmed: report.findings.unconfirmed.filter((f) => f.unconfirmedKind !== "usage") } };
+    expect(renderPermissionDiffTable(covered, { width: 1000 })).toContain(
+      "\nNo longer reported, not confirmed fixed (the after inputs hold no CloudTrail records covering them or still grant actions they called unused without showing them used):\n",
+    );
+    expect(renderPermissionDiffTable(covered, { width: 1000 })).not.toContain("have no usage data covering them");
+    // A report of diff schema 1.5 (a saved JSON rendered again) has no kinds: told as 1.5 told them.
+    const saved = JSON.parse(renderPermissionDiffJson(covered)) as typeof report;
+    saved.schemaVersion = "1.5";
+    for (const f of saved.findings.unconfirmed) delete f.unconfirmedKind;
+    expect(renderPermissionDiffTable(saved, { width: 1000 })).toContain("\nNo longer reported, not confirmed fixed (the after inputs have no usage data covering them):\n");
   });
 
   it("LR009 and LR017 gone with CloudTrail covering their resource are fixed; not where CloudTrail covers less of the window there", async () => {
@@ -581,7 +609,7 @@ describe("a finding whose severity changes", () => {
     expect(md).toContain("1 raised in severity");
     expect(md).toMatch(/#### Findings raised in severity\n\n\| Severity[^\n]*\n[^\n]*\n\| medium → \*\*high\*\* \| `LR001` \| `orders-role` \|/);
     const json = JSON.parse(renderPermissionDiffJson(fwd)) as { schemaVersion: string; findings: { raised: Array<{ before: string; after: string; finding: { ruleId: string; severity: string } }> } };
-    expect(json.schemaVersion).toBe("1.5");
+    expect(json.schemaVersion).toBe("1.6");
     expect(json.findings.raised.map((c) => [c.before, c.after, c.finding.ruleId, c.finding.severity])).toEqual([["medium", "high", "LR001", "high"]]);
   });
 });
@@ -611,6 +639,7 @@ describe("a finding whose severity usage raises (METADATA custom.usage_raises_se
     expect([lr001.severity, lr001.message]).toEqual(["high", "Role orders-shared-role is the execution role of 2 functions (orders-api, orders-worker), which use different permissions"]);
     // Nothing changed but the missing CloudTrail: before diff schema 1.5 a plain "lowered".
     expect(report.findings.lowered.map((c) => [c.finding.ruleId, c.finding.resource.name, c.before, c.after, c.unconfirmedReason])).toEqual([["LR001", "orders-shared-role", "high", "medium", reason]]);
+    expect(report.findings.lowered[0]!.unconfirmedKind).toBe("usage");
     expect(report.findings.raised).toEqual([]);
     expect(report.findings.fixed).toEqual([]);
     const table = renderPermissionDiffTable(report, { width: 1000 });
@@ -621,7 +650,7 @@ describe("a finding whose severity usage raises (METADATA custom.usage_raises_se
     expect(md).toContain("| high → medium (not confirmed) | `LR001` | `orders-shared-role` |");
     expect(md).toContain("<br>_not confirmed: LR001\\'s severity can be raised by usage data \\(CloudTrail, Access Advisor\\), and the after inputs have none_ |");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; findings: { lowered: Array<{ unconfirmedReason?: string }> } };
-    expect(json.schemaVersion).toBe("1.5");
+    expect(json.schemaVersion).toBe("1.6");
     expect(json.findings.lowered[0]!.unconfirmedReason).toBe(reason);
     // Without the rule among those whose severity usage raises (an SDK caller's choice): lowered as before.
     const plain = diffDocuments(result.before, result.after, undefined, { usageSeverityRules: [] });
@@ -738,6 +767,7 @@ describe("findings about functions the after side does not hold", () => {
     expect(partly.findings.lowered.map((c) => [c.finding.ruleId, c.before, c.after, c.unconfirmedReason])).toEqual([
       ["LR001", "high", "medium", "LR001 is decided by the functions of role orders-shared-role, and the after inputs do not define its function orders-worker (only what they define is compared)"],
     ]);
+    expect(partly.findings.lowered[0]!.unconfirmedKind).toBe("functions");
     expect(renderPermissionDiffTable(partly, { width: 1000 }).split("\n")[0]).toContain(", 1 lowered (not confirmed: the after inputs do not hold the functions they are about)");
   });
 });
@@ -768,7 +798,7 @@ describe("rendering", () => {
     expect(reason).toContain("role/service-role/invpclambda");
 
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; before: { partialReasons: string[] }; after: { partialReasons: string[] } };
-    expect(json.schemaVersion).toBe("1.5");
+    expect(json.schemaVersion).toBe("1.6");
     expect([json.before.partialReasons, json.after.partialReasons]).toEqual([[], [reason]]);
     const md = renderPermissionDiffMarkdown(report);
     expect(md).toContain("> Some inputs were incomplete, so findings may be missing on either side:\n> - after: ");
@@ -860,7 +890,7 @@ describe("rendering", () => {
     // Never every permission change left out for findings.
     expect(small).toContain("| ➕ | added ");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
-    expect(json.schemaVersion).toBe("1.5");
+    expect(json.schemaVersion).toBe("1.6");
     expect(json.changes).toHaveLength(7);
   });
 });
