@@ -34,6 +34,7 @@ import { windowCoverage } from "../usage/window-coverage.js";
 import { dataEventUnlogged } from "../generate/unlogged.js";
 import { loadActionCatalogSync } from "../iam/catalog.js";
 import type { RuleFlag } from "../evaluate/catalog.js";
+import { leavesResourcesOut } from "../model/warning-label.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
@@ -613,6 +614,7 @@ export function diffDocuments(
   const functionRules = new Set(options.functionRules ?? (before.report.findings.length > 0 ? functionRuleIds([loadBuiltinPack()]) : []));
   const functionsUnheld = functionGap(afterIndex, indexDocument(before.document), options.onlyAfterResources === true);
   const fnGap = (f: Finding): string | null => functionsUnheld(f.resource, f.ruleId, functionRules.has(f.ruleId));
+  const leftOutA = listingA.leftOut.length > 0;
   // A finding calling actions unused (LR008) is gone too when they are only "unknowable" or
   // "too-new" on the after side (a gap in the logs with an Access Advisor report covering the
   // window, data events not logged): fixed only when each is no longer granted, used, or excepted.
@@ -631,7 +633,8 @@ export function diffDocuments(
   for (const f of gone) {
     const field = unusedFields.get(f.ruleId);
     const why: Unconfirmed | null = !whole(f.resource)
-      ? { kind: "incomplete-inputs", reason: INCOMPLETE_INPUTS_REASON }
+      ? // A function an input may leave out (a -target plan) is said so; else the inputs' incompleteness.
+        (f.resource.type === "function" && leftOutA ? unconfirmedAs("functions", fnGap(f)) : null) ?? { kind: "incomplete-inputs", reason: INCOMPLETE_INPUTS_REASON }
       : (unconfirmedAs("functions", fnGap(f)) ??
         (usageRules.has(f.ruleId) ? unconfirmedAs("usage", gap(f.resource, f.ruleId)) : null) ??
         (callsRules.has(f.ruleId)
@@ -904,20 +907,25 @@ function unusedActionsLeft(document: CanonicalDocument): (f: Finding, field: str
  * plans define), `listsAny(account)` when they list some of the account's. A synthetic account (a
  * template's `unknown`, no entry in `accounts`) is listed: its functions are the templates'.
  */
-function functionListing(document: CanonicalDocument): { listed: (accountId: string, region: string) => boolean; listsAny: (accountId: string) => boolean; placeholder: (accountId: string) => boolean } {
+function functionListing(document: CanonicalDocument): { listed: (accountId: string, region: string) => boolean; listsAny: (accountId: string) => boolean; placeholder: (accountId: string) => boolean; leftOut: string[] } {
   const coverage = new Map(document.accounts.map((a) => [a.accountId, a.functionCoverage] as const));
   const placeholder = (accountId: string): boolean => !/^\d{12}$/.test(accountId);
+  // Templates and plans list their functions only when none of them may leave resources out (a
+  // -target plan, complete: false): a function such a plan does not hold may be one it left out.
+  const leftOut = [...new Set(document.meta.warnings.map(leavesResourcesOut).filter((w): w is string => w !== null))].sort();
+  const byIac = leftOut.length === 0;
   return {
     placeholder,
+    leftOut,
     listed: (accountId, region) => {
-      if (placeholder(accountId)) return true;
+      if (placeholder(accountId)) return byIac;
       const c = coverage.get(accountId);
-      return c !== undefined && (c.complete || c.definedByIac === true || c.regions.includes(region));
+      return c !== undefined && (c.complete || (c.definedByIac === true && byIac) || c.regions.includes(region));
     },
     listsAny: (accountId) => {
-      if (placeholder(accountId)) return true;
+      if (placeholder(accountId)) return byIac;
       const c = coverage.get(accountId);
-      return c !== undefined && (c.complete || c.definedByIac === true || c.regions.length > 0);
+      return c !== undefined && (c.complete || (c.definedByIac === true && byIac) || c.regions.length > 0);
     },
   };
 }
@@ -945,13 +953,16 @@ function functionUnlisted(listing: ReturnType<typeof functionListing>, arn: stri
  * Other findings (a role's own permissions) are not about functions: null.
  */
 function functionGap(after: DocumentIndex, before: DocumentIndex, onlyAfterResources: boolean): (resource: FindingResource, ruleId: string, byFunctions: boolean) => string | null {
-  const { listed, listsAny, placeholder } = functionListing(after.document);
+  const { listed, listsAny, placeholder, leftOut } = functionListing(after.document);
   const where = (accountId: string, region: string): string => (placeholder(accountId) ? "" : ` of account ${accountId}${region !== "" ? ` in ${region}` : ""}`);
+  // Why a function the after side does not hold may be there: an input that may leave it out, said.
+  const mayLeaveOut = leftOut.length > 0 ? `, which they may leave out (${leftOut.join("; ")})` : null;
   return (resource, ruleId, byFunctions) => {
     if (resource.type === "function") {
       if (after.functions.has(resource.arn)) return null;
       const arn = parseArn(resource.arn);
       if (arn === null || listed(arn.accountId, arn.region)) return null;
+      if (mayLeaveOut !== null) return `the after inputs do not hold function ${resource.name}${mayLeaveOut}: it may be there, unread`;
       return `the after inputs do not hold function ${resource.name} and do not list the functions${where(arn.accountId, arn.region)}: it may be there, unread`;
     }
     if (resource.type !== "role" || !byFunctions) return null;
@@ -968,7 +979,9 @@ function functionGap(after: DocumentIndex, before: DocumentIndex, onlyAfterResou
       const names = missing.map(nameOf).join(", ");
       return onlyAfterResources
         ? `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not define ${missing.length === 1 ? "its function" : "its functions"} ${names} (only what they define is compared)`
-        : `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not hold ${names} nor list the functions where ${missing.length === 1 ? "it runs" : "they run"}`;
+        : mayLeaveOut !== null
+          ? `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not hold ${names}${mayLeaveOut}`
+          : `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not hold ${names} nor list the functions where ${missing.length === 1 ? "it runs" : "they run"}`;
     }
     if (!listsAny(role.accountId)) return `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs list no functions${where(role.accountId, "")}`;
     return null;

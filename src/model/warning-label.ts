@@ -87,3 +87,27 @@ export function warningLabel(w: Pick<Warning, "code" | "severity">): "error" | "
   if (w.code === READER_DEFECT) return "error";
   return w.severity === "info" ? "info" : "warning";
 }
+
+/**
+ * The warnings that say an IaC input may leave out resources of its deployment (not only values of
+ * the resources it holds), and how a reader names the case: a Terraform plan that says it is not
+ * complete (`complete: false`: made with `-target`, or with changes deferred; Terraform's planWalk
+ * sets it only without targets and deferrals), one whose configuration defines resources it does
+ * not plan (a `-target` plan of any version), one with deferred changes, an errored one, and a
+ * template whose nested stacks or transforms were not expanded. A function missing from such an
+ * input may be there all the same: `diff` does not read its absence as its deletion.
+ */
+const LEAVES_OUT: ReadonlyMap<string, string> = new Map([
+  ["terraform-plan-incomplete", "a Terraform plan that is not complete (made with -target, or with deferred changes)"],
+  ["terraform-unplanned-resource", "a Terraform plan that does not plan every resource of its configuration"],
+  ["terraform-deferred-change", "a Terraform plan with deferred changes"],
+  ["terraform-plan-errored", "an errored Terraform plan"],
+  ["cloudformation-nested-stack", "a template whose nested stacks are not read"],
+  ["cloudformation-transform", "a template whose transform is not expanded"],
+]);
+
+/** What a warning says its input may leave out, as LEAVES_OUT names it; null when it says no such thing (or is a note). */
+export function leavesResourcesOut(w: Pick<Warning, "code" | "severity">): string | null {
+  const what = LEAVES_OUT.get(w.code);
+  return what !== undefined && makesPartial(w) ? what : null;
+}

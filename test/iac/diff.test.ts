@@ -772,6 +772,68 @@ describe("findings about functions the after side does not hold", () => {
   });
 });
 
+describe("a Terraform plan that may leave resources out (complete: false)", () => {
+  // The provider documentation's example plan (terraform-partial-plans/noop.plan.json, Terraform
+  // 1.11) with a second function of the role, second_function, whose dead-letter queue the role
+  // cannot send to (LR010); and the same plan as `-target=aws_lambda_function.test_lambda` leaves
+  // it: second_function neither in planned_values nor in resource_changes, `complete: false`.
+  function plans(): { before: string; after: string } {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-target-"));
+    const plan = JSON.parse(readFileSync("test/iac/fixtures/terraform-partial-plans/noop.plan.json", "utf8")) as Record<string, any>;
+    const twin = (r: Record<string, any>): Record<string, any> => {
+      const t = JSON.parse(JSON.stringify(r).replaceAll("test_lambda", "second_lambda").replaceAll("lambda_function_name", "second_function"));
+      if (t.values) t.values.dead_letter_config = [{ target_arn: "arn:aws:sqs:eu-west-1:123456789012:second-dlq" }];
+      if (t.change?.after) t.change.after.dead_letter_config = [{ target_arn: "arn:aws:sqs:eu-west-1:123456789012:second-dlq" }];
+      if (t.change?.before) t.change.before.dead_letter_config = [{ target_arn: "arn:aws:sqs:eu-west-1:123456789012:second-dlq" }];
+      return t;
+    };
+    const lists = [plan.planned_values.root_module.resources, plan.resource_changes, plan.prior_state.values.root_module.resources, plan.configuration.root_module.resources] as Array<Array<Record<string, any>>>;
+    for (const list of lists) list.push(twin(list.find((r) => r.type === "aws_lambda_function")!));
+    const before = join(dir, "before.plan.json");
+    writeFileSync(before, JSON.stringify(plan));
+    plan.complete = false;
+    const planned = (r: Record<string, any>): boolean => r.address !== "aws_lambda_function.second_lambda";
+    plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter(planned);
+    plan.resource_changes = plan.resource_changes.filter(planned);
+    const after = join(dir, "after.plan.json");
+    writeFileSync(after, JSON.stringify(plan));
+    return { before, after };
+  }
+
+  it("a function the plan does not hold is not read as deleted: its findings, its rows and the role's LR001 are not confirmed, saying why", async () => {
+    const { before, after } = plans();
+    const { report } = await diff([before], [after]);
+    expect(report.after.partial).toBe(true);
+    // Before, LR001 on the role (shared by the two functions) read as fixed: the plan's function
+    // list was taken as whole, as a complete plan's is.
+    expect(report.findings.fixed).toEqual([]);
+    const leftOut =
+      "which they may leave out (a Terraform plan that does not plan every resource of its configuration; a Terraform plan that is not complete (made with -target, or with deferred changes))";
+    expect(report.findings.unconfirmed.map((f) => [f.ruleId, f.resource.name, f.unconfirmedKind, f.unconfirmedReason])).toEqual([
+      ["LR001", "iam_for_lambda", "functions", `LR001 is decided by the functions of role iam_for_lambda, and the after inputs do not hold second_function, ${leftOut}`],
+      ["LR010", "second_function", "functions", `the after inputs do not hold function second_function, ${leftOut}: it may be there, unread`],
+    ]);
+    expect(report.changes.map((c) => [c.change, c.kind, c.ownerName, c.unconfirmed])).toEqual([["removed", "execution-role", "second_function", true]]);
+    expect(renderPermissionDiffTable(report, { width: 1000 })).toContain("\nNo longer reported, not confirmed fixed (the after inputs do not hold the functions they are about):\n");
+  });
+
+  it("the same plan complete, without the function: it was deleted, and its findings are fixed", async () => {
+    const { before, after } = plans();
+    const plan = JSON.parse(readFileSync(after, "utf8")) as Record<string, any>;
+    plan.complete = true;
+    plan.configuration.root_module.resources = plan.configuration.root_module.resources.filter((r: { address: string }) => r.address !== "aws_lambda_function.second_lambda");
+    plan.prior_state.values.root_module.resources = plan.prior_state.values.root_module.resources.filter((r: { address: string }) => r.address !== "aws_lambda_function.second_lambda");
+    writeFileSync(after, JSON.stringify(plan));
+    const { report } = await diff([before], [after]);
+    expect(report.after.partial).toBe(false);
+    expect(report.findings.unconfirmed).toEqual([]);
+    expect(report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual([
+      ["LR001", "iam_for_lambda"],
+      ["LR010", "second_function"],
+    ]);
+  });
+});
+
 describe("rendering", () => {
   it("the headline counts the suppressed findings apart, as the list below shows them", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
