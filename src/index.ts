@@ -148,6 +148,7 @@ export {
   functionRuleIds,
   unusedActionRules,
   callsRuleIds,
+  triggerRuleIds,
   DIFF_SCHEMA_VERSION,
   INCOMPLETE_INPUTS_REASON,
   UNCONFIRMED_KINDS,

@@ -52,6 +52,7 @@
 #   name: trigger-permissions
 #   severity: medium
 #   category: configuration
+#   needs_triggers: true
 #   remediation: |
 #     Grant the listed actions on the listed ARN (e.g. AWSLambdaSQSQueueExecutionRole's three
 #     actions scoped to the queue; for a durable function the two checkpoint actions on

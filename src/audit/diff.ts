@@ -18,7 +18,7 @@
 
 import { relative, sep } from "node:path";
 import { statSync } from "node:fs";
-import type { CanonicalDocument, PolicyStatement, Principal, Role, SourceLocation } from "../model/document.js";
+import type { CanonicalDocument, PolicyStatement, Principal, Role, SourceLocation, Trigger } from "../model/document.js";
 import type { LabelledPermission, PermissionLabels } from "../model/usage.js";
 import type { Finding, FindingResource, Severity } from "../model/findings.js";
 import { severityRank } from "../evaluate/findings.js";
@@ -35,6 +35,7 @@ import { dataEventUnlogged } from "../generate/unlogged.js";
 import { loadActionCatalogSync } from "../iam/catalog.js";
 import type { RuleFlag } from "../evaluate/catalog.js";
 import { leavesResourcesOut } from "../model/warning-label.js";
+import { pathContext } from "../sources/path-context.js";
 
 // 1.1: findings.raised and findings.lowered. 1.2: before.partialReasons and after.partialReasons.
 // 1.3: findings.unconfirmed and changes[].unconfirmed. 1.4: findings.unconfirmed[].unconfirmedReason,
@@ -271,6 +272,14 @@ export interface DiffDocumentsOptions {
    * pack's count only when given here.
    */
   callsRules?: Iterable<string>;
+  /**
+   * Ids of the rules whose findings on a function are decided by its event source mappings (their
+   * catalog's `needsTriggers`, triggerRuleIds: LR010): such a finding the after side no longer
+   * reports is not confirmed when the after side holds the function but not a mapping the before
+   * side had, and does not list the function's mappings (triggerGap). Default: those of the
+   * built-in pack; a custom pack's count only when given here.
+   */
+  triggerRules?: Iterable<string>;
 }
 
 /** The ids of the packs' rules whose catalog entry sets the flag. */
@@ -281,6 +290,11 @@ function rulesMarked(packs: readonly Pick<RulePack, "catalog">[], flag: RuleFlag
 /** The ids of the packs' rules whose METADATA says their findings come from the calls CloudTrail recorded (`custom.needs_calls`). */
 export function callsRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
   return rulesMarked(packs, "needsCalls");
+}
+
+/** The ids of the packs' rules whose METADATA says their findings on a function are decided by its event source mappings (`custom.needs_triggers`). */
+export function triggerRuleIds(packs: readonly Pick<RulePack, "catalog">[]): Set<string> {
+  return rulesMarked(packs, "needsTriggers");
 }
 
 /** The ids of the packs' rules whose METADATA says they need usage data (`custom.needs_usage`). */
@@ -363,6 +377,7 @@ export async function diff(before: string[], after: string[], options: DiffOptio
     functionRules: functionRuleIds(packs),
     unusedActionRules: unusedActionRules(packs),
     callsRules: callsRuleIds(packs),
+    triggerRules: triggerRuleIds(packs),
   });
   return { report, before: b, after: a };
 }
@@ -628,6 +643,11 @@ export function diffDocuments(
   const callsRules = new Set(options.callsRules ?? (gone.length > 0 ? callsRuleIds([loadBuiltinPack()]) : []));
   const callsCover = callsGap(afterIndex);
   const deniedUnlogged = deniedDataEventsUnlogged(after.document);
+  // A finding decided by a function's event source mappings (LR010) is gone too when the after side
+  // holds the function but not the mapping, defined in another stack or module: fixed only when
+  // the after side lists the function's mappings, or holds every mapping the before side had.
+  const triggerRules = new Set(options.triggerRules ?? (gone.length > 0 ? triggerRuleIds([loadBuiltinPack()]) : []));
+  const triggersUnheld = triggerGap(afterIndex, indexDocument(before.document));
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
@@ -640,7 +660,8 @@ export function diffDocuments(
         (callsRules.has(f.ruleId)
           ? (unconfirmedAs("calls", callsCover(f.resource, `${f.ruleId} reports from the calls CloudTrail recorded, which an Access Advisor report does not show`)) ?? unconfirmedAs("data-events", deniedUnlogged(f)))
           : null) ??
-        (field !== undefined ? unconfirmedAs("unused-actions", unusedLeft(f, field)) : null));
+        (field !== undefined ? unconfirmedAs("unused-actions", unusedLeft(f, field)) : null) ??
+        (triggerRules.has(f.ruleId) ? unconfirmedAs("triggers", triggersUnheld(f)) : null));
     if (why === null) fixed.push(f);
     else unconfirmed.push({ ...f, unconfirmedReason: why.reason, unconfirmedKind: why.kind });
   }
@@ -927,6 +948,59 @@ function functionListing(document: CanonicalDocument): { listed: (accountId: str
       const c = coverage.get(accountId);
       return c !== undefined && (c.complete || (c.definedByIac === true && byIac) || c.regions.length > 0);
     },
+  };
+}
+
+/**
+ * Whether a document lists the event source mappings of a function: its inputs hold a
+ * `list-event-source-mappings` output read whole (no record unread, no page missing: the source is
+ * not partial) for the function's account and Region. A list names its Region by its mappings'
+ * function ARNs, or, with none (a region without mappings), by its path in a collector layout
+ * (`lambda/<region>/list-event-source-mappings.json`); its account by its mappings (none: the
+ * document's only account, else not known to be the function's). A per-function file counts for
+ * its function alone. A template or plan lists none: a mapping is a resource of its own, often in
+ * another stack or module than its function.
+ */
+function mappingListing(document: CanonicalDocument): (fn: { arn: string; name: string; accountId: string; region: string }) => boolean {
+  const accounts = document.accounts.map((a) => a.accountId).filter((id) => /^\d{12}$/.test(id));
+  const lists = document.meta.sources
+    .filter((s) => s.kind === "lambda-event-source-mappings" && s.partial !== true)
+    .map((s) => {
+      const context = pathContext(s.path);
+      return { accountId: s.accountId ?? (accounts.length === 1 ? accounts[0] : undefined), region: s.region ?? context.region ?? undefined, fn: context.parameter };
+    });
+  return (fn) => lists.some((l) => l.accountId === fn.accountId && l.region === fn.region && (l.fn === null || l.fn === fn.name || l.fn === fn.arn));
+}
+
+/** A trigger as `triggerGap` matches it across the sides: its source (a self-managed Kafka mapping, which has none: its UUID, else its kind). */
+function triggerKey(t: Trigger): string {
+  return t.eventSourceArn ?? (t.uuid !== null ? `uuid:${t.uuid}` : `kind:${t.kind}`);
+}
+
+/**
+ * Why a document cannot show that a finding decided by its function's event source mappings
+ * (`needsTriggers`: LR010) is gone (null: it can). The after side holds the function (a function
+ * it does not hold is functionGap's), and some mapping of the function on the before side is not
+ * one of the function's there (by source): a template or plan that holds the function while the
+ * mapping is in another stack or module reports none of what the mapping needs. The mapping was
+ * deleted only if the after side lists the function's mappings (mappingListing); else it may be
+ * there, unread. A finding whose mappings the after side all holds is judged on the role's
+ * permissions, as the audit judged it: fixed.
+ */
+function triggerGap(after: DocumentIndex, before: DocumentIndex): (f: Finding) => string | null {
+  let lists: ReturnType<typeof mappingListing> | null = null;
+  return (f) => {
+    if (f.resource.type !== "function") return null;
+    const now = after.functions.get(f.resource.arn);
+    const was = before.functions.get(f.resource.arn);
+    if (now === undefined || was === undefined) return null;
+    const held = new Set(now.triggers.map(triggerKey));
+    const missing = [...new Set(was.triggers.map(triggerKey).filter((k) => !held.has(k)))].sort(compareStrings);
+    if (missing.length === 0) return null;
+    lists ??= mappingListing(after.document);
+    if (lists(now)) return null;
+    const named = missing.map((k) => k.replace(/^(uuid|kind):/, "")).slice(0, 3).join(", ") + (missing.length > 3 ? ` and ${missing.length - 3} more` : "");
+    return `${f.ruleId} is decided by function ${f.resource.name}'s event source mappings, and the after inputs do not hold its ${missing.length === 1 ? "mapping" : "mappings"} on ${named} nor list the function's event source mappings (a mapping defined in another stack or module): it may be there, unread`;
   };
 }
 

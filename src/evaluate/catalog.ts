@@ -88,6 +88,18 @@ export interface RuleMetadata {
    * call it fixed there (`findings.unconfirmed`). Absent (false) otherwise.
    */
   needsCalls?: true;
+  /**
+   * True when the rule's findings on a function are decided by the function's event source
+   * mappings, from its METADATA `custom.needs_triggers: true`: LR010 reports what a mapping's
+   * source, its secrets, key or on-failure destination need of the execution role. A mapping is a
+   * resource of its own (AWS::Lambda::EventSourceMapping, aws_lambda_event_source_mapping), often
+   * in another stack or module than its function, so a template or plan holding the function
+   * without it cannot report such a finding: `diff` does not call one fixed when the after side
+   * holds the function but not a mapping the before side had, unless it lists the function's
+   * mappings (a `list-event-source-mappings` read whole for its account and Region). Absent (false)
+   * otherwise.
+   */
+  needsTriggers?: true;
 }
 
 /** An option a rule reads, as declared in its METADATA (`custom.options: {name: description}`). */
@@ -170,6 +182,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
     const usageRaisesSeverity = booleanMark("usage_raises_severity", custom.usage_raises_severity, problems);
     const needsFunctions = booleanMark("needs_functions", custom.needs_functions, problems);
     const needsCalls = booleanMark("needs_calls", custom.needs_calls, problems);
+    const needsTriggers = booleanMark("needs_triggers", custom.needs_triggers, problems);
     const unusedActionsEvidence = fieldMark("unused_actions_evidence", custom.unused_actions_evidence, problems);
     if (problems.length > 0) {
       // The package's whole name and its line: a pack's files often hold several packages.
@@ -195,6 +208,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       ...(usageRaisesSeverity ? { usageRaisesSeverity: true as const } : {}),
       ...(needsFunctions ? { needsFunctions: true as const } : {}),
       ...(needsCalls ? { needsCalls: true as const } : {}),
+      ...(needsTriggers ? { needsTriggers: true as const } : {}),
       ...(unusedActionsEvidence !== null ? { unusedActionsEvidence } : {}),
     });
   }
@@ -210,7 +224,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
 
 /**
  * A boolean mark of a rule's METADATA (`custom.needs_usage`, `custom.usage_raises_severity`,
- * `custom.needs_functions`, `custom.needs_calls`; absent: false). Anything else is refused rather than read as true or false: a `"no"` string
+ * `custom.needs_functions`, `custom.needs_calls`, `custom.needs_triggers`; absent: false). Anything else is refused rather than read as true or false: a `"no"` string
  * taken as true would keep a rule's findings from ever being called fixed by `diff` against a plan.
  */
 function booleanMark(key: string, declared: unknown, problems: string[]): boolean {
@@ -340,7 +354,7 @@ function metadataAbove(lines: readonly string[], at: number): string | null {
 }
 
 /** The rule METADATA marks that are flags, as the catalog names them (`custom.needs_usage` → needsUsage …), in the order a catalog entry lists them. */
-export const RULE_FLAGS = ["needsUsage", "usageRaisesSeverity", "needsFunctions", "needsCalls"] as const;
+export const RULE_FLAGS = ["needsUsage", "usageRaisesSeverity", "needsFunctions", "needsCalls", "needsTriggers"] as const;
 export type RuleFlag = (typeof RULE_FLAGS)[number];
 
 /** The flags a catalog entry sets, each `true` (an unset or false flag is left out, as the build writes it). */

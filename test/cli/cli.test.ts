@@ -262,6 +262,9 @@ describe("leastrole CLI", () => {
     expect(listed.filter((r) => r.needsUsage === true).map((r) => r.id)).toEqual(["LR008", "LR009", "LR017"]);
     expect(listed.filter((r) => r.usageRaisesSeverity === true).map((r) => r.id)).toEqual(["LR001"]);
     expect(listed.filter((r) => r.needsFunctions === true).map((r) => r.id)).toEqual(["LR001", "LR016"]);
+    // LR010 is decided by a function's event source mappings (METADATA custom.needs_triggers): said, and carried.
+    expect((listed as Array<{ id: string; needsTriggers?: boolean }>).filter((r) => r.needsTriggers === true).map((r) => r.id)).toEqual(["LR010"]);
+    expect(run(["explain", "LR010"]).stdout).toContain("\nNeeds the function's event source mappings: its findings on a function are decided by them");
     // LR008's findings list the actions they call unused (METADATA custom.unused_actions_evidence): said, and carried.
     expect(run(["explain", "LR008"]).stdout).toContain("\nIts findings list the actions they call unused (evidence `unused`): `diff` calls one fixed only when each of them is no longer granted, used or excepted");
     expect((listed as Array<{ id: string; unusedActionsEvidence?: string }>).filter((r) => r.unusedActionsEvidence !== undefined).map((r) => [r.id, r.unusedActionsEvidence])).toEqual([["LR008", "unused"]]);

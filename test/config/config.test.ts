@@ -322,6 +322,18 @@ describe("rules.options", () => {
     expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsFunctions: "yes" }] })).toThrow(/rules\[0\]\.needsFunctions must be true or false/);
   });
 
+  it("custom.needs_triggers in METADATA: true is carried as needsTriggers, anything but a boolean is a pack error", () => {
+    const inspect = (needs_triggers: unknown) => ({
+      annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", needs_triggers } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],
+    });
+    const catalog = catalogFromInspect(inspect(true));
+    expect(catalog.rules[0]!.needsTriggers).toBe(true);
+    expect(catalogFromInspect(inspect(undefined)).rules[0]).not.toHaveProperty("needsTriggers");
+    expect(() => catalogFromInspect(inspect("true"))).toThrow(/custom\.needs_triggers must be true or false \(got "true"\)/);
+    expect(parseCatalog(JSON.parse(JSON.stringify(catalog))).rules[0]!.needsTriggers).toBe(true);
+    expect(() => parseCatalog({ ...catalog, rules: [{ ...catalog.rules[0]!, needsTriggers: "yes" }] })).toThrow(/rules\[0\]\.needsTriggers must be true or false/);
+  });
+
   it("custom.needs_calls in METADATA: true is carried as needsCalls, anything but a boolean is a pack error", () => {
     const inspect = (needs_calls: unknown) => ({
       annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", needs_calls } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],

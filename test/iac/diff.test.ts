@@ -772,6 +772,72 @@ describe("findings about functions the after side does not hold", () => {
   });
 });
 
+describe("findings decided by a function's event source mappings (METADATA custom.needs_triggers)", () => {
+  // The demo account's orders-worker reads orders-queue through an event source mapping its role
+  // cannot use (LR010). A template deploying the role and the function, the mapping living in
+  // another stack, reports no LR010: before, "fixed", though nothing was.
+  const demo = "examples/demo-account";
+  const options = { iac: { accountId: "111122223333", region: "us-east-1" }, onlyAfterResources: true };
+  const worker = [...ordersFunction("OrdersWorker", "orders-worker")];
+  const queueRead = "              - { Sid: Queue, Effect: Allow, Action: [sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes], Resource: 'arn:aws:sqs:us-east-1:111122223333:orders-queue' }";
+  const mapping = [
+    "  OrdersQueueMapping:",
+    "    Type: AWS::Lambda::EventSourceMapping",
+    "    Properties:",
+    "      FunctionName: !Ref OrdersWorker",
+    "      EventSourceArn: arn:aws:sqs:us-east-1:111122223333:orders-queue",
+  ];
+  const lr010 = (fs: Array<{ ruleId: string; resource: { name: string } }>) => fs.filter((f) => f.ruleId === "LR010").map((f) => f.resource.name);
+
+  it("the built-in catalog marks LR010", async () => {
+    const { triggerRuleIds } = await import("../../src/audit/diff.js");
+    expect([...triggerRuleIds([loadBuiltinPack()])]).toEqual(["LR010"]);
+  });
+
+  it("a template holding the function but not its mapping: LR010 is not confirmed fixed, saying why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-mapping-elsewhere-"));
+    const template = join(dir, "worker.yaml");
+    writeFileSync(template, [...ordersRoleTemplate(), ...worker, ""].join("\n"));
+    const { report } = await diff([demo], [template], options);
+    expect(lr010(report.findings.fixed)).toEqual([]);
+    expect(report.findings.unconfirmed.filter((f) => f.ruleId === "LR010").map((f) => [f.resource.name, f.unconfirmedKind, f.unconfirmedReason])).toEqual([
+      [
+        "orders-worker",
+        "triggers",
+        "LR010 is decided by function orders-worker's event source mappings, and the after inputs do not hold its mapping on arn:aws:sqs:us-east-1:111122223333:orders-queue nor list the function's event source mappings (a mapping defined in another stack or module): it may be there, unread",
+      ],
+    ]);
+    expect(renderPermissionDiffTable(report, { width: 1000 })).toContain("do not hold the event source mappings they are about");
+  });
+
+  it("the same template with the account's mapping list, the mapping deleted: LR010 is fixed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-mapping-deleted-"));
+    const template = join(dir, "worker.yaml");
+    writeFileSync(template, [...ordersRoleTemplate(), ...worker, ""].join("\n"));
+    // The region's whole list, as `leastrole collect` writes it, now empty.
+    mkdirSync(join(dir, "account/lambda/us-east-1"), { recursive: true });
+    const list = join(dir, "account/lambda/us-east-1/list-event-source-mappings.json");
+    writeFileSync(list, JSON.stringify({ EventSourceMappings: [] }));
+    const { report } = await diff([demo], [template, list], options);
+    expect(lr010(report.findings.fixed)).toEqual(["orders-worker"]);
+    expect(lr010(report.findings.unconfirmed)).toEqual([]);
+    // A list cut short (a next page it does not hold) lists nothing whole: not confirmed.
+    writeFileSync(list, JSON.stringify({ EventSourceMappings: [], NextMarker: "more" }));
+    const cut = (await diff([demo], [template, list], options)).report;
+    expect(lr010(cut.findings.unconfirmed)).toEqual(["orders-worker"]);
+  });
+
+  it("a template holding the function and its mapping, the role now allowed to read the queue: LR010 is fixed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-mapping-held-"));
+    const template = join(dir, "worker.yaml");
+    writeFileSync(template, [...ordersRoleTemplate(), queueRead, ...worker, ...mapping, ""].join("\n"));
+    const { report, after } = await diff([demo], [template], options);
+    expect(after.document.functions.find((f) => f.name === "orders-worker")!.triggers.map((t) => t.eventSourceArn)).toEqual(["arn:aws:sqs:us-east-1:111122223333:orders-queue"]);
+    expect(lr010(report.findings.fixed)).toEqual(["orders-worker"]);
+    expect(lr010(report.findings.unconfirmed)).toEqual([]);
+  });
+});
+
 describe("a Terraform plan that may leave resources out (complete: false)", () => {
   // The provider documentation's example plan (terraform-partial-plans/noop.plan.json, Terraform
   // 1.11) with a second function of the role, second_function, whose dead-letter queue the role
