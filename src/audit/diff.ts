@@ -46,7 +46,8 @@ import { pathContext } from "../sources/path-context.js";
 // neither holds nor lists (or, for LR001 and LR016, a role's functions it does not hold) are
 // unconfirmed rather than fixed, the rows of such a function unconfirmed rather than removed.
 // 1.6: findings.unconfirmed[].unconfirmedKind and findings.lowered[].unconfirmedKind, what each
-// unconfirmedReason is about (UNCONFIRMED_KINDS), where a reader had to tell it from the text.
+// unconfirmedReason is about (UNCONFIRMED_KINDS), where a reader had to tell it from the text,
+// and changes[].unconfirmedKind beside changes[].unconfirmed.
 export const DIFF_SCHEMA_VERSION = "1.6";
 
 /**
@@ -106,9 +107,18 @@ export interface PermissionChange {
    * side's are. Such a row is not known to be removed (added): its owner may be there, unread.
    * Also (since 1.5) when the owner is a function the other side does not hold and whose region's
    * function list it does not hold either (an IAM export given without the Lambda lists).
+   * Since 1.6 also a `trigger` row removed from a function the after side holds, where the before
+   * side lists the function's event source mappings and the after side does not (a template whose
+   * mapping may be in another stack), and the other way for `added`.
    * Absent otherwise. New in diff schema 1.3.
    */
   unconfirmed?: true;
+  /**
+   * Set with `unconfirmed` (diff schema 1.6): why, as UNCONFIRMED_KINDS says it: `incomplete-inputs`
+   * (the owner is missing from an incomplete side), `functions` (a function the other side neither
+   * holds nor lists), `triggers` (a mapping the other side neither holds nor lists).
+   */
+  unconfirmedKind?: UnconfirmedKind;
 }
 
 export interface SharedRoleChange {
@@ -562,6 +572,8 @@ export function diffDocuments(
   const partialA = after.report.summary.partial;
   const listingB = functionListing(before.document);
   const listingA = functionListing(after.document);
+  const unheldA = triggersUnheld(indexDocument(after.document), indexDocument(before.document));
+  const unheldB = triggersUnheld(indexDocument(before.document), indexDocument(after.document));
   const changes: PermissionChange[] = pairRows(removed.filter((r) => defined(r.owner)), added.filter((r) => defined(r.owner))).map((pair) => {
     const row = (pair[1] ?? pair[0])!;
     const o = ownersA.get(row.owner) ?? ownersB.get(row.owner);
@@ -569,14 +581,21 @@ export function diffDocuments(
     // An owner missing from an incomplete side may be in the part of it that was not read, and a
     // function missing from a side that does not list its region's functions (an IAM export
     // without the Lambda lists) may be there, unread.
-    const unconfirmed =
+    // A trigger row of a function both sides hold, the other side not listing its mappings where
+    // this one does (a template whose mapping is in another stack): not known to be removed (added).
+    const triggerUnheld = (unheld: (arn: string) => string[]): boolean => row.kind === "trigger" && unheld(row.owner).length > 0;
+    const unconfirmed: UnconfirmedKind | null =
       pair[1] === null
-        ? !ownersA.has(row.owner) && (partialA || functionUnlisted(listingA, row.owner))
+        ? ownersA.has(row.owner)
+          ? triggerUnheld(unheldA) ? "triggers" : null
+          : partialA ? "incomplete-inputs" : functionUnlisted(listingA, row.owner) ? "functions" : null
         : pair[0] === null
-          ? !ownersB.has(row.owner) && (partialB || functionUnlisted(listingB, row.owner))
-          : false;
+          ? ownersB.has(row.owner)
+            ? triggerUnheld(unheldB) ? "triggers" : null
+            : partialB ? "incomplete-inputs" : functionUnlisted(listingB, row.owner) ? "functions" : null
+          : null;
     return {
-      ...(unconfirmed ? { unconfirmed: true as const } : {}),
+      ...(unconfirmed !== null ? { unconfirmed: true as const, unconfirmedKind: unconfirmed } : {}),
       change: changeOf(pair),
       kind: row.kind,
       owner: row.owner,
@@ -647,7 +666,7 @@ export function diffDocuments(
   // holds the function but not the mapping, defined in another stack or module: fixed only when
   // the after side lists the function's mappings, or holds every mapping the before side had.
   const triggerRules = new Set(options.triggerRules ?? (gone.length > 0 ? triggerRuleIds([loadBuiltinPack()]) : []));
-  const triggersUnheld = triggerGap(afterIndex, indexDocument(before.document));
+  const triggerCheck = triggerGap(afterIndex, indexDocument(before.document));
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
@@ -661,7 +680,7 @@ export function diffDocuments(
           ? (unconfirmedAs("calls", callsCover(f.resource, `${f.ruleId} reports from the calls CloudTrail recorded, which an Access Advisor report does not show`)) ?? unconfirmedAs("data-events", deniedUnlogged(f)))
           : null) ??
         (field !== undefined ? unconfirmedAs("unused-actions", unusedLeft(f, field)) : null) ??
-        (triggerRules.has(f.ruleId) ? unconfirmedAs("triggers", triggersUnheld(f)) : null));
+        (triggerRules.has(f.ruleId) ? unconfirmedAs("triggers", triggerCheck(f)) : null));
     if (why === null) fixed.push(f);
     else unconfirmed.push({ ...f, unconfirmedReason: why.reason, unconfirmedKind: why.kind });
   }
@@ -978,27 +997,45 @@ function triggerKey(t: Trigger): string {
 }
 
 /**
+ * The mappings (triggerKey, sorted) of function `arn` that the `from` side holds and the `to` side
+ * may hold unread: `to` holds the function but not those mappings, `from` lists the function's
+ * mappings (live account data: its mappings are all there) and `to` does not (a template or plan,
+ * whose mapping may be in another stack or module). Two templates or plans are compared as they
+ * are: a mapping one revision of a stack has and the next has not was removed. Empty otherwise.
+ */
+function triggersUnheld(to: DocumentIndex, from: DocumentIndex): (arn: string) => string[] {
+  let listsFrom: ReturnType<typeof mappingListing> | null = null;
+  let listsTo: ReturnType<typeof mappingListing> | null = null;
+  return (arn) => {
+    const now = to.functions.get(arn);
+    const was = from.functions.get(arn);
+    if (now === undefined || was === undefined) return [];
+    const held = new Set(now.triggers.map(triggerKey));
+    const missing = [...new Set(was.triggers.map(triggerKey).filter((k) => !held.has(k)))].sort(compareStrings);
+    if (missing.length === 0) return [];
+    listsFrom ??= mappingListing(from.document);
+    listsTo ??= mappingListing(to.document);
+    return listsFrom(was) && !listsTo(now) ? missing : [];
+  };
+}
+
+/**
  * Why a document cannot show that a finding decided by its function's event source mappings
  * (`needsTriggers`: LR010) is gone (null: it can). The after side holds the function (a function
  * it does not hold is functionGap's), and some mapping of the function on the before side is not
  * one of the function's there (by source): a template or plan that holds the function while the
- * mapping is in another stack or module reports none of what the mapping needs. The mapping was
- * deleted only if the after side lists the function's mappings (mappingListing); else it may be
- * there, unread. A finding whose mappings the after side all holds is judged on the role's
- * permissions, as the audit judged it: fixed.
+ * mapping is in another stack or module reports none of what the mapping needs. When the before
+ * side lists the function's mappings (account data) the mapping was deleted only if the after side
+ * lists them too (triggersUnheld); else it may be there, unread. A finding whose mappings the after
+ * side all holds is judged on the role's permissions, as the audit judged it, and one of two
+ * revisions of a template or plan as they are: fixed.
  */
 function triggerGap(after: DocumentIndex, before: DocumentIndex): (f: Finding) => string | null {
-  let lists: ReturnType<typeof mappingListing> | null = null;
+  const unheld = triggersUnheld(after, before);
   return (f) => {
     if (f.resource.type !== "function") return null;
-    const now = after.functions.get(f.resource.arn);
-    const was = before.functions.get(f.resource.arn);
-    if (now === undefined || was === undefined) return null;
-    const held = new Set(now.triggers.map(triggerKey));
-    const missing = [...new Set(was.triggers.map(triggerKey).filter((k) => !held.has(k)))].sort(compareStrings);
+    const missing = unheld(f.resource.arn);
     if (missing.length === 0) return null;
-    lists ??= mappingListing(after.document);
-    if (lists(now)) return null;
     const named = missing.map((k) => k.replace(/^(uuid|kind):/, "")).slice(0, 3).join(", ") + (missing.length > 3 ? ` and ${missing.length - 3} more` : "");
     return `${f.ruleId} is decided by function ${f.resource.name}'s event source mappings, and the after inputs do not hold its ${missing.length === 1 ? "mapping" : "mappings"} on ${named} nor list the function's event source mappings (a mapping defined in another stack or module): it may be there, unread`;
   };

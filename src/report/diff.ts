@@ -113,6 +113,12 @@ function unconfirmedReasonShown(fs: readonly UnconfirmedFinding[]): (f: Unconfir
 function unconfirmedNote(changes: PermissionChange[], report: DiffReport): string {
   if (!changes.every((c) => c.unconfirmed === true)) return "";
   const side = changes.every((c) => c.after === null) ? "after" : changes.every((c) => c.before === null) ? "before" : null;
+  // A function both sides hold, whose mappings one side does not list (diff schema 1.6).
+  if (changes.every((c) => c.unconfirmedKind === "triggers")) {
+    return side === null
+      ? "(not confirmed: event source mappings one side does not list)"
+      : `(event source mappings not in the ${side} inputs, which do not list the function's mappings: maybe defined in another stack, not ${side === "after" ? "removed" : "new"})`;
+  }
   if (side === null) return "(not confirmed: missing from incomplete inputs)";
   // A side not partial: a function whose region's function list it does not hold (diff schema 1.5).
   const why = report[side].partial ? "which are incomplete" : "which do not list the functions where it runs";
@@ -168,6 +174,8 @@ function fnNames(arns: string[], nameOf: NameOf): string {
 function headline(report: DiffReport): string {
   const n = report.changes.length;
   const un = report.changes.filter((c) => c.unconfirmed === true).length;
+  const tu = report.changes.filter((c) => c.unconfirmed === true && c.unconfirmedKind === "triggers").length;
+  const ou = un - tu;
   // Reports of diff schema 1.2 and before (a saved JSON rendered again) have no `unconfirmed`.
   const u = (report.findings.unconfirmed ?? []).length;
   const i = report.findings.introduced.filter((f) => !f.suppressed).length;
@@ -179,7 +187,16 @@ function headline(report: DiffReport): string {
   const l = report.findings.lowered.length;
   const lu = report.findings.lowered.filter((c) => c.unconfirmedReason !== undefined).length;
   return (
-    `${n} permission change${n === 1 ? "" : "s"}${un > 0 ? ` (${un} not confirmed: ${un === 1 ? "its owner is" : "their owners are"} missing from ${report.before.partial || report.after.partial ? "incomplete inputs" : "inputs that do not list them"})` : ""}, ` +
+    `${n} permission change${n === 1 ? "" : "s"}${
+      un > 0
+        ? ` (${un} not confirmed: ${[
+            ...(ou > 0
+              ? [`${ou === un ? (un === 1 ? "its owner is" : "their owners are") : `${ou} with ${ou === 1 ? "its owner" : "their owners"}`} missing from ${report.before.partial || report.after.partial ? "incomplete inputs" : "inputs that do not list them"}`]
+              : []),
+            ...(tu > 0 ? [`${tu === un ? (tu === 1 ? "an" : "") : `${tu}`} event source mapping${tu === 1 ? "" : "s"} the other inputs neither hold nor list`.trimStart()] : []),
+          ].join("; ")})`
+        : ""
+    }, ` +
     `${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}` +
     (u > 0 ? `, ${u} no longer reported but not confirmed fixed (${unconfirmedCause(report.findings.unconfirmed)})` : "") +
     // Only when there are some: the usual headline stays as it was.

@@ -808,6 +808,23 @@ describe("findings decided by a function's event source mappings (METADATA custo
       ],
     ]);
     expect(renderPermissionDiffTable(report, { width: 1000 })).toContain("do not hold the event source mappings they are about");
+    // The mapping's row is not confirmed removed either (diff schema 1.6), and said so.
+    expect(report.changes.filter((c) => c.kind === "trigger").map((c) => [c.change, c.ownerName, c.unconfirmed, c.unconfirmedKind])).toEqual([["removed", "orders-worker", true, "triggers"]]);
+    const table = renderPermissionDiffTable(report, { width: 1000 });
+    expect(table.split("\n")[0]).toContain("2 permission changes (1 not confirmed: an event source mapping the other inputs neither hold nor list)");
+    expect(table).toContain("(event source mappings not in the after inputs, which do not list the function's mappings: maybe defined in another stack, not removed)\n");
+    expect(table).toContain("\n  ? removed  trigger: sqs arn:aws:sqs:us-east-1:111122223333:orders-queue");
+  });
+
+  it("two revisions of a template, the second without the mapping: it was removed, and LR010 is fixed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-diff-mapping-revisions-"));
+    const [before, after] = [join(dir, "before.yaml"), join(dir, "after.yaml")];
+    writeFileSync(before, [...ordersRoleTemplate(), ...worker, ...mapping, ""].join("\n"));
+    writeFileSync(after, [...ordersRoleTemplate(), ...worker, ""].join("\n"));
+    const { report } = await diff([before], [after]);
+    expect(lr010(report.findings.fixed)).toEqual(["orders-worker"]);
+    expect(lr010(report.findings.unconfirmed)).toEqual([]);
+    expect(report.changes.filter((c) => c.kind === "trigger").map((c) => [c.change, c.unconfirmed])).toEqual([["removed", undefined]]);
   });
 
   it("the same template with the account's mapping list, the mapping deleted: LR010 is fixed", async () => {
