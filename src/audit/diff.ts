@@ -1094,7 +1094,11 @@ function functionGap(after: DocumentIndex, before: DocumentIndex, onlyAfterResou
           ? `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not hold ${names}${mayLeaveOut}`
           : `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs do not hold ${names} nor list the functions where ${missing.length === 1 ? "it runs" : "they run"}`;
     }
-    if (!listsAny(role.accountId)) return `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs list no functions${where(role.accountId, "")}`;
+    if (!listsAny(role.accountId)) {
+      return leftOut.length > 0
+        ? `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs may leave out functions that use it (${leftOut.join("; ")})`
+        : `${ruleId} is decided by the functions of role ${resource.name}, and the after inputs list no functions${where(role.accountId, "")}`;
+    }
     return null;
   };
 }

@@ -900,6 +900,21 @@ describe("a Terraform plan that may leave resources out (complete: false)", () =
     expect(renderPermissionDiffTable(report, { width: 1000 })).toContain("\nNo longer reported, not confirmed fixed (the after inputs do not hold the functions they are about):\n");
   });
 
+  it("a role whose functions the incomplete plan all holds: an LR001 gone is still not confirmed, the plan may leave out others", async () => {
+    const { before } = plans();
+    const plan = JSON.parse(readFileSync(before, "utf8")) as Record<string, any>;
+    plan.complete = false;
+    const incomplete = join(mkdtempSync(join(tmpdir(), "leastrole-diff-target-all-")), "after.plan.json");
+    writeFileSync(incomplete, JSON.stringify(plan));
+    const same = await diff([before], [incomplete]);
+    // The audit's LR001 taken out of the after side, as a change that unshares the role would.
+    const after = structuredClone(same.after);
+    after.report.findings = after.report.findings.filter((f) => f.ruleId !== "LR001");
+    expect(diffDocuments(same.before, after).findings.unconfirmed.map((f) => [f.ruleId, f.unconfirmedKind, f.unconfirmedReason])).toEqual([
+      ["LR001", "functions", "LR001 is decided by the functions of role iam_for_lambda, and the after inputs may leave out functions that use it (a Terraform plan that is not complete (made with -target, or with deferred changes))"],
+    ]);
+  });
+
   it("the same plan complete, without the function: it was deleted, and its findings are fixed", async () => {
     const { before, after } = plans();
     const plan = JSON.parse(readFileSync(after, "utf8")) as Record<string, any>;
