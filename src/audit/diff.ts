@@ -224,7 +224,12 @@ export interface DiffReport {
    * shape is that of 1.5). So is one of a rule made from the calls CloudTrail recorded (catalog
    * `needsCalls`: LR009, LR017) when the after side's usage covers its resource through an Access
    * Advisor report but holds no CloudTrail records covering it for the whole window (callsGap),
-   * where before it was fixed (same shape).
+   * where before it was fixed (same shape). Since 1.6 each entry's `unconfirmedKind` says what its
+   * reason is about; also unconfirmed: a finding of a rule decided by a function's event source
+   * mappings (catalog `needsTriggers`: LR010) whose mapping the after side neither holds nor lists
+   * (triggerGap: a template whose mapping is in another stack), and a function's findings, or a
+   * role's decided by its functions, against an after side that may leave the function out (a
+   * Terraform plan with `complete: false`: functionListing's leftOut).
    */
   findings: { introduced: Finding[]; fixed: Finding[]; unconfirmed: UnconfirmedFinding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
