@@ -62,6 +62,10 @@ export type { AccessAnalyzerFinding } from "./usage/access-analyzer.js";
 export type { FileReport, FunctionCreation, ManagementCounts, PlaceDays, TrailChange } from "./usage/accumulate.js";
 export type { DataEventSelection, TrailSelectors } from "./usage/event-selectors.js";
 export type { LakePage } from "./usage/lake-page.js";
+// The SQL `leastrole sql` prints and `collect --cloudtrail athena:/lake:/security-lake:` runs, for a
+// program that runs the aggregation itself where the logs are (docs/usage.md, "Organisation scale").
+export { ATHENA_TABLE_DDL, ATHENA_USAGE_QUERY, LAKE_USAGE_QUERY, renderUsageQuery, type RenderOptions as UsageQueryRenderOptions } from "./usage/sql.js";
+export { SECURITY_LAKE_USAGE_QUERY, SECURITY_LAKE_V1_USAGE_QUERY, renderSecurityLakeQuery, type SecurityLakeRenderOptions } from "./usage/security-lake.js";
 export type { SessionFilter, SessionKey, SessionUsage } from "./usage/aggregate.js";
 
 // Analysis the rules read
@@ -213,7 +217,7 @@ export {
 export type { KeptRole, SeparatePolicy } from "./generate/types.js";
 
 // Live collection (read-only)
-export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest, type CloudTrailSource, type QueryRecord } from "./collect/index.js";
+export { collect, collectPolicy, COLLECT_OPERATIONS, REDACTED_VALUE, type CollectOptions, type CollectResult, type CollectManifest, type CloudTrailSource, type QueryRecord } from "./collect/index.js";
 export { CollectError } from "./collect/errors.js";
 // Thrown by collect when the credentials expire mid-run (or cannot be renewed): resume with new ones.
 export { CredentialsExpired } from "./collect/run.js";

@@ -42,6 +42,7 @@
  */
 
 import { ACCESS_DENIED_CODES, callEventTypeSql } from "./event-actions.js";
+import { InputError } from "../errors.js";
 import { parseIsoInstant } from "../iso-instant.js";
 import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, type ParamKey } from "./event.js";
 import { BLANK_QUOTED_VALUES, partiqlStatementSql, RDS_DATA_SOURCES_SQL, REQUEST_ITEMS_SQL, SESSION_TAGS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
@@ -250,20 +251,21 @@ const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 /**
  * Fill in the tables, the window and the partition predicates; the block of a data-event source
- * whose table is not given is removed. Refuses values that could break out of the SQL.
+ * whose table is not given is removed. Refuses values that could break out of the SQL, and a window
+ * that ends where it starts, with an InputError (a caller's mistake, as every exported function's).
  */
 export function renderSecurityLakeQuery(sql: string, o: SecurityLakeRenderOptions): string {
   for (const t of [o.table, o.s3Table, o.lambdaTable]) {
-    if (t !== undefined && !TABLE.test(t)) throw new Error(`table name ${JSON.stringify(t)} has characters that are not allowed`);
+    if (t !== undefined && !TABLE.test(t)) throw new InputError(`table name ${JSON.stringify(t)} has characters that are not allowed`);
   }
   for (const t of [o.start, o.end]) {
-    if (!TIME.test(t) || parseIsoInstant(t) === null) throw new Error(`timestamp ${JSON.stringify(t)} is not ISO 8601 UTC (2026-10-01T00:00:00Z)`);
+    if (!TIME.test(t) || parseIsoInstant(t) === null) throw new InputError(`timestamp ${JSON.stringify(t)} is not ISO 8601 UTC (2026-10-01T00:00:00Z)`);
   }
   // A window that ends where or before it starts selects nothing: the query would run and count no
   // event, and every permission would look unused in its rows.
-  if ((parseIsoInstant(o.end) as number) <= (parseIsoInstant(o.start) as number)) throw new Error(`the window ends (${o.end}) where or before it starts (${o.start}): --end must be after --start`);
-  for (const r of o.regions ?? []) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new Error(`region ${JSON.stringify(r)} is not a Region name (us-east-1)`);
-  for (const a of o.accounts ?? []) if (!/^\d{12}$/.test(a)) throw new Error(`account ${JSON.stringify(a)} is not a 12-digit account id`);
+  if ((parseIsoInstant(o.end) as number) <= (parseIsoInstant(o.start) as number)) throw new InputError(`the window ends (${o.end}) where or before it starts (${o.start}): --end must be after --start`);
+  for (const r of o.regions ?? []) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new InputError(`region ${JSON.stringify(r)} is not a Region name (us-east-1)`);
+  for (const a of o.accounts ?? []) if (!/^\d{12}$/.test(a)) throw new InputError(`account ${JSON.stringify(a)} is not a 12-digit account id`);
   // The instructions above WITH name the placeholders, which are filled in now: only the title stays.
   const body = sql.indexOf("\nWITH ocsf AS (");
   let out = body < 0 ? sql : `${sql.slice(0, sql.indexOf("\n"))}${sql.slice(body)}`;

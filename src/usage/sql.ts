@@ -15,6 +15,7 @@
  * `2026-10-01T00:00:00Z`, end exclusive). Add partition predicates for Athena pruning.
  */
 
+import { InputError } from "../errors.js";
 import { ACCESS_DENIED_CODES, callEventTypeSql } from "./event-actions.js";
 
 export const ATHENA_TABLE_DDL = `-- leastrole: Athena table over CloudTrail S3 delivery (AWS's documented CloudTrailSerde table,
@@ -521,11 +522,11 @@ export interface RenderOptions {
   end: string;
 }
 
-/** Fill in {{table}}, {{start}}, {{end}}; rejects values that could break out of the literal. */
+/** Fill in {{table}}, {{start}}, {{end}}; rejects values that could break out of the literal (InputError). */
 export function renderUsageQuery(sql: string, o: RenderOptions): string {
-  if (!/^[A-Za-z0-9_.\-"`]+$/.test(o.table)) throw new Error(`table name ${JSON.stringify(o.table)} has characters that are not allowed`);
+  if (!/^[A-Za-z0-9_.\-"`]+$/.test(o.table)) throw new InputError(`table name ${JSON.stringify(o.table)} has characters that are not allowed`);
   for (const t of [o.start, o.end]) {
-    if (!/^[0-9T:.\- Z]+$/.test(t)) throw new Error(`timestamp ${JSON.stringify(t)} is not ISO 8601`);
+    if (!/^[0-9T:.\- Z]+$/.test(t)) throw new InputError(`timestamp ${JSON.stringify(t)} is not ISO 8601`);
   }
   return sql.replaceAll("{{table}}", o.table).replaceAll("{{start}}", o.start).replaceAll("{{end}}", o.end);
 }
