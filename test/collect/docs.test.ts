@@ -6,6 +6,7 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/program.js";
 import { collectPolicy, operationsTable } from "../../src/collect/index.js";
@@ -46,6 +47,20 @@ describe("docs/collect.md", () => {
     expect(flags.length).toBeGreaterThan(5);
     // --since and --days share a row ("`--since 2026-01-01` / `--days 30`").
     for (const flag of [...flags, "--since", "--days"]) expect(table, flag).toMatch(new RegExp("\\| [^|]*`" + flag + "[ `]"));
+  });
+
+  it("lists every option of the SDK's collect() in the options table (until, credentials, pollIntervalMs and pollTimeoutMs were missing)", () => {
+    const text = readFileSync(page, "utf8");
+    const table = text.slice(text.indexOf("## Options"), text.indexOf("## What it writes"));
+    const file = resolve(import.meta.dirname, "../../src/collect/options.ts");
+    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const decl = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === "CollectOptions");
+    const names = decl!.members.flatMap((m) => (ts.isPropertySignature(m) && ts.isIdentifier(m.name) ? [m.name.text] : []));
+    expect(names.length).toBeGreaterThan(15);
+    // A row's first cell names its options: `` `since` / `days` ``, `` `queryPollMs`, `queryTimeoutMs` ``.
+    const rows = table.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split("|")[1]!);
+    const listed = new Set(rows.flatMap((cell) => [...cell.matchAll(/`(\w+)`/g)].map((m) => m[1]!)));
+    expect(names.filter((n) => !listed.has(n))).toEqual([]);
   });
 
   it("lists every IAM action of the policy in the page", () => {
