@@ -45,6 +45,44 @@ export function closestNames(pattern: string, names: readonly string[]): string[
     .map((x) => x.n);
 }
 
+/**
+ * closestNames for a glob (`*` any run, `?` one character, case-insensitive as the exceptions'
+ * patterns match): the names within a few edits of matching it. A kept exception's `function` is
+ * a glob more often than not (`orders-*`), and its typo (`order-*`) is some edits away from every
+ * name as plain text (the `*` against `api`), so plain closestNames suggested nothing for it. The
+ * edits are counted by aligning the pattern with the name, a `*` taking any run for free and a `?`
+ * any one character; the bound is closestNames' over the pattern's literal characters.
+ */
+export function closestNamesToGlob(pattern: string, names: readonly string[]): string[] {
+  if (!/[*?]/.test(pattern)) return closestNames(pattern, names);
+  const p = pattern.toLowerCase();
+  const literal = p.replace(/[*?]/g, "").length;
+  const max = Math.min(3, Math.floor(literal / 3));
+  const distance = (t: string): number => {
+    // prev[j]: the fewest edits making p[0..i) match t[0..j).
+    let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= p.length; i++) {
+      const c = p[i - 1]!;
+      const row = [c === "*" ? prev[0]! : prev[0]! + 1];
+      for (let j = 1; j <= t.length; j++) {
+        row.push(
+          c === "*"
+            ? Math.min(prev[j]!, row[j - 1]!)
+            : Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (c === "?" || c === t[j - 1] ? 0 : 1)),
+        );
+      }
+      prev = row;
+    }
+    return prev[t.length]!;
+  };
+  return [...new Set(names)]
+    .map((n) => ({ n, d: distance(n.toLowerCase()) }))
+    .filter((x) => x.d <= max)
+    .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
+    .slice(0, 2)
+    .map((x) => x.n);
+}
+
 /** `: did you mean "a" or "b"?` for names from closestNames, or "" when there is none. */
 export function didYouMean(near: readonly string[]): string {
   return near.length > 0 ? `: did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : "";

@@ -36,7 +36,7 @@ import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type
 import { appendAll } from "../collections.js";
 import { summarisedReasons, type ManifestCall } from "../collect/manifest.js";
 import { markBuiltDocument } from "../normalize/validate.js";
-import { closestNames, didYouMean } from "../printable.js";
+import { closestNamesToGlob, didYouMean } from "../printable.js";
 import { configDisplayPath } from "../config/display.js";
 
 export interface BuildProgress {
@@ -104,7 +104,8 @@ export function exceptionsMatchingNothing(config: LeastroleConfig | undefined, d
   (config?.exceptions ?? []).forEach((e, i) => {
     const re = globToRegExp(e.function);
     if (document.functions.some((fn) => re.test(fn.name) || re.test(fn.arn))) return;
-    const near = closestNames(e.function, document.functions.map((fn) => fn.name));
+    // The pattern is a glob over the function's name or its ARN: suggest of the kind it is.
+    const near = closestNamesToGlob(e.function, document.functions.map((fn) => (e.function.startsWith("arn:") ? fn.arn : fn.name)));
     out.push({
       code: "exception-matches-no-function",
       severity: "warning",

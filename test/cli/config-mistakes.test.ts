@@ -63,6 +63,28 @@ exceptions:
   });
 });
 
+describe("a kept exception whose glob matches no function", () => {
+  it("names the functions the glob likely meant, as README.md says (a typo in a glob suggested nothing: \"order-*\" is 4 edits from \"orders-api\" read as text)", () => {
+    const file = config(
+      "exc-glob-typo.yaml",
+      `version: 1
+exceptions:
+  - { function: "order-*", actions: ["dynamodb:RestoreTableFromBackup"], reason: "DR runbook" }
+  - { function: "arn:aws:lambda:us-east-1:111122223333:function:biling-*", actions: ["dynamodb:DescribeTable"], reason: "health check" }
+  - { function: "zzz-*", actions: ["dynamodb:DescribeTable"], reason: "nothing near" }
+`,
+    );
+    const r = run(["audit", demo, "-c", file, "-f", "json", "-o", join(work, "exc-glob-typo.json")]);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split("\n").filter((l) => l.includes("kept exception"));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('function "order-*" matches no function of the inputs');
+    expect(lines[0]).toMatch(/did you mean "orders-api" or "orders-worker"\?$/);
+    expect(lines[1]).toMatch(/did you mean "arn:aws:lambda:us-east-1:111122223333:function:billing-sync"\?$/);
+    expect(lines[2]).not.toContain("did you mean");
+  });
+});
+
 describe("suppressions that suppress nothing", () => {
   const file = () =>
     config(
