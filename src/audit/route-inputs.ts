@@ -10,6 +10,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
+import { checkPathList } from "../path-list.js";
 import type { Warning } from "../model/document.js";
 import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
 import { csvHeaderOf, isEventHistoryCsvHeader } from "../usage/event-history-csv.js";
@@ -364,17 +365,8 @@ function walk(dir: string, w: Walk, top = false): void {
   }
 }
 
-/**
- * The SDK's list of paths is a list of strings. A string alone was read one character at a time
- * (`audit("./export")` read `.`, `/`, `e`…, and from `/` walked the whole disk), and `undefined`
- * failed with "paths is not iterable": JavaScript callers have no types to tell them.
- */
-export function checkPathList(paths: unknown, caller: string): asserts paths is string[] {
-  const what = typeof paths === "string" ? `a string (${JSON.stringify(paths)}): give [${JSON.stringify(paths)}]` : paths === null ? "null" : Array.isArray(paths) ? "" : typeof paths;
-  if (what !== "") throw new InputError(`${caller} must be an array of paths, not ${what}`);
-  const bad = (paths as unknown[]).findIndex((p) => typeof p !== "string" || p === "");
-  if (bad >= 0) throw new InputError(`${caller}: item ${bad} is ${JSON.stringify((paths as unknown[])[bad]) ?? "undefined"}, not a path`);
-}
+// checkPathList is in path-list.ts so that readUsage (usage/) checks its paths as audit does.
+export { checkPathList };
 
 export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
   checkPathList(paths, "the paths");

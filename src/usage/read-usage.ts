@@ -16,6 +16,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
+import { checkPathList } from "../path-list.js";
 import { startWorker, workerEntry } from "../worker-entry.js";
 import { UsageAggregator, type UsageAggregate } from "./aggregate.js";
 import { sessionsLabelsRead, type SessionFilterDocument } from "./session-filter.js";
@@ -136,6 +137,7 @@ export function statProblem(path: string, e: unknown): string {
 }
 
 export async function readUsage(paths: string[], options: ReadUsageOptions = {}): Promise<UsageAggregate> {
+  checkPathList(paths, "readUsage's paths");
   const unread = [...(options.unread ?? [])];
   const files = listUsageFiles(paths, options.filter, unread);
   const dedup: DedupOptions = {};

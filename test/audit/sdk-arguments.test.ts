@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
+import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize, readUsage, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
 
 const demo = join(import.meta.dirname, "../../examples/demo-account");
 
@@ -19,6 +19,16 @@ describe("a path where the SDK takes an array of paths", () => {
       await expect(call(f)).rejects.toThrow(`must be an array of paths, not a string (${JSON.stringify(demo)}): give [${JSON.stringify(demo)}]`);
     }
     await expect(diffInputs(demo as never, [demo])).rejects.toThrow("diff's before side must be an array of paths, not a string");
+  });
+
+  it("readUsage (docs/usage.md: `readUsage(paths, options)`) refuses one too: readUsage(\"./logs\") read \".\" and \"/\", the whole disk", async () => {
+    // A string whose characters are no paths of their own ("q") failed only by chance ("usage
+    // input not found: … stat 'q'"); one holding "." or "/" walked the current folder and the disk.
+    const logs = join(demo, "cloudtrail");
+    await expect(readUsage(logs as never)).rejects.toThrow(new InputError(`readUsage's paths must be an array of paths, not a string (${JSON.stringify(logs)}): give [${JSON.stringify(logs)}]`));
+    await expect(readUsage(undefined as never)).rejects.toThrow("readUsage's paths must be an array of paths, not undefined");
+    await expect(readUsage([logs, ""])).rejects.toThrow("readUsage's paths: item 1 is \"\", not a path");
+    expect((await readUsage([logs], { workers: 1 })).sessions.length).toBeGreaterThan(0);
   });
 
   it("undefined, null and a list holding something else than paths are refused", async () => {
