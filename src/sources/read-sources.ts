@@ -8,6 +8,7 @@
 import { lstat, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
+import { checkPathList } from "../path-list.js";
 import { debugReaderDefect } from "./record-reader.js";
 import type { Warning } from "../model/document.js";
 import { makesPartial } from "../model/warning-label.js";
@@ -323,6 +324,7 @@ export { makesPartial };
 
 /** Read files and folders (recursively). Paths in the result are as given, joined with the relative path inside folders. */
 export async function readSources(paths: string[]): Promise<ReadResult> {
+  checkPathList(paths, "readSources' paths");
   const files: Array<{ file: string; explicit: boolean }> = [];
   const warnings: Warning[] = [];
   for (const p of paths) {

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize, readUsage, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
+import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize, readSources, readUsage, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
 
 const demo = join(import.meta.dirname, "../../examples/demo-account");
 
@@ -29,6 +29,12 @@ describe("a path where the SDK takes an array of paths", () => {
     await expect(readUsage(undefined as never)).rejects.toThrow("readUsage's paths must be an array of paths, not undefined");
     await expect(readUsage([logs, ""])).rejects.toThrow("readUsage's paths: item 1 is \"\", not a path");
     expect((await readUsage([logs], { workers: 1 })).sessions.length).toBeGreaterThan(0);
+  });
+
+  it("readSources (docs/canonical-document.md: `readSources(paths)`) refuses one too", async () => {
+    await expect(readSources(demo as never)).rejects.toThrow(new InputError(`readSources' paths must be an array of paths, not a string (${JSON.stringify(demo)}): give [${JSON.stringify(demo)}]`));
+    await expect(readSources(undefined as never)).rejects.toThrow("readSources' paths must be an array of paths, not undefined");
+    expect((await readSources([demo])).fragments.length).toBeGreaterThan(0);
   });
 
   it("undefined, null and a list holding something else than paths are refused", async () => {
