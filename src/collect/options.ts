@@ -302,6 +302,13 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
   let regions: string[] | "all" | undefined;
   if (options.regions === "all") regions = "all";
   else if (options.regions !== undefined) {
+    // From JavaScript, the CLI's comma-separated form (`regions: "us-east-1,eu-west-1"`) failed with
+    // a TypeError ("options.regions.map is not a function"): say what to give instead.
+    if (!Array.isArray(options.regions) || options.regions.some((r) => typeof r !== "string")) {
+      const given = options.regions as unknown;
+      const hint = typeof given === "string" ? `: give ${JSON.stringify(given.split(",").map((r) => r.trim()).filter((r) => r !== ""))}` : "";
+      throw new CollectError(`regions must be a list of region names or "all", not ${JSON.stringify(given) ?? String(given)}${hint}`);
+    }
     const list = [...new Set(options.regions.map((r) => r.trim()).filter((r) => r !== ""))].sort();
     if (list.length === 0) throw new CollectError("--regions is empty");
     const bad = list.filter((r) => !REGION.test(r));

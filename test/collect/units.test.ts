@@ -276,6 +276,9 @@ describe("options", () => {
     expect(resolveOptions({ out: "x", regions: "all" }).regions).toBe("all");
     expect(() => resolveOptions({ out: "x", regions: ["us-east-1", "useast1"] })).toThrow(/not region names: useast1/);
     expect(() => resolveOptions({ out: "x", regions: [] })).toThrow(/--regions is empty/);
+    // From JavaScript, the CLI's form: a TypeError ("options.regions.map is not a function") before.
+    expect(() => resolveOptions({ out: "x", regions: "us-east-1,eu-west-1" as never })).toThrow(new CollectError('regions must be a list of region names or "all", not "us-east-1,eu-west-1": give ["us-east-1","eu-west-1"]'));
+    expect(() => resolveOptions({ out: "x", regions: [1] as never })).toThrow(CollectError);
   });
 
   it("checks --config-aggregator and --aggregator-region, and refuses with them the options that read one account", () => {
