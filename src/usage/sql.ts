@@ -11,8 +11,10 @@
  * call. `coverage` rows count every event per account/region/day; `function-created`
  * rows carry the last CreateFunction per function (for "too new").
  *
- * Parameters (replaced by `renderUsageQuery`): {{table}}, {{start}}, {{end}} (ISO 8601 UTC,
- * `2026-10-01T00:00:00Z`, end exclusive). Add partition predicates for Athena pruning.
+ * Parameters (replaced by `renderUsageQuery`): {{table}}, {{start}}, {{end}} (end exclusive): for
+ * Athena ISO 8601 UTC, `2026-10-01T00:00:00Z`, compared as text with CloudTrail's eventTime; for
+ * CloudTrail Lake `2026-10-01 00:00:00`, the form its `timestamp '…'` literal takes (collect-query.ts
+ * lakeTime). Add partition predicates for Athena pruning.
  */
 
 import { InputError } from "../errors.js";
