@@ -38,7 +38,8 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * The earlier schema versions read (upgraded below), oldest first. One list for the upgrade and the
  * refusal's message: the message said "1.0 to 1.6 are read too" after 1.7 was read as well.
  */
-const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12"];
+/** The versions read and brought up to date, oldest first (docs/canonical-document.md names the range). */
+export const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12"];
 
 /**
  * A document of an earlier schema version in today's shape, where the change is mechanical.

@@ -11,6 +11,8 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
+import { SCHEMA_VERSION } from "../../src/model/document.js";
+import { EARLIER_VERSIONS } from "../../src/sources/canonical-document.js";
 
 const root = packageRoot();
 const read = (f: string): string => readFileSync(join(root, f), "utf8");
@@ -60,6 +62,16 @@ describe("the SDK names in the docs", () => {
     }
     expect(claims).toEqual(expect.arrayContaining(["ATHENA_TABLE_DDL", "renderSecurityLakeQuery", "REDACTED_VALUE", "analyzeDocument"]));
     expect(missing).toEqual([]);
+  });
+
+  it("docs/canonical-document.md names the canonical versions the reader brings up to date", () => {
+    // The input table said \"Versions 1.0 to 1.11 are brought up to date\" after 1.13 made 1.12 one.
+    const page = read("docs/canonical-document.md");
+    const first = EARLIER_VERSIONS[0]!;
+    const last = EARLIER_VERSIONS.at(-1)!;
+    expect(page).toContain(`Versions ${first} to ${last} are brought up to date`);
+    expect(page).toContain(`is \`${SCHEMA_VERSION}\`, bumped on any incompatible change`);
+    expect(page).toContain(`A ${EARLIER_VERSIONS.slice(0, -1).join(", ")} or ${last} document given as input is read as ${SCHEMA_VERSION}.`);
   });
 
   it("docs/reports.md names no writer the SDK does not export", () => {
