@@ -74,6 +74,12 @@ describe("the SDK names in the docs", () => {
     expect(page).toContain(`A ${EARLIER_VERSIONS.slice(0, -1).join(", ")} or ${last} document given as input is read as ${SCHEMA_VERSION}.`);
   });
 
+  it("the report pages give the JSON reports' current schemaVersion", () => {
+    // Each bump changes these two lines, like the canonical document's above.
+    expect(read("docs/reports.md")).toContain(`(the public findings contract, \`schemaVersion\` ${api.REPORT_SCHEMA_VERSION})`);
+    expect(read("docs/iac.md")).toContain(`and \`json\` (\`schemaVersion\` ${api.DIFF_SCHEMA_VERSION}:`);
+  });
+
   it("docs/reports.md names no writer the SDK does not export", () => {
     expect(read("docs/reports.md")).not.toMatch(/`writeHtml`/);
   });
