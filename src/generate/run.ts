@@ -72,6 +72,19 @@ function checkFormat(format: unknown): void {
   if (format !== undefined && !FORMATS.includes(format as GenerateFormat)) throw new InputError(`generate's format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(format)}`);
 }
 
+/**
+ * The options of runGenerate and writeGenerate that their targets share. `roleName` (GenerateOptions,
+ * for generatePolicy's one role) names every role generated: without `function`, each target's
+ * role was written with that one name (Terraform labels made unique, `name = "x"` kept), a set of
+ * roles IAM refuses to create beside each other (EntityAlreadyExists).
+ */
+function checkRunOptions(options: GenerateRunOptions): void {
+  checkFormat(options.format);
+  if (options.roleName !== undefined && options.function === undefined) {
+    throw new InputError("generate's roleName names one role: give it with function (one function's policy), or leave it out and each generated role keeps the name of the role it replaces");
+  }
+}
+
 /** The targets `options` select, in a stable order (by role ARN, then function ARN). */
 export function selectTargets(document: CanonicalDocument, options: GenerateRunOptions, catalog: ActionCatalog): GenerateTarget[] {
   return [...eachTarget(document, options, catalog)];
@@ -120,7 +133,7 @@ export function writeGenerate(
   write: (s: string) => void,
   catalog: ActionCatalog = loadActionCatalogSync(),
 ): WrittenTarget[] {
-  checkFormat(options.format);
+  checkRunOptions(options);
   const format = options.format ?? "json";
   if (options.diff !== true && (format === "terraform" || format === "cloudformation")) {
     const r = runGenerate(document, options, catalog);
@@ -291,7 +304,7 @@ function samRenderer(document: CanonicalDocument): (t: GenerateTarget) => string
 
 /** Generate and render. Deterministic: same document and options, same bytes. */
 export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
-  checkFormat(options.format);
+  checkRunOptions(options);
   const targets = selectTargets(document, options, catalog);
   const refs = referencesOf(document);
   const kept = keptRoles(document);

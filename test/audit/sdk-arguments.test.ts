@@ -79,4 +79,14 @@ describe("renderers and generate called from JavaScript", () => {
     expect(() => runGenerate(document, { format: "xml" as never })).toThrow(new InputError('generate\'s format must be one of json, terraform, cloudformation, sam, markdown, not "xml"'));
     expect(() => writeGenerate(document, { format: "yaml" as never }, () => undefined)).toThrow(InputError);
   });
+
+  it("runGenerate with a roleName but no function is refused: every generated role was given that one name", async () => {
+    const document = await buildDocument([demo], { asOf: "2026-11-28T00:00:00Z" });
+    const message = "generate's roleName names one role: give it with function (one function's policy), or leave it out and each generated role keeps the name of the role it replaces";
+    // Before: four aws_iam_role resources (x, x_2, x_3, x_4), each with name = "x".
+    expect(() => runGenerate(document, { format: "terraform", roleName: "x" })).toThrow(new InputError(message));
+    expect(() => writeGenerate(document, { format: "json", roleName: "x" }, () => undefined)).toThrow(new InputError(message));
+    const one = runGenerate(document, { format: "terraform", function: "billing-sync", roleName: "billing-sync-lp" });
+    expect(one.output).toContain('name = "billing-sync-lp"');
+  });
 });
