@@ -80,6 +80,20 @@ describe("the SDK names in the docs", () => {
     expect(read("docs/iac.md")).toContain(`and \`json\` (\`schemaVersion\` ${api.DIFF_SCHEMA_VERSION}:`);
   });
 
+  it("docs/generate.md's table of runGenerate options lists every option (roleName was missing)", () => {
+    const members = (file: string, name: string): string[] => {
+      const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest, true);
+      const decl = source.statements.find((st): st is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(st) && st.name.text === name);
+      return decl!.members.flatMap((m) => (ts.isPropertySignature(m) && ts.isIdentifier(m.name) ? [m.name.text] : []));
+    };
+    const options = [...members("src/generate/types.ts", "GenerateOptions"), ...members("src/generate/run.ts", "GenerateRunOptions")];
+    expect(options.length).toBeGreaterThan(8);
+    const page = read("docs/generate.md");
+    const table = page.slice(page.indexOf("`runGenerate` options map"), page.indexOf("Unknown or ambiguous `--function`"));
+    const listed = new Set(table.split("\n").filter((l) => l.startsWith("| `")).map((l) => /^\| `(\w+)`/.exec(l)?.[1]));
+    expect([...new Set(options)].filter((o) => !listed.has(o))).toEqual([]);
+  });
+
   it("docs/reports.md names no writer the SDK does not export", () => {
     expect(read("docs/reports.md")).not.toMatch(/`writeHtml`/);
   });
