@@ -15,7 +15,7 @@ import { replacedPolicyResource, separatePoliciesOf, separatePoliciesWarning } f
 import { destinationPermission } from "../analysis/index.js";
 import { KAFKA_DESTINATION_PREFIX, mskAccessSentence, mskAccessUnknown } from "../normalize/kafka-access.js";
 import { environmentKeyAdvice } from "./environment-key.js";
-import { LeastroleError } from "../errors.js";
+import { InputError, LeastroleError } from "../errors.js";
 import { plural } from "../printable.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
 import type { ActionUsage, PrincipalUsage, UsageWindow } from "../model/usage.js";
@@ -876,7 +876,17 @@ function sortedRecord(r: { [k: string]: string }): { [k: string]: string } {
  * The least-privilege policy for one function (by unqualified/qualified ARN or unique name).
  * The catalog is loaded once per process (about 0.13 s) unless one is passed.
  */
+/**
+ * prefixThreshold as `--prefix-threshold` takes it, a whole number of at least 2: from the SDK, 1, 0
+ * or -1 gave the prefixes 2 gives and 2.5 those of 3, without a word.
+ */
+function checkPrefixThreshold(options: GenerateOptions): void {
+  const t = options.prefixThreshold;
+  if (t !== undefined && !(Number.isInteger(t) && t >= 2)) throw new InputError(`generate's prefixThreshold must be a whole number of at least 2, not ${JSON.stringify(t)}`);
+}
+
 export function generatePolicy(document: CanonicalDocument, functionRef: string, options: GenerateOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GeneratedPolicy {
+  checkPrefixThreshold(options);
   const fn = findFunction(document, functionRef);
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
   const sessions = sessionsOf(document, fn);
@@ -959,6 +969,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
  * dedicated role `<function>-role`) and their union (what the shared role should carry meanwhile).
  */
 export function generateForRole(document: CanonicalDocument, roleArn: string, options: GenerateOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): RoleGeneration {
+  checkPrefixThreshold(options);
   const role = roleOf(document, roleArn);
   const fnArns = new Set(role?.functions ?? []);
   const idx = indexOf(document);

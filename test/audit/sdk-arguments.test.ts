@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, InputError, normalize, readSources, readUsage, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
+import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, generateForRole, generatePolicy, InputError, normalize, readSources, readUsage, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
 
 const demo = join(import.meta.dirname, "../../examples/demo-account");
 
@@ -88,5 +88,16 @@ describe("renderers and generate called from JavaScript", () => {
     expect(() => writeGenerate(document, { format: "json", roleName: "x" }, () => undefined)).toThrow(new InputError(message));
     const one = runGenerate(document, { format: "terraform", function: "billing-sync", roleName: "billing-sync-lp" });
     expect(one.output).toContain('name = "billing-sync-lp"');
+  });
+
+  it("a prefixThreshold --prefix-threshold refuses is refused: 1 gave 2's prefixes and 2.5 3's, without a word", async () => {
+    const document = await buildDocument([demo], { asOf: "2026-11-28T00:00:00Z" });
+    for (const prefixThreshold of [1, 0, -1, 2.5, Number.NaN]) {
+      const message = `generate's prefixThreshold must be a whole number of at least 2, not ${JSON.stringify(prefixThreshold)}`;
+      expect(() => generatePolicy(document, "billing-sync", { prefixThreshold })).toThrow(new InputError(message));
+      expect(() => generateForRole(document, document.functions[0]!.roleArn, { prefixThreshold })).toThrow(new InputError(message));
+      expect(() => runGenerate(document, { prefixThreshold })).toThrow(InputError);
+    }
+    expect(generatePolicy(document, "billing-sync", { prefixThreshold: 2 }).statements.length).toBeGreaterThan(0);
   });
 });
