@@ -14,6 +14,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import { isCalendarDate, type SuppressionRule } from "../evaluate/suppressions.js";
 import { closestNames, didYouMean } from "../printable.js";
 import { configDisplayPath } from "./display.js";
+import { WINDOW_DAYS, windowDaysProblem } from "./window-days.js";
 import { repositoryRoot } from "../repository.js";
 
 interface AjvError {
@@ -28,18 +29,8 @@ type Validator = ((value: unknown) => boolean) & { errors?: AjvError[] | null };
 
 export const CONFIG_FILE_NAMES = [".leastrole.yaml", ".leastrole.yml", ".leastrole.json"];
 
-/**
- * The usage window's bounds, for `usage.windowDays` and `--window-days` alike (the schema's
- * minimum and maximum, from src/model/config.ts, are these: test/config checks). A window of a
- * fraction of a day, none, or over a year of CloudTrail is a typo, not a setting.
- */
-export const WINDOW_DAYS = { min: 1, max: 400 } as const;
-
-/** The one wording of a bad window, for the flag and the config file; `given` is shown as written. */
-export function windowDaysProblem(days: number, given: string): string | null {
-  if (Number.isInteger(days) && days >= WINDOW_DAYS.min && days <= WINDOW_DAYS.max) return null;
-  return `must be a whole number of days from ${WINDOW_DAYS.min} to ${WINDOW_DAYS.max} (got ${given})`;
-}
+// The window's bounds are in window-days.ts, which labelUsage (usage/) reads without the config loader.
+export { WINDOW_DAYS, windowDaysProblem };
 
 let validator: Validator | undefined;
 

@@ -19,6 +19,8 @@ import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } f
 import type { DataEventTypeCoverage, LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import type { LabelDigest } from "../model/pending.js";
 import { emptyUsage } from "../model/usage.js";
+import { InputError } from "../errors.js";
+import { windowDaysProblem } from "../config/window-days.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleKeyOf, roleNameOf } from "./attribution.js";
 import { matchDeployedNames } from "./deployed-names.js";
@@ -114,6 +116,10 @@ function onlyLookupEvents(aggregate: UsageAggregate): boolean {
 export function startLabelling(aggregate: UsageAggregate, document: LabelDocument, options: LabelOptions = {}, keep = true): Labelling {
   const section = emptyUsage();
   const windowDays = options.windowDays ?? 30;
+  // From the SDK (docs/usage.md), 0 or a negative window labelled every granted action unused, the
+  // used ones too, with fullWindow true: a window --window-days and the config refuse.
+  const problem = windowDaysProblem(windowDays, JSON.stringify(windowDays) ?? String(windowDays));
+  if (problem !== null) throw new InputError(`labelUsage's windowDays ${problem}`);
   const hasData = aggregate.files.some((f) => f.records > 0) || aggregate.accessAdvisor.length > 0 || aggregate.accessAnalyzer.length > 0;
   section.present = hasData;
   const cov = aggregate.coverage;

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, generateForRole, generatePolicy, InputError, normalize, readSources, readUsage, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
+import { audit, auditDocument, auditDocumentAsync, buildDocument, diffInputs, generateForRole, generatePolicy, InputError, labelUsage, normalize, readSources, readUsage, renderTable, runGenerate, writeGenerate } from "../../src/index.js";
 
 const demo = join(import.meta.dirname, "../../examples/demo-account");
 
@@ -53,6 +53,19 @@ describe("auditDocument's asOf", () => {
       await expect(auditDocumentAsync(document, { asOf })).rejects.toThrow(InputError);
     }
     expect(auditDocument(document, { asOf: "2026-11-28" }).summary.findings).toBe(auditDocument(document).summary.findings);
+  });
+});
+
+describe("labelUsage's windowDays (docs/usage.md's example)", () => {
+  it("a window --window-days refuses is refused: 0 or a negative one labelled every action unused, the used ones too", async () => {
+    const { document } = await normalize([join(demo, "iam"), join(demo, "lambda")]);
+    const aggregate = await readUsage([join(demo, "cloudtrail")], { workers: 1 });
+    const labels = (windowDays: number) => labelUsage(aggregate, document, { windowDays }).labels.flatMap((l) => l.permissions.map((p) => p.label));
+    expect(labels(30)).toContain("used");
+    for (const windowDays of [0, -3, 2.5, 401]) {
+      expect(() => labels(windowDays)).toThrow(new InputError(`labelUsage's windowDays must be a whole number of days from 1 to 400 (got ${windowDays})`));
+    }
+    expect(labels(400)).toContain("used");
   });
 });
 
