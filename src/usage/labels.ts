@@ -1018,14 +1018,11 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
     const afterEnd = svc.lastAuthenticated !== null && svc.lastAuthenticated >= end;
     for (const p of byService.get(svc.namespace.toLowerCase()) ?? []) {
       const actionEntry = trackedAction(svc, p.action);
-      const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start && actionEntry.lastAccessed < end;
+      const actionLast = actionEntry?.lastAccessed ?? null;
+      const actionRecent = actionLast !== null && actionLast >= start && actionLast < end;
       if (p.label === "unused") {
-        if (actionRecent) {
-          const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
-          out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
-          if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null, sources: ["access-advisor"] });
-          else Object.assign(p, { label: "unknowable", reason: `${msg}; the role is shared by ${sharedBy} functions` });
-        } else if (recent && !usedServices.has(svc.namespace.toLowerCase()) && actionEntry === undefined) {
+        if (actionRecent) actionSeenInWindow(ls, p, "access-advisor", "Access Advisor", actionLast, sharedBy, out);
+        else if (recent && !usedServices.has(svc.namespace.toLowerCase()) && actionEntry === undefined) {
           const msg = `Access Advisor: service ${svc.namespace} last accessed ${svc.lastAuthenticated}, CloudTrail shows none of its actions`;
           out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
           Object.assign(p, { label: "unknowable", reason: msg });
@@ -1044,13 +1041,8 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
           const reason = `Access Advisor (report of ${report.createdAt ?? report.completedAt}): ${what} ${last === null ? "not accessed in its tracking period" : `last accessed ${last}, before the window`}`;
           Object.assign(p, { label: "unused", reason, sources: ["access-advisor"] });
         }
-      } else if (p.label === "unknowable" && actionRecent && !p.sources.includes("access-advisor")) {
-        // Evidence of use needs no coverage: Access Advisor saw the action inside the window though
-        // the logs do not cover it (or never show it). The role's when it has one function.
-        const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}`;
-        p.sources = withSource(p.sources, "access-advisor");
-        if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null });
-        else p.reason = `${p.reason}; ${msg} by one of the ${sharedBy} functions sharing the role`;
+      } else if (p.label === "unknowable" && actionRecent) {
+        actionSeenInWindow(ls, p, "access-advisor", "Access Advisor", actionLast, sharedBy, out);
       } else if (p.label === "used" && p.sources.includes("cloudtrail") && p.lastUsed !== null && (svc.lastAuthenticated === null || svc.lastAuthenticated < p.lastUsed) && Date.parse(p.lastUsed) < advisorDataTime(report)) {
         // A call the report's data holds (made before its job, less the lag: "Recent activity
         // usually appears within four hours") after the service's last access it gives.
@@ -1059,6 +1051,31 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
     }
   }
   return covers;
+}
+
+/**
+ * A last access of the action itself inside the window [start, end), as a source other than the
+ * logs gives it: an Access Advisor tracked action (mergeAccessAdvisor) or an action an Access
+ * Analyzer finding lists (mergeAccessAnalyzer), both read from IAM's last-accessed data, which
+ * counts every authenticated call by anyone with the role, data events included. Evidence of use
+ * needs no coverage: an `unused` label becomes `used` (a disagreement with CloudTrail is listed),
+ * an `unknowable` one (the logs do not cover the window, or cannot show the action) becomes `used`
+ * with the source added. The role's use is the function's only when the role has one function;
+ * for a shared role the label stays (or becomes) `unknowable`, saying so. A service's last access
+ * alone (no action named) is not this: it does not say which action was called.
+ */
+function actionSeenInWindow(ls: PermissionLabels, p: LabelledPermission, source: "access-advisor" | "access-analyzer", by: string, last: string, sharedBy: number, out: UsageDisagreement[]): void {
+  if (p.label === "unused") {
+    const msg = `${by}: ${p.action} last accessed ${last}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
+    out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
+    if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: last, sources: [source] });
+    else Object.assign(p, { label: "unknowable", reason: `${msg}; the role is shared by ${sharedBy} functions` });
+  } else if (p.label === "unknowable" && !p.sources.includes(source)) {
+    const msg = `${by}: ${p.action} last accessed ${last}`;
+    p.sources = withSource(p.sources, source);
+    if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: last });
+    else p.reason = `${p.reason}; ${msg} by one of the ${sharedBy} functions sharing the role`;
+  }
 }
 
 /** The sources of a label with one more, sorted, once. */
@@ -1074,9 +1091,9 @@ function withSource(sources: readonly string[], source: string): string[] {
  * UnusedAction, UnusedIamRoleDetails). So it agrees with an unused label only when that last access
  * is before the window (or there is none) and it was analysed after the window began; one inside
  * the window is evidence of use, as Access Advisor's is (the analyzer reads the same last-accessed
- * data): an action's makes the label used
- * (unknowable for a role several functions share), a service's unknowable when CloudTrail shows
- * none of its actions. A CloudTrail use disagrees with it only when it is after that last access
+ * data): an action's makes an unused or unknowable label used (unknowable for a role several
+ * functions share: actionSeenInWindow, shared with Access Advisor), a service's makes an unused
+ * label unknowable when CloudTrail shows none of its actions. A CloudTrail use disagrees with it only when it is after that last access
  * and not after the analysis.
  */
 function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): void {
@@ -1094,16 +1111,18 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, sta
     if (p.label === "unused") {
       // Agreement only from a finding analysed after the window began: one analysed before it says nothing of it.
       if ((last === null || last < start) && (f.analyzedAt === null || f.analyzedAt > start)) p.sources = withSource(p.sources, "access-analyzer");
-      else if (inWindow && action !== undefined) {
-        const msg = `Access Analyzer finding ${f.id}: ${p.action} last accessed ${last}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
-        out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
-        if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: last, sources: ["access-analyzer"] });
-        else Object.assign(p, { label: "unknowable", reason: `${msg}; the role is shared by ${sharedBy} functions` });
-      } else if (inWindow && f.findingType === "UnusedPermission" && !usedServices.has(serviceOf(p.action))) {
+      else if (inWindow && action !== undefined) actionSeenInWindow(ls, p, "access-analyzer", `Access Analyzer finding ${f.id}`, last, sharedBy, out);
+      else if (inWindow && f.findingType === "UnusedPermission" && !usedServices.has(serviceOf(p.action))) {
         const msg = `Access Analyzer finding ${f.id}: service ${svc?.namespace} last accessed ${last}, CloudTrail shows none of its actions`;
         out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
         Object.assign(p, { label: "unknowable", reason: msg });
       }
+    } else if (p.label === "unknowable" && inWindow && action !== undefined) {
+      // As Access Advisor's tracked action (actionSeenInWindow): an action the finding names, last
+      // accessed inside the window, was called in it, though the logs do not show it (data events
+      // not logged, days missing). Before, only an unused label was changed: the same access made
+      // the action used in an Access Advisor report and left it unknowable in a finding.
+      actionSeenInWindow(ls, p, "access-analyzer", `Access Analyzer finding ${f.id}`, last, sharedBy, out);
     } else if (p.label === "used" && (p.lastUsed === null || ((last === null || p.lastUsed > last) && (f.analyzedAt === null || p.lastUsed <= f.analyzedAt)))) {
       out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
     }

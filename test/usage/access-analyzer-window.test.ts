@@ -21,10 +21,10 @@ const ACCT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCT}:role/service-role/billing-role`;
 const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:billing`;
 const GRANTED = ["s3:CreateBucket", "s3:ListAllMyBuckets", "sns:CreateTopic", "sqs:CreateQueue"];
-const role = (functions: string[]): Role => ({
+const role = (functions: string[], granted: string[] = GRANTED): Role => ({
   arn: ROLE, name: "billing-role", path: "/service-role/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
   inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions, source: null,
-  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
+  facts: { ...emptyRoleFacts(), allowedActions: granted, allowedActionCount: granted.length },
 });
 const fn = (name: string): LambdaFunction => ({
   arn: `arn:aws:lambda:us-east-1:${ACCT}:function:${name}`, name, accountId: ACCT, region: "us-east-1", runtime: "python3.12", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
@@ -116,6 +116,31 @@ describe("Access Analyzer findings and the audit's window", () => {
     ]);
     const shared = await audit([f], { roles: [role([FN, `${FN}-2`])], functions: [fn("billing"), fn("billing-2")] });
     expect(shared.labels["s3:CreateBucket"]?.[0]).toBe("unknowable");
+  });
+
+  it("an action's last access inside the window makes an unknowable label used, as Access Advisor's does; a service's alone does not", async () => {
+    // s3:GetObject and dynamodb:GetItem are data events: the trail's data events are not known to
+    // be logged, so CloudTrail leaves them unknowable. The finding (an analyzer of 14 days, analysed
+    // 2026-11-27) lists GetObject last accessed 2026-11-20, inside the window: it was called. Before,
+    // only an unused label was changed by it, so the finding left GetObject unknowable where an
+    // Access Advisor report of the same last access made it used.
+    const granted = ["dynamodb:GetItem", "s3:GetObject"];
+    const doc = { roles: [role([FN], granted)], functions: [fn("billing")] };
+    const f = finding("f-data", "2026-11-27T10:00:00Z", [
+      { unusedPermissionDetails: { serviceNamespace: "s3", lastAccessed: "2026-11-20T10:00:00Z", actions: [{ action: "GetObject", lastAccessed: "2026-11-20T10:00:00Z" }] } },
+      { unusedPermissionDetails: { serviceNamespace: "dynamodb", lastAccessed: "2026-11-21T10:00:00Z" } },
+    ]);
+    expect((await audit([], doc)).labels["s3:GetObject"]?.[0]).toBe("unknowable");
+    const { labels } = await audit([f], doc);
+    expect(labels["s3:GetObject"]).toEqual(["used", ["access-analyzer"], "2026-11-20T10:00:00Z"]);
+    // The service's last access names no action: which of its actions was called is not known.
+    expect(labels["dynamodb:GetItem"]?.[0]).toBe("unknowable");
+    // A role two functions share: the role's call may be the other function's.
+    const shared = await audit([f], { roles: [role([FN, `${FN}-2`], granted)], functions: [fn("billing"), fn("billing-2")] });
+    expect(shared.labels["s3:GetObject"]?.slice(0, 2)).toEqual(["unknowable", ["access-analyzer"]]);
+    const agg = await readUsage([trail, f], { workers: 1 });
+    const sharedLabel = labelUsage(agg, { roles: [role([FN, `${FN}-2`], granted)], functions: [fn("billing"), fn("billing-2")] }, { asOf: AS_OF }).labels[0]?.permissions.find((p) => p.action === "s3:GetObject");
+    expect(sharedLabel?.reason).toMatch(/; Access Analyzer finding f-data: s3:GetObject last accessed 2026-11-20T10:00:00Z by one of the 2 functions sharing the role$/);
   });
 
   it("a CloudTrail use no later than the finding's last access, or after its analysis, is no disagreement; one between them is", async () => {
