@@ -569,15 +569,21 @@ async function buildFrom(
     lastUsedFromAdvisor(aggregate.accessAdvisor, document.roles);
     // Reports that end before the window does prove nothing unused: said, with the --as-of that fits.
     appendAll(document.meta.warnings, advisorWindowWarnings(aggregate.accessAdvisor, document.roles, document.usage));
-    // Unused-access findings are read as agreement only (labels.ts, mergeAccessAnalyzer): alone they
-    // label nothing, which, unsaid, reads as findings that found nothing.
+    // Unused-access findings without their analyzer's unusedAccessAge are read as agreement only
+    // (labels.ts, mergeAccessAnalyzer): alone they label nothing, which, unsaid, reads as findings
+    // that found nothing. With it, a finding whose span holds the window proves unused what it names,
+    // once there is a window: alone, only --as-of gives one.
     if (aggregate.accessAnalyzer.length > 0 && aggregate.accessAdvisor.length === 0 && aggregate.coverage.recordsRead === 0) {
-      document.meta.warnings.push({
-        code: "access-analyzer-only",
-        severity: "warning",
-        message:
-          "Access Analyzer findings alone call no permission unused: they do not say the analyzer's tracking period, so they cannot cover the usage window; they count as agreement with CloudTrail logs or Access Advisor reports given with them",
-      });
+      const aged = aggregate.accessAnalyzer.some((f) => f.unusedAccessAge !== undefined);
+      if (!aged || document.usage.window === null) {
+        document.meta.warnings.push({
+          code: "access-analyzer-only",
+          severity: "warning",
+          message: aged
+            ? "Access Analyzer findings alone give no usage window, so they call no permission unused: give --as-of (the window's end, no later than the findings' analyzedAt) to have a finding whose analyzer's unusedAccessAge spans the window prove unused what it names"
+            : "Access Analyzer findings alone call no permission unused: they do not say the analyzer's tracking period (its unusedAccessAge: give them with their analyzer, as leastrole collect writes them), so they cannot cover the usage window; they count as agreement with CloudTrail logs or Access Advisor reports given with them",
+        });
+      }
     }
     // Sessions on an execution role that are none of its functions': their calls are unknowable,
     // not unused, for its functions (labels.ts), and said here once per role.

@@ -68,10 +68,26 @@ export async function collectAccessAnalyzer(run: Run, region: string, concurrenc
     const file = run.writer.writeJson(relPath("accessanalyzer", region, "unused-access-findings.json"), {
       analyzerArn,
       analyzerType: analyzer.type,
+      // The analyzer as `aws accessanalyzer get-analyzer` prints it (its tags left out): its
+      // configuration's unusedAccessAge is the span a finding says its permissions went unused,
+      // which no finding gives (the usage reader reads it from here, access-analyzer.ts). ListAnalyzers'
+      // AnalyzerSummary holds it: no other call, and no other permission, is needed.
+      analyzer: analyzerOf(analyzer),
       findings,
       // Cut (a nextToken already followed): kept, so the reader says the list is cut (truncated-pagination).
       ...(listPages.cutToken !== undefined ? { nextToken: listPages.cutToken } : {}),
     });
     return { files: [file], count: findings.length, attempts, ...(cut.length > 0 ? { degraded: cut.sort().join("; ") } : {}) };
   });
+}
+
+/** What of an AnalyzerSummary is written: who it is and its configuration (not its tags, not its last resource). */
+function analyzerOf(a: AnalyzerSummary): Record<string, unknown> {
+  return {
+    arn: a.arn,
+    name: a.name,
+    type: a.type,
+    status: a.status,
+    ...(a.configuration !== undefined ? { configuration: a.configuration } : {}),
+  };
 }

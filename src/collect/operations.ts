@@ -199,7 +199,7 @@ const list: CollectOperation[] = [
     iamAction: "access-analyzer:ListAnalyzers",
     feature: "access-analyzer",
     access: "read",
-    note: "Finds an unused-access analyzer (ACCOUNT_UNUSED_ACCESS or ORGANIZATION_UNUSED_ACCESS) in the region.",
+    note: "Finds an unused-access analyzer (ACCOUNT_UNUSED_ACCESS or ORGANIZATION_UNUSED_ACCESS) in the region, and its configuration's unusedAccessAge (the span its findings speak of), written beside the findings.",
   },
   {
     service: "accessanalyzer",

@@ -1,7 +1,9 @@
 /**
  * IAM Access Analyzer unused-access findings: `aws accessanalyzer get-finding-v2` output (one
  * finding with `findingDetails`), a list of them, or `list-findings-v2` pages (summaries: their
- * findings have no details and are not used, see unusedWithoutDetails; input-formats.md §5). Only unused-access findings about roles are kept (not users'); the model's
+ * findings have no details and are not used, see unusedWithoutDetails; input-formats.md §5), or
+ * `{analyzer, findings}` with their analyzer as get-analyzer prints it, as `leastrole collect`
+ * writes them (its unusedAccessAge: analyzerAgeOf). Only unused-access findings about roles are kept (not users'); the model's
  * `unusedPermissionDetails.actions[].action` has no service prefix and is joined here.
  */
 
@@ -24,6 +26,12 @@ export interface AccessAnalyzerFinding {
    * finding, `roleLastAccessed` null is then not "never accessed" but not known (unusedWithoutDetails).
    */
   withoutDetails?: true;
+  /**
+   * The analyzer's `unusedAccessAge` (days, 1 to 365: UnusedAccessConfiguration), when the file
+   * gives the analyzer beside its findings (analyzerAgeOf): the finding says its permissions went
+   * unused for that long before `analyzedAt`. No finding gives it; unset when not known.
+   */
+  unusedAccessAge?: number;
   /** The file it was read from (set by the usage reader): a finding about a role not audited is said per file. */
   file?: string;
 }
@@ -106,9 +114,31 @@ const isUnusedAccessType = (t: unknown): t is "UnusedPermission" | "UnusedIAMRol
 /** An error finding: `error` set (a string; anything else there but null is taken for one too). */
 const isError = (f: Obj): boolean => f.error !== undefined && f.error !== null && f.error !== "";
 
+/**
+ * The analyzer's `unusedAccessAge` in days, when the findings come with their analyzer: an object
+ * with `findings` and `analyzer`, the analyzer as `aws accessanalyzer get-analyzer` prints it and
+ * the SDK's GetAnalyzer or ListAnalyzers answers it (`configuration.unusedAccess.unusedAccessAge`,
+ * Access Analyzer API Reference, AnalyzerSummary, UnusedAccessConfiguration), which is how
+ * `leastrole collect` writes them. Undefined when not given: no finding names its analyzer or its
+ * age (GetFindingV2), so none is guessed (the console's default of 90 days included). One that is
+ * there but no whole number of days from 1 to 365 is an error: read as absent, it would be lost
+ * unsaid; read as some other span, a finding would prove unused what it does not.
+ */
+export function analyzerAgeOf(doc: unknown): number | undefined {
+  if (!isObj(doc) || !Array.isArray(doc.findings) || doc.analyzer === undefined || doc.analyzer === null) return undefined;
+  if (!isObj(doc.analyzer)) throw new Error(`analyzer ${printable(doc.analyzer)} is not an analyzer (aws accessanalyzer get-analyzer output's "analyzer")`);
+  const config = doc.analyzer.configuration;
+  const unused = isObj(config) ? config.unusedAccess : undefined;
+  if (!isObj(unused) || unused.unusedAccessAge === undefined || unused.unusedAccessAge === null) return undefined;
+  const age = unused.unusedAccessAge;
+  if (typeof age !== "number" || !Number.isInteger(age) || age < 1 || age > 365) throw new Error(`analyzer.configuration.unusedAccess.unusedAccessAge ${JSON.stringify(age)} is not a number of days from 1 to 365`);
+  return age;
+}
+
 /** Unused-access findings in the document; other finding types and error findings are ignored. */
 export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
   const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
+  const age = analyzerAgeOf(doc);
   const out: AccessAnalyzerFinding[] = [];
   list.forEach((f, i) => {
     if (!isObj(f)) throw new Error(`finding ${i} is not an object`);
@@ -147,6 +177,7 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
       analyzedAt: time(f.analyzedAt),
       services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
       roleLastAccessed,
+      ...(age !== undefined ? { unusedAccessAge: age } : {}),
       ...(Array.isArray(f.findingDetails) ? {} : { withoutDetails: true as const }),
     });
   });

@@ -302,7 +302,12 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     // permission of one is still unknowable for the logs' gap, the set is not covered for the
     // whole window (diff would take an unused permission gone from it for one removed).
     if (!ls.fullWindow && listed.size > 0 && !ls.permissions.some((p) => p.label === "unknowable" && p.reason === uncovered && !listed.has(serviceOf(p.action)))) ls.fullWindow = true;
-    for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, start, end, sharedBy, out);
+    let analyzerCovers = false;
+    for (const finding of analyzerByRole.get(k) ?? []) if (mergeAccessAnalyzer(ls, finding, start, end, sharedBy, out)) analyzerCovers = true;
+    // A finding whose analyzer's unusedAccessAge spans the window proves unused what it names over
+    // all of it, as a covering Access Advisor report does: when no permission is left unknowable
+    // for the logs' gap, the set is judged over the whole window.
+    if (!ls.fullWindow && analyzerCovers && !ls.permissions.some((p) => p.label === "unknowable" && p.reason === uncovered)) ls.fullWindow = true;
     applyExceptions(ls, k, exceptions);
     disagreementsOf.set(owner, out);
     return ls;
@@ -1031,10 +1036,7 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
           // says nothing of it.
           p.sources = withSource(p.sources, "access-advisor");
         }
-      } else if (p.label === "unknowable" && covers && !actionRecent && p.sources.length === 0 && actionInfo(p.action).notLogged === null) {
-        // Unknowable for the logs alone (days or data events not logged, a partial read): no
-        // CloudTrail call of it was seen. Not an action without an API call of its own
-        // (iam:PassRole): Access Advisor has no entry that would show it.
+      } else if (p.label === "unknowable" && covers && !actionRecent && unknowableForLogsAlone(p)) {
         const last = actionEntry !== undefined ? actionEntry.lastAccessed : svc.lastAuthenticated;
         if (last === null || last < start) {
           const what = actionEntry !== undefined ? p.action : `service ${svc.namespace}`;
@@ -1078,6 +1080,16 @@ function actionSeenInWindow(ls: PermissionLabels, p: LabelledPermission, source:
   }
 }
 
+/**
+ * An unknowable label that a source covering the whole window may prove unused: unknowable for the
+ * logs alone (days or data events not logged, a partial read), no CloudTrail call of it seen. Not
+ * an action without an API call of its own (iam:PassRole): IAM's last-accessed data, which Access
+ * Advisor and Access Analyzer both read, has no entry that would show it.
+ */
+function unknowableForLogsAlone(p: LabelledPermission): boolean {
+  return p.sources.length === 0 && actionInfo(p.action).notLogged === null;
+}
+
 /** The sources of a label with one more, sorted, once. */
 function withSource(sources: readonly string[], source: string): string[] {
   return [...new Set([...sources, source])].sort();
@@ -1094,11 +1106,19 @@ function withSource(sources: readonly string[], source: string): string[] {
  * data): an action's makes an unused or unknowable label used (unknowable for a role several
  * functions share: actionSeenInWindow, shared with Access Advisor), a service's makes an unused
  * label unknowable when CloudTrail shows none of its actions. A CloudTrail use disagrees with it only when it is after that last access
- * and not after the analysis.
+ * and not after the analysis. Without a last access, with the analyzer's age known, the finding
+ * speaks of that age only (analyzerQuietFrom). A finding whose age spans the window (analysed at
+ * or after its end) proves unused what it names where the logs cannot show it, as a covering
+ * Access Advisor report does. Returns whether it did so for some permission of the set.
  */
-function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): void {
+function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): boolean {
   // A list-findings-v2 summary: what it names unused and since when are not known (unusedWithoutDetails).
-  if (f.withoutDetails === true) return;
+  if (f.withoutDetails === true) return false;
+  // The finding's span reaches past the window's end: with its analyzer's age, what it names is
+  // proven unaccessed from its quiet start (analyzerQuietFrom) to the window's end.
+  const age = f.unusedAccessAge;
+  const coversEnd = age !== undefined && f.analyzedAt !== null && f.analyzedAt >= end;
+  let covers = false;
   const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
   for (const p of ls.permissions) {
     const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));
@@ -1108,25 +1128,50 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, sta
     // The finding's last access of what it names: the role's, the action's, or the service's.
     const last = f.findingType === "UnusedIAMRole" ? f.roleLastAccessed : action !== undefined ? action.lastAccessed : (svc?.lastAccessed ?? null);
     const inWindow = last !== null && last >= start && last < end;
+    const quietAtStart = analyzerQuietFrom(f, last, start);
+    if (coversEnd && quietAtStart) covers = true;
     if (p.label === "unused") {
-      // Agreement only from a finding analysed after the window began: one analysed before it says nothing of it.
-      if ((last === null || last < start) && (f.analyzedAt === null || f.analyzedAt > start)) p.sources = withSource(p.sources, "access-analyzer");
+      // Agreement only from a finding analysed after the window began: one analysed before it says
+      // nothing of it; nor one whose analyzer's age, with no last access given, ends inside it.
+      if (quietAtStart && (f.analyzedAt === null || f.analyzedAt > start)) p.sources = withSource(p.sources, "access-analyzer");
       else if (inWindow && action !== undefined) actionSeenInWindow(ls, p, "access-analyzer", `Access Analyzer finding ${f.id}`, last, sharedBy, out);
       else if (inWindow && f.findingType === "UnusedPermission" && !usedServices.has(serviceOf(p.action))) {
         const msg = `Access Analyzer finding ${f.id}: service ${svc?.namespace} last accessed ${last}, CloudTrail shows none of its actions`;
         out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
         Object.assign(p, { label: "unknowable", reason: msg });
       }
+    } else if (p.label === "unknowable" && coversEnd && quietAtStart && unknowableForLogsAlone(p)) {
+      // The analyzer's span holds the window: what the finding names went unaccessed in all of it,
+      // by anyone with the role, data events included (IAM's last-accessed data), as a covering
+      // Access Advisor report proves. Before, the age was not known and a finding proved nothing.
+      const what = f.findingType === "UnusedIAMRole" ? "the role" : action !== undefined ? p.action : `service ${svc?.namespace}`;
+      const reason = `Access Analyzer finding ${f.id} (analysed ${f.analyzedAt}, the analyzer's unusedAccessAge ${age} days): ${what} ${last === null ? `not accessed in the ${age} days before` : `last accessed ${last}, before the window`}`;
+      Object.assign(p, { label: "unused", reason, sources: ["access-analyzer"] });
     } else if (p.label === "unknowable" && inWindow && action !== undefined) {
       // As Access Advisor's tracked action (actionSeenInWindow): an action the finding names, last
       // accessed inside the window, was called in it, though the logs do not show it (data events
       // not logged, days missing). Before, only an unused label was changed: the same access made
       // the action used in an Access Advisor report and left it unknowable in a finding.
       actionSeenInWindow(ls, p, "access-analyzer", `Access Analyzer finding ${f.id}`, last, sharedBy, out);
-    } else if (p.label === "used" && (p.lastUsed === null || ((last === null || p.lastUsed > last) && (f.analyzedAt === null || p.lastUsed <= f.analyzedAt)))) {
+    } else if (p.label === "used" && (p.lastUsed === null || (analyzerQuietFrom(f, last, p.lastUsed) && (f.analyzedAt === null || p.lastUsed <= f.analyzedAt)))) {
       out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
     }
   }
+  return covers;
+}
+
+/**
+ * Whether a finding says what it names went unaccessed from `t` to its analysis. With a last
+ * access, after it. Without one: with the analyzer's `unusedAccessAge` known, the finding says no
+ * more than that span before `analyzedAt` ("any access that hasn't been used in 90 or more days
+ * since the analyzer's last scan", UnusedAccessConfiguration; the IAM User Guide's "tracking
+ * period"), so an age shorter than the window is evidence for that age only; with it not known
+ * (findings given without their analyzer), read as no access at all, as before.
+ */
+function analyzerQuietFrom(f: AccessAnalyzerFinding, last: string | null, t: string): boolean {
+  if (last !== null) return last < t;
+  if (f.unusedAccessAge === undefined) return true;
+  return f.analyzedAt !== null && Date.parse(f.analyzedAt) - f.unusedAccessAge * DAY <= Date.parse(t);
 }
 
 function applyExceptions(ls: PermissionLabels, lsRoleKey: string, exceptions: ReadonlyArray<UsageException & { re: RegExp; roleKey: string | undefined }>): void {

@@ -90,9 +90,33 @@ describe("leastrole audit examples/demo-account", () => {
     expect(out.findings.some((f) => f.ruleId === "LR008")).toBe(false);
     // Before: nothing said at all, as if the findings had been read and found nothing.
     expect(out.warnings.filter((w) => w.code === "access-analyzer-only").map((w) => w.message)).toEqual([
-      "Access Analyzer findings alone call no permission unused: they do not say the analyzer's tracking period, so they cannot cover the usage window; they count as agreement with CloudTrail logs or Access Advisor reports given with them",
+      "Access Analyzer findings alone call no permission unused: they do not say the analyzer's tracking period (its unusedAccessAge: give them with their analyzer, as leastrole collect writes them), so they cannot cover the usage window; they count as agreement with CloudTrail logs or Access Advisor reports given with them",
     ]);
     expect(r.stderr).toContain("Access Analyzer findings alone call no permission unused");
+  });
+
+  it("with Access Analyzer findings given with their analyzer, a finding whose unusedAccessAge spans the --as-of window calls what it names unused", () => {
+    // As leastrole collect writes them: the analyzer as get-analyzer prints it, its
+    // unusedAccessAge 90 days, beside get-finding-v2 output: billing-sync's role unused (an
+    // UnusedIAMRole finding, no last access), analysed 2026-11-28 06:00. Before, the age was not
+    // read: findings alone called nothing unused, whatever their analyzer.
+    const d = mkdtempSync(join(tmpdir(), "leastrole-demo-analyzer-age-"));
+    const file = join(d, "unused-access-findings.json");
+    const analyzer = { arn: "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/unused", name: "unused", type: "ACCOUNT_UNUSED_ACCESS", status: "ACTIVE", configuration: { unusedAccess: { unusedAccessAge: 90 } } };
+    writeFileSync(file, JSON.stringify({ analyzer, findings: [{
+      analyzedAt: "2026-11-28T06:00:00Z", createdAt: "2026-11-01T00:00:00Z", id: "f-1", resource: "arn:aws:iam::111122223333:role/service-role/billing-sync-role", resourceType: "AWS::IAM::Role",
+      resourceOwnerAccount: "111122223333", status: "ACTIVE", updatedAt: "2026-11-28T06:00:00Z", findingType: "UnusedIAMRole", findingDetails: [{ unusedIamRoleDetails: {} }],
+    }] }));
+    const noWindow = JSON.parse(run(["audit", join(demo, "iam"), join(demo, "lambda"), file, "--format", "json"]).stdout) as { warnings: Array<{ code: string; message: string }> };
+    expect(noWindow.warnings.filter((w) => w.code === "access-analyzer-only").map((w) => w.message)).toEqual([
+      "Access Analyzer findings alone give no usage window, so they call no permission unused: give --as-of (the window's end, no later than the findings' analyzedAt) to have a finding whose analyzer's unusedAccessAge spans the window prove unused what it names",
+    ]);
+    const r = run(["audit", join(demo, "iam"), join(demo, "lambda"), file, "--as-of", "2026-11-28", "--format", "json"]);
+    const out = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { name: string }; evidence: { unused: string[] } }>; warnings: Array<{ code: string }> };
+    const lr008 = out.findings.filter((f) => f.ruleId === "LR008");
+    // Every action the role grants that IAM's last-accessed data shows (not Lambda's own log writes, which it does not).
+    expect(lr008.map((f) => [f.resource.name, f.evidence.unused.includes("ec2:CreateNetworkInterface"), f.evidence.unused.includes("dynamodb:DeleteTable"), f.evidence.unused.some((a) => a.startsWith("logs:"))])).toEqual([["billing-sync", true, true, false]]);
+    expect(out.warnings.some((w) => w.code === "access-analyzer-only")).toBe(false);
   });
 
   it("given the output of generate-service-last-accessed-details (a job id, no report), says to fetch the report", () => {

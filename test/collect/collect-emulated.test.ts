@@ -89,7 +89,7 @@ describe("collect: operations moto lacks, answered in AWS's wire formats", () =>
         times: Infinity,
         fault: ({ path }) => {
           expect(path).toContain("type=ACCOUNT_UNUSED_ACCESS");
-          return json({ analyzers: [{ arn: ANALYZER, name: "unused-access", type: "ACCOUNT_UNUSED_ACCESS", createdAt: "2026-01-01T00:00:00Z", status: "ACTIVE" }] });
+          return json({ analyzers: [{ arn: ANALYZER, name: "unused-access", type: "ACCOUNT_UNUSED_ACCESS", createdAt: "2026-01-01T00:00:00Z", status: "ACTIVE", tags: { team: "sec" }, configuration: { unusedAccess: { unusedAccessAge: 45 } } }] });
         },
       },
       { match: /^access-analyzer\/eu-west-1 GET \/analyzer\?/, times: Infinity, fault: () => json({ analyzers: [] }) },
@@ -237,9 +237,10 @@ describe("collect: operations moto lacks, answered in AWS's wire formats", () =>
       { namespace: "dynamodb", lastAccessed: null, actions: [{ action: "dynamodb:DeleteTable", lastAccessed: null }, { action: "dynamodb:GetItem", lastAccessed: "2025-10-01T00:00:00Z" }] },
       { namespace: "s3", lastAccessed: null, actions: null },
     ];
-    expect(agg.accessAnalyzer.map((f) => [f.id, f.resource, f.findingType, f.status, f.analyzedAt, f.services])).toEqual([
-      ["f-2", seeded.roles.report, "UnusedPermission", "ACTIVE", "2026-01-10T00:00:00Z", unused],
-      ["f-1", seeded.roles.orders, "UnusedPermission", "ACTIVE", "2026-01-10T00:00:00Z", unused],
+    // The analyzer's unusedAccessAge (ListAnalyzers' configuration), which no finding gives: the span each finding speaks of.
+    expect(agg.accessAnalyzer.map((f) => [f.id, f.resource, f.findingType, f.status, f.analyzedAt, f.services, f.unusedAccessAge])).toEqual([
+      ["f-2", seeded.roles.report, "UnusedPermission", "ACTIVE", "2026-01-10T00:00:00Z", unused, 45],
+      ["f-1", seeded.roles.orders, "UnusedPermission", "ACTIVE", "2026-01-10T00:00:00Z", unused, 45],
     ]);
   });
 
@@ -256,6 +257,8 @@ describe("collect: operations moto lacks, answered in AWS's wire formats", () =>
     const file = read("accessanalyzer/us-east-1/unused-access-findings.json");
     expect(file.analyzerArn).toBe(ANALYZER);
     expect(file.analyzerType).toBe("ACCOUNT_UNUSED_ACCESS");
+    // As get-analyzer prints it, without its tags: its configuration's unusedAccessAge.
+    expect(file.analyzer).toEqual({ arn: ANALYZER, name: "unused-access", type: "ACCOUNT_UNUSED_ACCESS", status: "ACTIVE", configuration: { unusedAccess: { unusedAccessAge: 45 } } });
     expect(file.findings.map((f: any) => [f.id, f.resource])).toEqual([
       ["f-1", seeded.roles.orders],
       ["f-2", seeded.roles.report],

@@ -54,22 +54,29 @@ beforeAll(() => {
   writeFileSync(trail, JSON.stringify({ Records: [...days, own] }));
 });
 
-/** get-finding-v2 output of an UnusedPermission finding of the role. */
-function finding(name: string, analyzedAt: string, details: object[]): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify({
+/**
+ * get-finding-v2 output of an UnusedPermission finding of the role; with `age`, in a file with its
+ * analyzer as get-analyzer prints it (`analyzer`, `findings`: how leastrole collect writes them).
+ */
+function finding(name: string, analyzedAt: string, details: object[], age?: number): string {
+  const file = join(dir, age === undefined ? name : `${name}-${age}d`);
+  const one = {
     id: name, resource: ROLE, resourceType: "AWS::IAM::Role", resourceOwnerAccount: ACCT, status: "ACTIVE", findingType: "UnusedPermission",
     createdAt: analyzedAt, updatedAt: analyzedAt, analyzedAt, findingDetails: details,
-  }));
+  };
+  const analyzer = { arn: `arn:aws:access-analyzer:us-east-1:${ACCT}:analyzer/unused`, name: "unused", type: "ACCOUNT_UNUSED_ACCESS", status: "ACTIVE", configuration: { unusedAccess: { unusedAccessAge: age } } };
+  writeFileSync(file, JSON.stringify(age === undefined ? one : { analyzer, findings: [one] }));
   return file;
 }
 
-async function audit(files: string[], doc = DOC): Promise<{ labels: Record<string, [string, string[], string | null]>; disagreements: string[] }> {
+async function audit(files: string[], doc = DOC, asOf = AS_OF): Promise<{ labels: Record<string, [string, string[], string | null]>; disagreements: string[]; fullWindow: boolean | undefined; reasons: Record<string, string> }> {
   const agg: UsageAggregate = await readUsage([trail, ...files], { workers: 1 });
-  const s = labelUsage(agg, doc, { asOf: AS_OF });
+  const s = labelUsage(agg, doc, { asOf });
   return {
     labels: Object.fromEntries((s.labels[0]?.permissions ?? []).map((p) => [p.action, [p.label, p.sources, p.lastUsed]])),
     disagreements: s.disagreements.map((d) => `${d.action}: ${d.message}`),
+    fullWindow: s.labels[0]?.fullWindow,
+    reasons: Object.fromEntries((s.labels[0]?.permissions ?? []).map((p) => [p.action, p.reason ?? ""])),
   };
 }
 
@@ -141,6 +148,65 @@ describe("Access Analyzer findings and the audit's window", () => {
     const agg = await readUsage([trail, f], { workers: 1 });
     const sharedLabel = labelUsage(agg, { roles: [role([FN, `${FN}-2`], granted)], functions: [fn("billing"), fn("billing-2")] }, { asOf: AS_OF }).labels[0]?.permissions.find((p) => p.action === "s3:GetObject");
     expect(sharedLabel?.reason).toMatch(/; Access Analyzer finding f-data: s3:GetObject last accessed 2026-11-20T10:00:00Z by one of the 2 functions sharing the role$/);
+  });
+
+  it("with its analyzer's unusedAccessAge spanning the window, a finding proves unused what the logs cannot show; a shorter age proves nothing of it", async () => {
+    // s3:GetObject is a data event whose logging is not known: CloudTrail leaves it unknowable. The
+    // finding, analysed 2026-11-28 06:00 (after the window's end), names it with no last access.
+    // Before, the analyzer's age was not known (collect did not record it) and the finding proved
+    // nothing: GetObject stayed unknowable whatever the analyzer's tracking period.
+    const granted = ["s3:GetObject"];
+    const doc = { roles: [role([FN], granted)], functions: [fn("billing")] };
+    const details = [{ unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "GetObject" }] } }];
+    const long = await audit([finding("f-age", "2026-11-28T06:00:00Z", details, 90)], doc);
+    expect(long.labels["s3:GetObject"]).toEqual(["unused", ["access-analyzer"], null]);
+    expect(long.reasons["s3:GetObject"]).toBe("Access Analyzer finding f-age (analysed 2026-11-28T06:00:00Z, the analyzer's unusedAccessAge 90 days): s3:GetObject not accessed in the 90 days before");
+    // 14 days before 2026-11-28: from 2026-11-14, not the window's start (2026-10-29).
+    expect((await audit([finding("f-age", "2026-11-28T06:00:00Z", details, 14)], doc)).labels["s3:GetObject"]?.[0]).toBe("unknowable");
+    // Without the analyzer: its age is not known.
+    expect((await audit([finding("f-age", "2026-11-28T06:00:00Z", details)], doc)).labels["s3:GetObject"]?.[0]).toBe("unknowable");
+    // Analysed before the window's end: the window's last hours are not in it.
+    expect((await audit([finding("f-age", "2026-11-27T06:00:00Z", details, 90)], doc)).labels["s3:GetObject"]?.[0]).toBe("unknowable");
+  });
+
+  it("a covering finding judges a label set over the whole window when the logs miss days; a shorter age leaves it partial", async () => {
+    // --as-of 2026-12-10: the window is 2026-11-10 to 2026-12-10, the logs end 2026-12-03, so every
+    // permission not used is unknowable for the days missing.
+    const granted = ["sns:CreateTopic", "sqs:CreateQueue"];
+    const doc = { roles: [role([FN], granted)], functions: [fn("billing")] };
+    const details = [
+      { unusedPermissionDetails: { serviceNamespace: "sns", lastAccessed: "2026-06-01T10:00:00Z" } },
+      { unusedPermissionDetails: { serviceNamespace: "sqs" } },
+    ];
+    const none = await audit([], doc, "2026-12-10T00:00:00Z");
+    expect([none.labels["sqs:CreateQueue"]?.[0], none.fullWindow]).toEqual(["unknowable", false]);
+    const long = await audit([finding("f-gap", "2026-12-10T05:00:00Z", details, 90)], doc, "2026-12-10T00:00:00Z");
+    expect([long.labels["sns:CreateTopic"], long.labels["sqs:CreateQueue"], long.fullWindow]).toEqual([["unused", ["access-analyzer"], null], ["unused", ["access-analyzer"], null], true]);
+    expect(long.reasons["sns:CreateTopic"]).toBe("Access Analyzer finding f-gap (analysed 2026-12-10T05:00:00Z, the analyzer's unusedAccessAge 90 days): service sns last accessed 2026-06-01T10:00:00Z, before the window");
+    // 14 days: SQS (no last access) is proven unused from 2026-11-26 only; SNS's last access is given.
+    const short = await audit([finding("f-gap", "2026-12-10T05:00:00Z", details, 14)], doc, "2026-12-10T00:00:00Z");
+    expect([short.labels["sns:CreateTopic"]?.[0], short.labels["sqs:CreateQueue"]?.[0], short.fullWindow]).toEqual(["unused", "unknowable", false]);
+  });
+
+  it("without a last access, a finding's agreement and disagreement reach back its analyzer's age, no further", async () => {
+    // Analysed 2026-11-27. CreateBucket (unused in CloudTrail) and ListAllMyBuckets (used
+    // 2026-11-05) named with no last access: an analyzer of 14 days says they went unused from
+    // 2026-11-13, which neither agrees that CreateBucket went unused in the window (from 2026-10-29)
+    // nor disagrees with the call of 2026-11-05. Before, no last access read as none ever: both.
+    const details = [{ unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "CreateBucket" }, { action: "ListAllMyBuckets" }] } }];
+    const short = await audit([finding("f-short", "2026-11-27T10:00:00Z", details, 14)]);
+    expect(short.labels["s3:CreateBucket"]).toEqual(["unused", ["cloudtrail"], null]);
+    expect(short.disagreements).toEqual([]);
+    const long = await audit([finding("f-long", "2026-11-27T10:00:00Z", details, 30)]);
+    expect(long.labels["s3:CreateBucket"]).toEqual(["unused", ["access-analyzer", "cloudtrail"], null]);
+    expect(long.disagreements).toEqual(["s3:ListAllMyBuckets: Access Analyzer finding f-long reports s3:ListAllMyBuckets unused; cloudtrail shows it used 2026-11-05T10:00:00Z"]);
+  });
+
+  it("an analyzer whose unusedAccessAge is no number of days from 1 to 365 makes the file unusable, named", async () => {
+    const file = join(dir, "bad-age.json");
+    writeFileSync(file, JSON.stringify({ analyzer: { arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/unused", type: "ACCOUNT_UNUSED_ACCESS", configuration: { unusedAccess: { unusedAccessAge: "90" } } }, findings: [] }));
+    const agg = await readUsage([file], { workers: 1 });
+    expect(agg.warnings.map((w) => w.message)).toContain('Access Analyzer output cannot be used: analyzer.configuration.unusedAccess.unusedAccessAge "90" is not a number of days from 1 to 365');
   });
 
   it("a CloudTrail use no later than the finding's last access, or after its analysis, is no disagreement; one between them is", async () => {
