@@ -174,11 +174,15 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
   const coverage = document.usage.present ? windowCoverage(document.usage) : null;
   // Access Advisor reports covering the window still prove unused what they show not accessed.
   const advisorRoles = document.usage.coverage.accessAdvisorCovered?.length ?? 0;
+  // Access Analyzer findings whose analyzer's unusedAccessAge spans the window, likewise.
+  const analyzerRoles = document.usage.coverage.accessAnalyzerCovered?.length ?? 0;
+  const roles = (n: number): string => `${n} ${n === 1 ? "role" : "roles"}`;
   if (coverage !== null && coverage.covered < coverage.days) {
-    const unusedSaid =
-      advisorRoles > 0
-        ? `no permission is called unused from the logs, only services and tracked actions the Access Advisor reports of ${advisorRoles} ${advisorRoles === 1 ? "role" : "roles"} show not accessed in it`
-        : "no permission is called unused";
+    const shown = [
+      ...(advisorRoles > 0 ? [`services and tracked actions the Access Advisor reports of ${roles(advisorRoles)} show not accessed in it`] : []),
+      ...(analyzerRoles > 0 ? [`what the Access Analyzer findings of ${roles(analyzerRoles)}, whose analyzer's unusedAccessAge spans it, name unused`] : []),
+    ];
+    const unusedSaid = shown.length > 0 ? `no permission is called unused from the logs, only ${shown.join(", and ")}` : "no permission is called unused";
     progress.note(
       `leastrole: note: the usage data covers ${coverage.covered} of the ${coverage.days} days of its window (${coverage.missing.length} without records, the first ${coverage.missing[0]}): ${unusedSaid}; give the missing days, or a shorter --window-days`,
     );

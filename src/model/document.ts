@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.13";
+export const SCHEMA_VERSION = "1.14";
 
 export interface CanonicalDocument {
   schemaVersion: string;

@@ -81,6 +81,13 @@ export interface UsageCoverage {
    * `access-advisor`) though the logs miss days or data events. Absent when there are none.
    */
   accessAdvisorCovered?: string[];
+  /**
+   * Roles (ARNs, sorted) of the document with an active Access Analyzer finding (with its details)
+   * whose analyzer's unusedAccessAge spans the whole window (analysed at or after its end, the age
+   * reaching back to its start): what such a finding names unused is labelled unused (source
+   * `access-analyzer`) though the logs miss days or data events. Absent when there are none.
+   */
+  accessAnalyzerCovered?: string[];
   recordsRead: number;
   recordsSkipped: number;
   duplicatesRemoved: number;

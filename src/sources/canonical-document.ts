@@ -39,7 +39,7 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * refusal's message: the message said "1.0 to 1.6 are read too" after 1.7 was read as well.
  */
 /** The versions read and brought up to date, oldest first (docs/canonical-document.md names the range). */
-export const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12"];
+export const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13"];
 
 /**
  * A document of an earlier schema version in today's shape, where the change is mechanical.
@@ -73,6 +73,8 @@ export const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", 
  * document without it (its MSK clusters' kind unknown, as an account's are).
  * 1.12 → 1.13: an optional field only (the analysis' `chains` of sts-assume-role escalation
  * paths): a 1.12 document is a 1.13 document without it (the analysis is recomputed anyway).
+ * 1.13 → 1.14: an optional field only (the usage coverage's `accessAnalyzerCovered`): a 1.13
+ * document is a 1.14 document without it.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;

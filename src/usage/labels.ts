@@ -282,6 +282,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const analyzerByRole = groupBy(aggregate.accessAnalyzer, (f) => (f.status === "ACTIVE" ? roleKey(f.resource) : null));
   const advisorCovered = document.roles.filter((r) => (advisorByRole.get(roleKey(r.arn)) ?? []).some((report) => advisorCoversWindow(report, start, end))).map((r) => r.arn).sort();
   if (advisorCovered.length > 0) section.coverage.accessAdvisorCovered = advisorCovered;
+  const analyzerCovered = document.roles.filter((r) => (analyzerByRole.get(roleKey(r.arn)) ?? []).some((f) => analyzerSpansWindow(f, start, end))).map((r) => r.arn).sort();
+  if (analyzerCovered.length > 0) section.coverage.accessAnalyzerCovered = analyzerCovered;
   const exceptions = (options.exceptions ?? []).map((ex) => ({ ...ex, re: globToRegExp(ex.action), roleKey: ex.roleArn === undefined ? undefined : roleKey(ex.roleArn) }));
   const dataEventsLogged = options.dataEventsLogged === true;
   // Each label set's disagreements, by its function (or role, for a role's own set): the section
@@ -1109,16 +1111,16 @@ function withSource(sources: readonly string[], source: string): string[] {
  * and not after the analysis. Without a last access, with the analyzer's age known, the finding
  * speaks of that age only (analyzerQuietFrom). A finding whose age spans the window (analysed at
  * or after its end) proves unused what it names where the logs cannot show it, as a covering
- * Access Advisor report does. Returns whether it did so for some permission of the set.
+ * Access Advisor report does. Returns whether its age spans the window.
  */
 function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): boolean {
   // A list-findings-v2 summary: what it names unused and since when are not known (unusedWithoutDetails).
   if (f.withoutDetails === true) return false;
-  // The finding's span reaches past the window's end: with its analyzer's age, what it names is
-  // proven unaccessed from its quiet start (analyzerQuietFrom) to the window's end.
+  // The analyzer's age spans the window (analysed at or after its end, reaching back to its start):
+  // what the finding names, not accessed since before the window, went unaccessed in all of it.
+  // A shorter age is evidence for that age only, whatever last access the finding gives.
   const age = f.unusedAccessAge;
-  const coversEnd = age !== undefined && f.analyzedAt !== null && f.analyzedAt >= end;
-  let covers = false;
+  const spans = analyzerSpansWindow(f, start, end);
   const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
   for (const p of ls.permissions) {
     const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));
@@ -1129,7 +1131,6 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, sta
     const last = f.findingType === "UnusedIAMRole" ? f.roleLastAccessed : action !== undefined ? action.lastAccessed : (svc?.lastAccessed ?? null);
     const inWindow = last !== null && last >= start && last < end;
     const quietAtStart = analyzerQuietFrom(f, last, start);
-    if (coversEnd && quietAtStart) covers = true;
     if (p.label === "unused") {
       // Agreement only from a finding analysed after the window began: one analysed before it says
       // nothing of it; nor one whose analyzer's age, with no last access given, ends inside it.
@@ -1140,7 +1141,7 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, sta
         out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
         Object.assign(p, { label: "unknowable", reason: msg });
       }
-    } else if (p.label === "unknowable" && coversEnd && quietAtStart && unknowableForLogsAlone(p)) {
+    } else if (p.label === "unknowable" && spans && quietAtStart && unknowableForLogsAlone(p)) {
       // The analyzer's span holds the window: what the finding names went unaccessed in all of it,
       // by anyone with the role, data events included (IAM's last-accessed data), as a covering
       // Access Advisor report proves. Before, the age was not known and a finding proved nothing.
@@ -1157,7 +1158,17 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, sta
       out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
     }
   }
-  return covers;
+  return spans;
+}
+
+/** A finding with its analyzer's age, analysed at or after the window's end. */
+function analyzerSpansEnd(f: AccessAnalyzerFinding, end: string): boolean {
+  return f.withoutDetails !== true && f.unusedAccessAge !== undefined && f.analyzedAt !== null && f.analyzedAt >= end;
+}
+
+/** A finding whose analyzer's age spans the whole window [start, end) (coverage.accessAnalyzerCovered). */
+function analyzerSpansWindow(f: AccessAnalyzerFinding, start: string, end: string): boolean {
+  return analyzerSpansEnd(f, end) && analyzerQuietFrom(f, null, start);
 }
 
 /**

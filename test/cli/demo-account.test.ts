@@ -117,6 +117,8 @@ describe("leastrole audit examples/demo-account", () => {
     // Every action the role grants that IAM's last-accessed data shows (not Lambda's own log writes, which it does not).
     expect(lr008.map((f) => [f.resource.name, f.evidence.unused.includes("ec2:CreateNetworkInterface"), f.evidence.unused.includes("dynamodb:DeleteTable"), f.evidence.unused.some((a) => a.startsWith("logs:"))])).toEqual([["billing-sync", true, true, false]]);
     expect(out.warnings.some((w) => w.code === "access-analyzer-only")).toBe(false);
+    // Before (the findings counted in no coverage field): "no permission is called unused", beside LR008.
+    expect(r.stderr).toContain("no permission is called unused from the logs, only what the Access Analyzer findings of 1 role, whose analyzer's unusedAccessAge spans it, name unused; give the missing days");
   });
 
   it("given the output of generate-service-last-accessed-details (a job id, no report), says to fetch the report", () => {

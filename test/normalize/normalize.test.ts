@@ -554,8 +554,8 @@ describe("normalize: a function's URLs, one per qualifier", () => {
 
   it("a canonical document of schema 1.1 to 1.7 (before their optional fields: lambdaServiceUses, durable; lambdaAtEdge, samMadeFrom …; layerVersions; the aws-config source kind; secretKmsKeyArn) is read as today's, unchanged", () => {
     const { document } = normalizeFragments(fragments(files.slice(0, 1)));
-    expect(document.schemaVersion).toBe("1.13");
-    for (const version of ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.10", "1.11", "1.12"]) {
+    expect(document.schemaVersion).toBe("1.14");
+    for (const version of ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.10", "1.11", "1.12", "1.13"]) {
       const old = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
       old.schemaVersion = version;
       const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;

@@ -69,7 +69,7 @@ function finding(name: string, analyzedAt: string, details: object[], age?: numb
   return file;
 }
 
-async function audit(files: string[], doc = DOC, asOf = AS_OF): Promise<{ labels: Record<string, [string, string[], string | null]>; disagreements: string[]; fullWindow: boolean | undefined; reasons: Record<string, string> }> {
+async function audit(files: string[], doc = DOC, asOf = AS_OF): Promise<{ labels: Record<string, [string, string[], string | null]>; disagreements: string[]; fullWindow: boolean | undefined; reasons: Record<string, string>; covered: string[] | undefined }> {
   const agg: UsageAggregate = await readUsage([trail, ...files], { workers: 1 });
   const s = labelUsage(agg, doc, { asOf });
   return {
@@ -77,6 +77,7 @@ async function audit(files: string[], doc = DOC, asOf = AS_OF): Promise<{ labels
     disagreements: s.disagreements.map((d) => `${d.action}: ${d.message}`),
     fullWindow: s.labels[0]?.fullWindow,
     reasons: Object.fromEntries((s.labels[0]?.permissions ?? []).map((p) => [p.action, p.reason ?? ""])),
+    covered: s.coverage.accessAnalyzerCovered,
   };
 }
 
@@ -182,10 +183,11 @@ describe("Access Analyzer findings and the audit's window", () => {
     expect([none.labels["sqs:CreateQueue"]?.[0], none.fullWindow]).toEqual(["unknowable", false]);
     const long = await audit([finding("f-gap", "2026-12-10T05:00:00Z", details, 90)], doc, "2026-12-10T00:00:00Z");
     expect([long.labels["sns:CreateTopic"], long.labels["sqs:CreateQueue"], long.fullWindow]).toEqual([["unused", ["access-analyzer"], null], ["unused", ["access-analyzer"], null], true]);
+    expect([none.covered, long.covered]).toEqual([undefined, [ROLE]]);
     expect(long.reasons["sns:CreateTopic"]).toBe("Access Analyzer finding f-gap (analysed 2026-12-10T05:00:00Z, the analyzer's unusedAccessAge 90 days): service sns last accessed 2026-06-01T10:00:00Z, before the window");
-    // 14 days: SQS (no last access) is proven unused from 2026-11-26 only; SNS's last access is given.
+    // 14 days: the finding speaks of 2026-11-26 on only, whatever last access it gives.
     const short = await audit([finding("f-gap", "2026-12-10T05:00:00Z", details, 14)], doc, "2026-12-10T00:00:00Z");
-    expect([short.labels["sns:CreateTopic"]?.[0], short.labels["sqs:CreateQueue"]?.[0], short.fullWindow]).toEqual(["unused", "unknowable", false]);
+    expect([short.labels["sns:CreateTopic"]?.[0], short.labels["sqs:CreateQueue"]?.[0], short.fullWindow, short.covered]).toEqual(["unknowable", "unknowable", false, undefined]);
   });
 
   it("without a last access, a finding's agreement and disagreement reach back its analyzer's age, no further", async () => {
