@@ -21,7 +21,7 @@ import { isBarePolicyDocument } from "./policy-document-file.js";
 import { isAwsConfigOutput, oversizedConfigNotificationHint, readAwsConfig } from "./aws-config.js";
 import { isDescribeConfigRules, readConfigRules } from "./aws-config-rules.js";
 import { isObject } from "./record-reader.js";
-import { accessAnalyzerEventsHint } from "../usage/access-analyzer.js";
+import { accessAnalyzerEventsHint, accessAnalyzerWithoutFindingsHint } from "../usage/access-analyzer.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
 
 export type Detection =
@@ -60,6 +60,9 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   // Access Analyzer's finding events are EventBridge events, but no Lambda event payload: said with what to give.
   const analyzerEvents = accessAnalyzerEventsHint(values);
   if (analyzerEvents !== null) return { kind: "not-used", what: analyzerEvents };
+  // An unused-access analyzer without its findings: its age is read with them (access-analyzer.ts).
+  const analyzerAlone = accessAnalyzerWithoutFindingsHint(values);
+  if (analyzerAlone !== null) return { kind: "not-used", what: analyzerAlone };
   const known = knownUnusedShape(values);
   if (known) return { kind: "not-used", what: known };
   return { kind: "unknown" };

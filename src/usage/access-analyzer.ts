@@ -135,6 +135,37 @@ export function analyzerAgeOf(doc: unknown): number | undefined {
   return age;
 }
 
+/** How the message of an analyzer given without its findings starts (read-sources.ts makes it a warning: the user meant to give usage data). */
+export const ACCESS_ANALYZER_WITHOUT_FINDINGS = "aws accessanalyzer get-analyzer/list-analyzers output";
+
+const ANALYZER_ARN = /^arn:[^:]+:access-analyzer:/;
+
+/**
+ * What to say of `aws accessanalyzer get-analyzer` (`{analyzer}`) or `list-analyzers`
+ * (`{analyzers: [...]}`) output given alone, else null. It holds no finding, only the
+ * unusedAccessAge its findings speak of (analyzerAgeOf), which no finding names its analyzer to be
+ * joined by: it is read with them, in one file. Before, it was "not an input leastrole reads"
+ * (named on the command line, exit code 2) and, to the usage reader, a file that made the usage
+ * partial.
+ */
+export function accessAnalyzerWithoutFindingsHint(values: unknown[]): string | null {
+  if (values.length !== 1 || !isObj(values[0])) return null;
+  const v = values[0];
+  if (Array.isArray(v.findings)) return null;
+  const one = isObj(v.analyzer) && typeof v.analyzer.arn === "string" && ANALYZER_ARN.test(v.analyzer.arn);
+  const list = Array.isArray(v.analyzers) && v.analyzers.length > 0 && v.analyzers.every((a) => isObj(a) && typeof a.arn === "string" && ANALYZER_ARN.test(a.arn));
+  if (!one && !list) return null;
+  const analyzers = (one ? [v.analyzer] : (v.analyzers as unknown[])) as Obj[];
+  const unused = analyzers.filter((a) => typeof a.type === "string" && a.type.endsWith("_UNUSED_ACCESS"));
+  if (unused.length === 0) return `${ACCESS_ANALYZER_WITHOUT_FINDINGS} of no unused-access analyzer (${[...new Set(analyzers.map((a) => printable(a.type)))].sort().join(", ")}): no unused-access data, not used`;
+  const said = unused.map((a) => {
+    const u = isObj(a.configuration) && isObj(a.configuration.unusedAccess) ? a.configuration.unusedAccess.unusedAccessAge : undefined;
+    return `${printable(a.name ?? a.arn)}: unusedAccessAge ${typeof u === "number" ? `${u} days` : "not given"}`;
+  });
+  const pick = one ? ".[0].analyzer" : `(.[0].analyzers[] | select(.name == ${JSON.stringify(String(unused[0]!.name ?? ""))}))`;
+  return `${ACCESS_ANALYZER_WITHOUT_FINDINGS} (${said.join("; ")}) holds no finding, only the span its findings say their permissions went unused, which no finding gives or names its analyzer for: it is read with them, in one file, not used alone. Give jq -s '{analyzer: ${pick}, findings: .[1:]}' <this file> <get-finding-v2 outputs> (leastrole collect --access-analyzer writes them so)`;
+}
+
 /** Unused-access findings in the document; other finding types and error findings are ignored. */
 export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
   const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];

@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync, inflateRawSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { accessAnalyzerErrorFindings, accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { accessAnalyzerErrorFindings, accessAnalyzerEventsHint, accessAnalyzerWithoutFindingsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import type { SessionFilter } from "./aggregate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
@@ -398,6 +398,13 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     return;
   }
   if (accessAnalyzerEvents([doc], acc)) return;
+  const withoutFindings = accessAnalyzerWithoutFindingsHint([doc]);
+  if (withoutFindings !== null) {
+    // No activity data, so nothing partial: what it holds is said, with how to give it.
+    acc.format = "access-analyzer-analyzer";
+    acc.warnings.push(warn("access-analyzer-without-findings", withoutFindings, path));
+    return;
+  }
   if (isAccessAnalyzerOutput(doc)) {
     acc.format = "access-analyzer";
     try {

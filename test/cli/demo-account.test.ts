@@ -117,6 +117,12 @@ describe("leastrole audit examples/demo-account", () => {
     // Every action the role grants that IAM's last-accessed data shows (not Lambda's own log writes, which it does not).
     expect(lr008.map((f) => [f.resource.name, f.evidence.unused.includes("ec2:CreateNetworkInterface"), f.evidence.unused.includes("dynamodb:DeleteTable"), f.evidence.unused.some((a) => a.startsWith("logs:"))])).toEqual([["billing-sync", true, true, false]]);
     expect(out.warnings.some((w) => w.code === "access-analyzer-only")).toBe(false);
+    // get-analyzer output given on its own beside them: said, with the jq that joins it (before: exit code 2, "not an input leastrole reads").
+    const alone = join(d, "get-analyzer.json");
+    writeFileSync(alone, JSON.stringify({ analyzer }));
+    const named = run(["audit", join(demo, "iam"), join(demo, "lambda"), file, alone, "--as-of", "2026-11-28", "--format", "json"]);
+    expect(named.code).toBe(0);
+    expect(named.stderr).toContain("get-analyzer.json: skipped: aws accessanalyzer get-analyzer/list-analyzers output (unused: unusedAccessAge 90 days) holds no finding");
     // Before (the findings counted in no coverage field): "no permission is called unused", beside LR008.
     expect(r.stderr).toContain("no permission is called unused from the logs, only what the Access Analyzer findings of 1 role, whose analyzer's unusedAccessAge spans it, name unused; give the missing days");
   });

@@ -8,7 +8,7 @@
  * agreement that the permission went unused; a CloudTrail use at or before that last access, or
  * after the analysis, is no disagreement with it.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -209,6 +209,29 @@ describe("Access Analyzer findings and the audit's window", () => {
     writeFileSync(file, JSON.stringify({ analyzer: { arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/unused", type: "ACCOUNT_UNUSED_ACCESS", configuration: { unusedAccess: { unusedAccessAge: "90" } } }, findings: [] }));
     const agg = await readUsage([file], { workers: 1 });
     expect(agg.warnings.map((w) => w.message)).toContain('Access Analyzer output cannot be used: analyzer.configuration.unusedAccess.unusedAccessAge "90" is not a number of days from 1 to 365');
+  });
+
+  it("get-analyzer output alone is said, with the jq that joins it to its findings, and makes nothing partial; so joined, the age is read", async () => {
+    // As aws accessanalyzer get-analyzer --analyzer-name unused prints it (API Reference,
+    // GetAnalyzer: {analyzer: AnalyzerSummary}). Before: "not CloudTrail, usage rows, Access
+    // Advisor or Access Analyzer data", and the usage partial.
+    const analyzer = { arn: `arn:aws:access-analyzer:us-east-1:${ACCT}:analyzer/unused`, name: "unused", type: "ACCOUNT_UNUSED_ACCESS", createdAt: "2026-01-01T00:00:00+00:00", tags: {}, status: "ACTIVE", configuration: { unusedAccess: { unusedAccessAge: 90 } } };
+    const alone = join(dir, "get-analyzer.json");
+    writeFileSync(alone, JSON.stringify({ analyzer }, null, 4));
+    const agg = await readUsage([trail, alone], { workers: 1 });
+    expect(agg.coverage.partial).toBe(false);
+    expect(agg.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-analyzer-without-findings", "aws accessanalyzer get-analyzer/list-analyzers output (unused: unusedAccessAge 90 days) holds no finding, only the span its findings say their permissions went unused, which no finding gives or names its analyzer for: it is read with them, in one file, not used alone. Give jq -s '{analyzer: .[0].analyzer, findings: .[1:]}' <this file> <get-finding-v2 outputs> (leastrole collect --access-analyzer writes them so)"],
+    ]);
+    // What that jq makes of it and two get-finding-v2 outputs.
+    const one = JSON.parse(readFileSync(finding("j-1", "2026-11-28T06:00:00Z", [{ unusedPermissionDetails: { serviceNamespace: "sqs" } }]), "utf8"));
+    const joined = join(dir, "joined.json");
+    writeFileSync(joined, JSON.stringify({ analyzer, findings: [one, { ...one, id: "j-2" }] }));
+    expect((await readUsage([joined], { workers: 1 })).accessAnalyzer.map((f) => [f.id, f.unusedAccessAge])).toEqual([["j-1", 90], ["j-2", 90]]);
+    // list-analyzers output of external-access analyzers only: said as no unused-access data.
+    const external = join(dir, "list-analyzers.json");
+    writeFileSync(external, JSON.stringify({ analyzers: [{ ...analyzer, name: "ext", type: "ACCOUNT", configuration: undefined }] }));
+    expect((await readUsage([external], { workers: 1 })).warnings.map((w) => w.message)).toEqual(["aws accessanalyzer get-analyzer/list-analyzers output of no unused-access analyzer (ACCOUNT): no unused-access data, not used"]);
   });
 
   it("a CloudTrail use no later than the finding's last access, or after its analysis, is no disagreement; one between them is", async () => {
