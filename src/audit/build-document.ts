@@ -27,7 +27,7 @@ import { sessionFilterDocument, type SessionFilterDocument } from "../usage/sess
 import { roleKeyOf } from "../usage/attribution.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
-import { advisorWindowWarnings } from "../usage/labels.js";
+import { advisorWindowWarnings, analyzerWindowWarnings } from "../usage/labels.js";
 import { trailGapWarnings } from "../usage/trail-gaps.js";
 import { trailLoggingWarnings } from "../usage/trail-logging.js";
 import type { PendingDocument } from "../model/pending.js";
@@ -569,6 +569,7 @@ async function buildFrom(
     lastUsedFromAdvisor(aggregate.accessAdvisor, document.roles);
     // Reports that end before the window does prove nothing unused: said, with the --as-of that fits.
     appendAll(document.meta.warnings, advisorWindowWarnings(aggregate.accessAdvisor, document.roles, document.usage));
+    appendAll(document.meta.warnings, analyzerWindowWarnings(aggregate.accessAnalyzer, document.roles, document.usage));
     // Unused-access findings without their analyzer's unusedAccessAge are read as agreement only
     // (labels.ts, mergeAccessAnalyzer): alone they label nothing, which, unsaid, reads as findings
     // that found nothing. With it, a finding whose span holds the window proves unused what it names,

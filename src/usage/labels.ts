@@ -1007,6 +1007,44 @@ export function advisorWindowWarnings(reports: readonly AccessAdvisorReport[], r
 }
 
 /**
+ * A warning per file of Access Analyzer findings, with their analyzer's unusedAccessAge, about roles
+ * of the document, whose age does not span the window (analyzerSpansWindow), where the logs miss
+ * days of it (as advisorWindowWarnings, and for the same reason: `leastrole collect` fetches them
+ * hours before the default window's end). They still agree and show use, but prove nothing unused,
+ * which a user who gave the analyzer for that would otherwise not learn. Says which --as-of or
+ * --window-days would do.
+ */
+export function analyzerWindowWarnings(findings: readonly AccessAnalyzerFinding[], roles: readonly Role[], usage: Pick<UsageSection, "window" | "coverage">): Warning[] {
+  const window = usage.window;
+  if (window === null) return [];
+  if (missingWindowDays(Date.parse(window.start), Date.parse(window.end), new Set(usage.coverage.days)).length === 0) return [];
+  const known = new Set(roles.map((r) => roleKey(r.arn)));
+  const byFile = groupBy(
+    findings.filter((f) => f.status === "ACTIVE" && f.withoutDetails !== true && f.unusedAccessAge !== undefined && known.has(roleKey(f.resource))),
+    (f) => f.file ?? "",
+  );
+  // A role any of whose findings spans the window is covered (coverage.accessAnalyzerCovered).
+  const covered = new Set(findings.filter((f) => analyzerSpansWindow(f, window.start, window.end)).map((f) => roleKey(f.resource)));
+  const out: Warning[] = [];
+  for (const [file, list] of [...byFile].sort((a, b) => cmp(a[0], b[0]))) {
+    const short = list.filter((f) => !covered.has(roleKey(f.resource)));
+    if (short.length === 0) continue;
+    const n = new Set(short.map((f) => roleKey(f.resource))).size;
+    const what = `Access Analyzer findings of ${n} ${n === 1 ? "role" : "roles"} (their analyzer's unusedAccessAge ${[...new Set(short.map((f) => f.unusedAccessAge))].sort((a, b) => (a ?? 0) - (b ?? 0)).join(", ")} days)`;
+    const analysed = short.map((f) => f.analyzedAt).filter((t): t is string => t !== null).sort();
+    const first = analysed[0];
+    const message =
+      first === undefined
+        ? `${what} give no analyzedAt, so they prove nothing unused in the window, only use`
+        : first < window.end
+          ? `${what}: the first was analysed ${first}, before the window's end, ${window.end}, so they prove nothing unused in the window, only use; give --as-of ${first.slice(0, 10)}`
+          : `${what}: their age, counted back from their analysis (the first ${first}), does not reach the window's start, ${window.start}, so they prove nothing unused in the window, only use; give a shorter --window-days`;
+    out.push({ code: "access-analyzer-window-not-covered", severity: "warning", ...(file === "" ? {} : { file }), message });
+  }
+  return out;
+}
+
+/**
  * One Access Advisor report of the label set's role, merged into its labels. Its times are last
  * accesses: one inside the window [start, end) is a use in it; one after the window's end (a
  * report made after the as-of instant) says nothing of the window, neither use nor agreement that

@@ -117,6 +117,14 @@ describe("leastrole audit examples/demo-account", () => {
     // Every action the role grants that IAM's last-accessed data shows (not Lambda's own log writes, which it does not).
     expect(lr008.map((f) => [f.resource.name, f.evidence.unused.includes("ec2:CreateNetworkInterface"), f.evidence.unused.includes("dynamodb:DeleteTable"), f.evidence.unused.some((a) => a.startsWith("logs:"))])).toEqual([["billing-sync", true, true, false]]);
     expect(out.warnings.some((w) => w.code === "access-analyzer-only")).toBe(false);
+    // A window ending after the analysis (the default ends the day after the newest event): said, with the --as-of that fits.
+    const late = run(["audit", join(demo, "iam"), join(demo, "lambda"), file, "--as-of", "2026-11-29", "--format", "json"]);
+    expect((JSON.parse(late.stdout) as { findings: Array<{ ruleId: string }> }).findings.some((f) => f.ruleId === "LR008")).toBe(false);
+    expect(late.stderr).toContain("unused-access-findings.json: Access Analyzer findings of 1 role (their analyzer's unusedAccessAge 90 days): the first was analysed 2026-11-28T06:00:00Z, before the window's end, 2026-11-29T00:00:00Z, so they prove nothing unused in the window, only use; give --as-of 2026-11-28");
+    const long = run(["audit", join(demo, "iam"), join(demo, "lambda"), file, "--as-of", "2026-11-28", "--window-days", "100", "--format", "json"]);
+    expect(long.stderr).toContain("their age, counted back from their analysis (the first 2026-11-28T06:00:00Z), does not reach the window's start, 2026-08-20T00:00:00Z, so they prove nothing unused in the window, only use; give a shorter --window-days");
+    expect(r.stderr).not.toContain("access-analyzer-window-not-covered");
+    expect(r.stderr).not.toContain("prove nothing unused in the window");
     // get-analyzer output given on its own beside them: said, with the jq that joins it (before: exit code 2, "not an input leastrole reads").
     const alone = join(d, "get-analyzer.json");
     writeFileSync(alone, JSON.stringify({ analyzer }));
