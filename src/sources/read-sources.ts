@@ -13,7 +13,7 @@ import { debugReaderDefect } from "./record-reader.js";
 import type { Warning } from "../model/document.js";
 import { makesPartial } from "../model/warning-label.js";
 import { ACCESS_ADVISOR_JOB_ONLY, analyzerOutputHint, detect } from "./detect.js";
-import { ACCESS_ANALYZER_UNUSED_EVENTS, ACCESS_ANALYZER_WITHOUT_FINDINGS } from "../usage/access-analyzer.js";
+import { ACCESS_ANALYZER_NOT_UNUSED, ACCESS_ANALYZER_UNUSED_EVENTS, ACCESS_ANALYZER_WITHOUT_FINDINGS } from "../usage/access-analyzer.js";
 import { CONFIG_OVERSIZED_NOTIFICATION } from "./aws-config.js";
 import { decodeGunzipped, gunzipped, isLargeUtf8, looksLikeJson, parseJsonDocuments, sha256 } from "./json-input.js";
 import { parseLargeJson } from "./large-json.js";
@@ -248,9 +248,10 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
         return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: "skipped: an Access Advisor job id (the usage stage reads it to name the role of the report beside it)" }] };
       }
       // A job id alone, an oversized Config notification (its item is in S3), or Access Analyzer's
-      // unused-access finding events (the finding is not in them): the data the user meant to
-      // give is not in the file, a warning.
-      const missing = detection.what.startsWith(ACCESS_ADVISOR_JOB_ONLY) || detection.what.startsWith(CONFIG_OVERSIZED_NOTIFICATION) || detection.what.startsWith(ACCESS_ANALYZER_UNUSED_EVENTS) || detection.what.startsWith(ACCESS_ANALYZER_WITHOUT_FINDINGS);
+      // unused-access finding events (the finding is not in them), an unused-access analyzer
+      // without its findings: the data the user meant to give is not in the file, a warning. A
+      // listing of external-access analyzers only is no usage data anybody meant: an info.
+      const missing = detection.what.startsWith(ACCESS_ADVISOR_JOB_ONLY) || detection.what.startsWith(CONFIG_OVERSIZED_NOTIFICATION) || detection.what.startsWith(ACCESS_ANALYZER_UNUSED_EVENTS) || (detection.what.startsWith(ACCESS_ANALYZER_WITHOUT_FINDINGS) && !detection.what.startsWith(ACCESS_ANALYZER_NOT_UNUSED));
       return { fragment: null, warnings: [{ code: "input-not-used", severity: missing ? "warning" : "info", file, message: `skipped: ${detection.what}` }] };
     }
     case "policy-document":

@@ -138,6 +138,13 @@ export function analyzerAgeOf(doc: unknown): number | undefined {
 /** How the message of an analyzer given without its findings starts (read-sources.ts makes it a warning: the user meant to give usage data). */
 export const ACCESS_ANALYZER_WITHOUT_FINDINGS = "aws accessanalyzer get-analyzer/list-analyzers output";
 
+/**
+ * How the message of a listing of external-access analyzers only (type ACCOUNT or ORGANIZATION)
+ * starts: no unused-access data was meant, and collectors save that listing as a matter of course
+ * (cloudmapper's collect writes accessanalyzer list-analyzers), so it is an info, as before.
+ */
+export const ACCESS_ANALYZER_NOT_UNUSED = `${ACCESS_ANALYZER_WITHOUT_FINDINGS} of no unused-access analyzer`;
+
 const ANALYZER_ARN = /^arn:[^:]+:access-analyzer:/;
 
 /**
@@ -157,7 +164,7 @@ export function accessAnalyzerWithoutFindingsHint(values: unknown[]): string | n
   if (!one && !list) return null;
   const analyzers = (one ? [v.analyzer] : (v.analyzers as unknown[])) as Obj[];
   const unused = analyzers.filter((a) => typeof a.type === "string" && a.type.endsWith("_UNUSED_ACCESS"));
-  if (unused.length === 0) return `${ACCESS_ANALYZER_WITHOUT_FINDINGS} of no unused-access analyzer (${[...new Set(analyzers.map((a) => printable(a.type)))].sort().join(", ")}): no unused-access data, not used`;
+  if (unused.length === 0) return `${ACCESS_ANALYZER_NOT_UNUSED} (${[...new Set(analyzers.map((a) => printable(a.type)))].sort().join(", ")}): no unused-access data, not used`;
   const said = unused.map((a) => {
     const u = isObj(a.configuration) && isObj(a.configuration.unusedAccess) ? a.configuration.unusedAccess.unusedAccessAge : undefined;
     return `${printable(a.name ?? a.arn)}: unusedAccessAge ${typeof u === "number" ? `${u} days` : "not given"}`;

@@ -61,4 +61,16 @@ describe("IAM Access Analyzer unused-access finding events (EventBridge)", () =>
     expect(warnings.map((w) => [w.code, w.severity])).toEqual([["input-not-used", "info"]]);
     expect(warnings[0]!.message).toContain("(Access Analyzer Finding) hold no unused-access data");
   });
+
+  it("a listing of external-access analyzers only is an info, an unused-access analyzer's listing alone a warning", () => {
+    // cloudmapper's collect saves accessanalyzer list-analyzers with every account (the corpus's
+    // demo account: one ACCOUNT analyzer); nobody meant it as usage data, so it is no warning on
+    // every audit of such a collection.
+    const file = "/work/shared/corpus/cloudmapper-demo-account/account-data/demo/us-east-1/accessanalzyer-list-analyzers.json";
+    const external = readSourceBytes(file, readFileSync(file, "utf8"), { explicit: false });
+    expect(external.warnings.map((w) => [w.code, w.severity, w.message])).toEqual([["input-not-used", "info", "skipped: aws accessanalyzer get-analyzer/list-analyzers output of no unused-access analyzer (ACCOUNT): no unused-access data, not used"]]);
+    const analyzer = { arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/unused", name: "unused", type: "ACCOUNT_UNUSED_ACCESS", status: "ACTIVE", configuration: { unusedAccess: { unusedAccessAge: 90 } } };
+    const unused = readSourceBytes(join(scratch, "get-analyzer.json"), JSON.stringify({ analyzer }), { explicit: true });
+    expect(unused.warnings.map((w) => [w.code, w.severity])).toEqual([["input-not-used", "warning"]]);
+  });
 });
