@@ -76,6 +76,14 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     functionsByRole.set(f.roleArn, list);
   }
   const targets = indexTargets(document);
+  // A step that takes over a role or user compares its policies with the principal's (LR014: no
+  // path to a target that holds nothing more).
+  const usersByArn = new Map(document.principals.filter((p) => p.type === "user").map((p) => [p.arn, p]));
+  targets.policiesOf = (arn) => {
+    const e = rolesByArn.get(arn) ?? usersByArn.get(arn);
+    return e === undefined ? undefined : policiesFor(e);
+  };
+  targets.knownServices = new Set(catalog.services.keys());
 
   const roles: AnalysisDraft["roles"] = document.roles.map((role) => {
     const policies = policiesFor(role);

@@ -19,6 +19,7 @@ import { principalContext, timeOf } from "./context.js";
 import { ContentCache, groupBy } from "../collections.js";
 import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
 import { accountInWords, hasPlaceholderAccount, isPlaceholderAccount } from "../deployment-account.js";
+import { holdsNoMore } from "./escalation-gain.js";
 
 type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "own-function" | "new-resource" | "self";
 
@@ -71,6 +72,14 @@ interface Step {
    * names the boundary attached) or a broader one it would name (`broader`: a Put names the new one).
    */
   ownBoundary?: { role: string; user: string; boundary: "current" | "broader" };
+  /**
+   * The step takes over its target (a role passed to compute, another function's execution role, a
+   * user's credentials, a role whose trust it rewrites): the path gains the target's permissions and
+   * nothing else, so a concrete target that holds no permission the principal lacks (holdsNoMore)
+   * is no target. The representative "any X" is always one (it stands for the ones the inputs do
+   * not show).
+   */
+  takesOver?: true;
 }
 
 interface Method {
@@ -98,7 +107,7 @@ interface Method {
  */
 const ownBoundary = (role: string, user: string, boundary: "current" | "broader"): Step => ({ actions: [role, user], target: "self", ownBoundary: { role, user, boundary } });
 
-const pass = (service: string): Step => ({ actions: ["iam:PassRole"], target: "passable-role", service });
+const pass = (service: string): Step => ({ actions: ["iam:PassRole"], target: "passable-role", service, takesOver: true });
 const create = (actions: string[], newResource: string): Step => ({ actions, target: "new-resource", newResource });
 /** A step any one of whose actions will do, each on its own resource type (`{"glue:CreateTrigger": "trigger/*"}`). */
 const createEither = (resources: Record<string, string>): Step => ({ actions: Object.keys(resources), target: "new-resource", resources });
@@ -115,7 +124,7 @@ export const ESCALATION_METHODS: readonly Method[] = [
   { id: "iam-set-default-policy-version", title: "Roll back a managed policy to another version", steps: [{ actions: ["iam:SetDefaultPolicyVersion"], target: "policy", rollback: true }], why: "can make an older, broader version of a customer managed policy the default" },
   { id: "iam-put-role-policy", title: "Inline policy on a role", steps: [{ actions: ["iam:PutRolePolicy"], target: "role", self: true }], why: "can write an inline policy granting anything to a role (itself included)" },
   { id: "iam-attach-role-policy", title: "Attach a managed policy to a role", steps: [{ actions: ["iam:AttachRolePolicy"], target: "role", self: true }], why: "can attach AdministratorAccess to a role (itself included)" },
-  { id: "iam-update-assume-role-policy", title: "Rewrite a role's trust policy and assume it", steps: [{ actions: ["iam:UpdateAssumeRolePolicy"], target: "role" }, { actions: ["sts:AssumeRole"], target: "role", rewrittenTrust: true }], why: "can make another role trust it and then assume that role" },
+  { id: "iam-update-assume-role-policy", title: "Rewrite a role's trust policy and assume it", steps: [{ actions: ["iam:UpdateAssumeRolePolicy"], target: "role", takesOver: true }, { actions: ["sts:AssumeRole"], target: "role", rewrittenTrust: true }], why: "can make another role trust it and then assume that role" },
   // Rhino Security Labs' AttachRolePolicy and PutRolePolicy (methods 9 and 12) on a role of its own
   // making, assumed after (Parliament adds sts:AssumeRole to both; iam-tools-landscape.md §3): the
   // trust policy CreateRole takes is the principal's to write, naming it by its ARN, so the assume
@@ -152,8 +161,8 @@ export const ESCALATION_METHODS: readonly Method[] = [
     why: "can make a broader policy (AdministratorAccess) its own permissions boundary and then hold whatever its identity policies grant",
     liftsBoundary: true,
   },
-  { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user" }], why: "can mint long-term credentials for an IAM user and act as that user" },
-  { id: "iam-create-login-profile", title: "Console password for a user", steps: [{ actions: ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], target: "user" }], why: "can set a console password for an IAM user and sign in as that user" },
+  { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user", takesOver: true }], why: "can mint long-term credentials for an IAM user and act as that user" },
+  { id: "iam-create-login-profile", title: "Console password for a user", steps: [{ actions: ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], target: "user", takesOver: true }], why: "can set a console password for an IAM user and sign in as that user" },
   { id: "iam-put-group-policy", title: "Inline policy on a group", steps: [{ actions: ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"], target: "group" }], why: "can grant anything to every member of an IAM group" },
   { id: "iam-add-user-to-group", title: "Add a user to a group", steps: [{ actions: ["iam:AddUserToGroup"], target: "group" }], why: "can put a user into a more privileged group" },
   { id: "sts-assume-any-role", title: "Assume any role", steps: [{ actions: ["sts:AssumeRole"], target: "new-resource", newResource: "iam:role/*" }], why: "can call sts:AssumeRole on every role name; any role that trusts its account becomes reachable" },
@@ -400,8 +409,8 @@ export const ESCALATION_METHODS: readonly Method[] = [
     steps: [takeOver(["bedrock-agentcore:StartCodeInterpreterSession"], "code-interpreter-custom/*"), takeOver(["bedrock-agentcore:InvokeCodeInterpreter"], "code-interpreter-custom/*")],
     why: "can run code in a custom code interpreter and use its execution role",
   },
-  { id: "lambda-update-code", title: "Update another function's code", steps: [{ actions: ["lambda:UpdateFunctionCode"], target: "other-function" }], why: "can replace another function's code and run with that function's execution role" },
-  { id: "lambda-update-configuration", title: "Update another function's configuration", steps: [{ actions: ["lambda:UpdateFunctionConfiguration"], target: "other-function" }], why: "can add a malicious layer to another function and run with its execution role" },
+  { id: "lambda-update-code", title: "Update another function's code", steps: [{ actions: ["lambda:UpdateFunctionCode"], target: "other-function", takesOver: true }], why: "can replace another function's code and run with that function's execution role" },
+  { id: "lambda-update-configuration", title: "Update another function's configuration", steps: [{ actions: ["lambda:UpdateFunctionConfiguration"], target: "other-function", takesOver: true }], why: "can add a malicious layer to another function and run with its execution role" },
   // Its own function given another execution role: lambda-update-configuration leaves the
   // principal's own functions out (isSelf: a layer there runs with the role it has already), but
   // UpdateFunctionConfiguration's Role takes a role passed to Lambda (iam:PassRole, "Lambda
@@ -453,6 +462,16 @@ export interface EscalationTargets {
   trustIndex?: Map<string, Role[]>;
   /** Per account, its functions by execution role (ownFunctions), built on first use. */
   functionsByRole?: Map<string, Map<string, Candidate[]>>;
+  /**
+   * The policies of a role or IAM user of the document, by ARN (analyze.ts sets it): what a step
+   * that takes over a target (Step.takesOver) compares with the principal's. Without it every
+   * target is kept.
+   */
+  policiesOf?: (arn: string) => PrincipalPolicies | undefined;
+  /** The service names the action catalog knows (lower case): an action of another service grants nothing (holdsNoMore). */
+  knownServices?: ReadonlySet<string>;
+  /** The principals the document's trust policies name by ARN, and `assumed-role <account> <role>` for a session they name (trustNamed), built on first use. */
+  trustNamed?: Set<string>;
 }
 
 function passableRoles(targets: EscalationTargets, account: string, service: string): Role[] {
@@ -817,6 +836,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
   if (step.ownBoundary !== undefined) return ownBoundaryStep(step.ownBoundary, self, policies);
   let reason = "";
   let firstAction = step.actions[0] ?? "";
+  const noGainTargets: string[] = [];
   // A trust policy the principal writes grants the step itself (rewrittenTrust): no identity grant needed.
   const rewritten = step.rewrittenTrust === true ? rewrittenTrustOf(self.arn) : null;
   const grantable = rewritten !== null ? step.actions : step.actions.filter((a) => grantsByName(policies, a));
@@ -833,6 +853,9 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
     };
     const refs: StatementRef[] = [];
     let allConditional = true;
+    // Concrete targets the step reaches that hold no permission the principal lacks (takesOver).
+    const gainless: string[] = [];
+    const noGain = step.takesOver === true ? (c: Candidate) => gainsNothing(c, self, policies, targets) : null;
     // Thousands of concrete targets (every role that trusts Lambda, every function) usually fall
     // into a handful of signatures: one evaluation each (the 10,000-role account: 12 M evaluations
     // for roles whose PassRole is conditioned on another service).
@@ -879,20 +902,94 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         continue;
       }
       if (signature === null) {
-        for (const x of c.list) if (!isSelf(x, self) && record(decide(x))) reach(x);
+        for (const x of c.list) {
+          if (isSelf(x, self)) continue;
+          if (noGain?.(x) === true) {
+            if (permits(decide(x))) gainless.push(x.label);
+          } else if (record(decide(x))) reach(x);
+        }
         continue;
       }
       // One decision per group (any member stands for all: the same signature); the first denied
-      // group's reason is the first denied target's, as walking the list gives.
+      // group's reason is the first denied target's, as walking the list gives. A group whose every
+      // target gains nothing records no decision (its statements are no path's).
       for (const group of partitionOfList(targets, c, signature)) {
-        const representative = group.find((x) => !isSelf(x, self));
+        const members = group.filter((x) => !isSelf(x, self));
+        const representative = members[0];
         if (representative === undefined) continue; // self alone
-        if (record(decide(representative))) for (const x of group) if (!isSelf(x, self)) reach(x);
+        const r = decide(representative);
+        if (!permits(r)) {
+          record(r);
+          continue;
+        }
+        const gaining = noGain === null ? members : members.filter((x) => !noGain(x));
+        if (gaining.length < members.length) for (const x of members) if (!gaining.includes(x)) gainless.push(x.label);
+        if (gaining.length > 0 && record(r)) for (const x of gaining) reach(x);
       }
     }
     if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), ...(names ? { names } : {}), refs, reason: "" };
+    for (const g of gainless) if (!noGainTargets.includes(g)) noGainTargets.push(g);
   }
-  return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: noRollback(step, self, policies, targets, selfPolicies) ?? (reason || "not allowed on any target") };
+  return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: noRollback(step, self, policies, targets, selfPolicies) ?? nothingToGain(noGainTargets, self) ?? (reason || "not allowed on any target") };
+}
+
+/** Per principal (its policies), whether taking over a target gains nothing, by the target's ARN. */
+const gainMemo = new WeakMap<PrincipalPolicies, Map<string, boolean>>();
+
+/**
+ * Whether a concrete target of a step that takes it over (Step.takesOver) gives the principal
+ * nothing it lacks: the role or user whose permissions the path gains (a function's: its execution
+ * role) holds no permission the principal's policies do not already grant (holdsNoMore). Never for
+ * a representative "any X" target, one the document has no policies for, nor one some trust policy
+ * names by ARN or session (it may assume a role the principal may not: a gain its own policies do
+ * not show).
+ */
+function gainsNothing(c: Candidate, self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets): boolean {
+  if (targets.policiesOf === undefined || c.label.startsWith("<")) return false;
+  const arn = c.ownerRole ?? c.arn;
+  if (arn === self.arn) return true;
+  let memo = gainMemo.get(policies);
+  if (memo === undefined) gainMemo.set(policies, (memo = new Map()));
+  let hit = memo.get(arn);
+  if (hit === undefined) {
+    const theirs = targets.policiesOf(arn);
+    hit = theirs !== undefined && !namedByTrust(targets, arn) && holdsNoMore(theirs, policies, targets.knownServices ?? null);
+    memo.set(arn, hit);
+  }
+  return hit;
+}
+
+/** `assumed-role <account> <role name>`: how trustNamed keys a role's sessions. */
+const sessionKey = (account: string, name: string) => `assumed-role ${account} ${name}`;
+
+/** Whether some trust policy of the document names the principal (a role or user ARN), or a session of the role, for sts:AssumeRole. */
+function namedByTrust(targets: EscalationTargets, arn: string): boolean {
+  let named = targets.trustNamed;
+  if (named === undefined) {
+    named = new Set();
+    for (const roles of targets.rolesByAccount.values()) {
+      for (const r of roles) {
+        for (const st of trustOf(r)?.Statement ?? []) {
+          if (st.Effect !== "Allow" || st.Principal === undefined || st.Principal === "*") continue;
+          for (const id of st.Principal.AWS ?? []) {
+            named.add(id);
+            const session = /^arn:[^:]+:sts::([^:]+):assumed-role\/([^/]+)\//.exec(id);
+            if (session) named.add(sessionKey(session[1]!, session[2]!));
+          }
+        }
+      }
+    }
+    targets.trustNamed = named;
+  }
+  return named.has(arn) || named.has(sessionKey(accountOf(arn) ?? "", arn.slice(arn.lastIndexOf("/") + 1)));
+}
+
+/** Why a step that takes over its targets reaches none: every one it may reach gains nothing (gainsNothing). Null when none did. */
+function nothingToGain(labels: readonly string[], self: Role | Principal): string | null {
+  if (labels.length === 0) return null;
+  const sorted = [...labels].sort(byString);
+  const shown = sorted.slice(0, 3).join(", ") + (sorted.length > 3 ? ` and ${sorted.length - 3} more` : "");
+  return `${shown} ${sorted.length === 1 ? "holds" : "hold"} no permission ${self.name} lacks: nothing to gain`;
 }
 
 /**

@@ -9,6 +9,7 @@ export {
   loadActionCatalogSync,
   arnMatches,
   patternCovers,
+  globCovers,
   literalCommonPrefix,
   literalPrefixPattern,
   splitArn,

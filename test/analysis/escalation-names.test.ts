@@ -33,9 +33,11 @@ describe("escalation paths of a template's or plan's principals", () => {
       }),
       displayName: "aws_iam_role.app",
     };
-    const worker = { ...role("worker"), displayName: "aws_iam_role.worker" };
+    // Each holds what app lacks (a role holding nothing more is no target).
+    const more = { inline: { more: policy(allow(["dynamodb:*"], ["*"])) } };
+    const worker = { ...role("worker", more), displayName: "aws_iam_role.worker" };
     // An entity without a display name (as an account export's) is named by its ARN.
-    const plain = role("plain");
+    const plain = role("plain", more);
     const other = { ...fn("other", "worker"), displayName: "module.other" };
     const doc = analyzeDocument(documentOf({ roles: [app, worker, plain], functions: [fn("app", "app"), other], policies: [managed] }), catalog);
     const paths = new Map((doc.roles.find((r) => r.arn === app.arn)?.analysis?.escalationPaths ?? []).map((p) => [p.id, p]));

@@ -48,6 +48,9 @@ describe("a managed policy its group attaches", () => {
   });
 });
 
+/** An administrator role: a target worth taking over (a role holding nothing more than the principal is none). */
+const ADMIN = { inline: { admin: policy(allow(["*"], ["*"])) } };
+
 describe("a role's trust policy", () => {
   it("UpdateAssumeRolePolicy and AssumeRole on itself only is no path: assuming itself gains nothing", () => {
     const self = roleArn("app-role");
@@ -55,7 +58,7 @@ describe("a role's trust policy", () => {
     expect(pathsOf(doc, self)).toEqual([]);
     // On another role it is one.
     const other = roleArn("admin");
-    const two = documentOf({ roles: [role("app-role", { inline: { trust: policy(allow(["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"], [self, other])) } }), role("admin")], functions: [fn("app", "app-role")] });
+    const two = documentOf({ roles: [role("app-role", { inline: { trust: policy(allow(["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"], [self, other])) } }), role("admin", ADMIN)], functions: [fn("app", "app-role")] });
     expect(pathsOf(two, self)).toEqual([["iam-update-assume-role-policy", [other]]]);
   });
 
@@ -69,7 +72,7 @@ describe("a role's trust policy", () => {
 describe("rewriting another role's trust policy (Rhino Security Labs' UpdateAssumeRolePolicy)", () => {
   const self = roleArn("app-role");
   const admin = roleArn("admin");
-  const docWith = (...statements: Parameters<typeof policy>) => documentOf({ roles: [role("app-role", { inline: { p: policy(...statements) } }), role("admin")], functions: [fn("app", "app-role")] });
+  const docWith = (...statements: Parameters<typeof policy>) => documentOf({ roles: [role("app-role", { inline: { p: policy(...statements) } }), role("admin", ADMIN)], functions: [fn("app", "app-role")] });
 
   it("is a path without an sts:AssumeRole grant: the trust it writes names it, which lets it in within the account", () => {
     expect(pathsOf(docWith(allow(["iam:UpdateAssumeRolePolicy"], [admin])), self)).toEqual([["iam-update-assume-role-policy", [admin]]]);

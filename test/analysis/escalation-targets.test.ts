@@ -14,6 +14,15 @@ import { ACCOUNT, allow, deny, documentOf, fn, policy, role, roleArn } from "../
 
 const catalog = loadActionCatalogSync();
 const EC2_TRUST = policy({ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: ["sts:AssumeRole"] });
+/**
+ * A role with a grant of its own (a table named after it), which no other role holds: taking it
+ * over is a gain, so it is a target (a role holding nothing the principal lacks is none:
+ * escalation-gain.test.ts).
+ */
+function withOwn(r: Role): Role {
+  return { ...r, inlinePolicies: [...r.inlinePolicies, { name: "own", document: policy(allow(["dynamodb:GetItem"], [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${r.name}`])), source: null }] };
+}
+
 // Target roles: names with shared prefixes so patterns split them into several signatures.
 const NAMES = ["app-a", "app-b", "app-c", "db-a", "db-b", "admin-x", "admin-y", "ops-1", "ops-2", "web"];
 
@@ -40,7 +49,7 @@ describe("escalation targets decided once per resource signature", () => {
     fc.assert(
       fc.property(fc.array(statementArb, { minLength: 1, maxLength: 4 }), fc.boolean(), (statements, ec2Half) => {
         const self = role("self", { inline: { p: policy(...statements, allow(["lambda:CreateFunction", "lambda:InvokeFunction"])) } });
-        const targets = NAMES.map((n, i) => role(n, ec2Half && i % 2 === 1 ? { trust: EC2_TRUST } : {}));
+        const targets = NAMES.map((n, i) => withOwn(role(n, ec2Half && i % 2 === 1 ? { trust: EC2_TRUST } : {})));
         const doc = analyzeDocument(documentOf({ roles: [self, ...targets], functions: [fn("self-fn", "self")] }), catalog);
         const path = doc.roles.find((r) => r.name === "self")!.analysis!.escalationPaths.find((p) => p.id === "passrole-lambda");
         const decide = (arn: string) => passRoleToLambda(self, arn);
@@ -70,8 +79,8 @@ describe("escalation targets decided once per resource signature", () => {
       fc.property(fc.array(statementArb, { minLength: 1, maxLength: 3 }), fc.array(statementArb, { minLength: 1, maxLength: 3 }), fc.boolean(), (shared, other, ec2Half) => {
         const grants = (sts: PolicyStatement[]) => ({ inline: { p: policy(...sts, allow(["lambda:CreateFunction", "lambda:InvokeFunction"])) } });
         // Two attackers with the same policy (their targets are cut once), one with its own; each is a target of the others.
-        const attackers = [role("app-self1", grants(shared)), role("db-self2", grants(shared)), role("ops-3", grants(other))];
-        const targets = NAMES.map((n, i) => role(n, ec2Half && i % 2 === 1 ? { trust: EC2_TRUST } : {}));
+        const attackers = [role("app-self1", grants(shared)), role("db-self2", grants(shared)), role("ops-3", grants(other))].map(withOwn);
+        const targets = NAMES.map((n, i) => withOwn(role(n, ec2Half && i % 2 === 1 ? { trust: EC2_TRUST } : {})));
         const all = [...attackers, ...targets];
         const doc = analyzeDocument(documentOf({ roles: all, functions: attackers.map((a) => fn(`${a.name}-fn`, a.name)) }), catalog);
         for (const attacker of attackers) {
@@ -115,7 +124,7 @@ describe("escalation targets: other functions, decided once per resource signatu
       fc.property(fc.array(statement, { minLength: 1, maxLength: 3 }), fc.array(fc.nat({ max: 2 }), { minLength: FUNCTIONS.length, maxLength: FUNCTIONS.length }), (statements, owners) => {
         const shared = policy(...statements);
         // Three roles with the same policy, each running some of the functions.
-        const roles = [0, 1, 2].map((i) => role(`deployer-${i}`, { inline: { p: shared } }));
+        const roles = [0, 1, 2].map((i) => withOwn(role(`deployer-${i}`, { inline: { p: shared } })));
         const functions = FUNCTIONS.map((n, i) => fn(n, `deployer-${owners[i]}`));
         const doc = analyzeDocument(documentOf({ roles, functions }), catalog);
         for (const r of roles) {
@@ -150,7 +159,7 @@ describe("escalation targets: roles a service may assume by their whole trust po
   );
   const pathOf = (passable: string[]) => {
     const self = role("self", { inline: { p: policy(allow(["iam:PassRole"], passable.map(roleArn)), allow(["lambda:CreateFunction", "lambda:InvokeFunction"])) } });
-    const doc = analyzeDocument(documentOf({ roles: [self, role("app-a"), role("app-b", { trust: DENIES_LAMBDA })], functions: [fn("self-fn", "self")] }), catalog);
+    const doc = analyzeDocument(documentOf({ roles: [self, withOwn(role("app-a")), withOwn(role("app-b", { trust: DENIES_LAMBDA }))], functions: [fn("self-fn", "self")] }), catalog);
     return doc.roles.find((r) => r.name === "self")!.analysis!.escalationPaths.find((p) => p.id === "passrole-lambda");
   };
 

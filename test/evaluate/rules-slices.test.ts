@@ -66,6 +66,8 @@ describe("the built-in pack slice by slice", () => {
     const fns = ["a", "b", "c"].map((n) => ({ ...fn(n, n), displayName: `module.${n}`, layers: [LAYER] }));
     const roles = ["a", "b", "c"].map((n) => ({ ...role(n), displayName: `aws_iam_role.${n}` }));
     roles[0] = { ...roles[0]!, inlinePolicies: [{ name: "p", document: policy(allow(["iam:PutRolePolicy"], [roleArn("c")]), allow(["lambda:UpdateFunctionCode"], [functionArn("b")])), source: null }] };
+    // b's role holds what a's lacks: taking over b's code is a gain (a role holding nothing more is no target).
+    roles[1] = { ...roles[1]!, inlinePolicies: [{ name: "q", document: policy(allow(["s3:GetObject"])), source: null }] };
     const layer = { arn: LAYER, name: "common", version: "3", accountId: ACCOUNT, region: REGION, policy: policy({ Sid: "share", Effect: "Allow", Principal: "*", Action: ["lambda:GetLayerVersion"], Resource: [LAYER] }), functions: fns.map((f) => f.arn), source: null };
     const doc = analyzeDocument({ ...documentOf({ roles, functions: fns }), layerVersions: [layer] }, loadActionCatalogSync());
     expectSplitEqualsWhole(doc);

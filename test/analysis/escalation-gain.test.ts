@@ -1,0 +1,177 @@
+/**
+ * A method that takes over a target (iam:PassRole to new compute, another function's code, a
+ * user's access key, a rewritten trust policy) gains the target's permissions and nothing else: a
+ * target that holds no permission the principal lacks is no path (src/analysis/escalation-gain.ts).
+ * Before, a deployer allowed to pass its functions' logging-only roles to Lambda was "critical
+ * privilege escalation". Where the policies cannot tell (broader resources, a statement that reads
+ * the principal, a Deny or boundary of the principal's the target lacks, a trust policy naming the
+ * target), the target is kept: a missed escalation is worse than a noisy one.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyzeDocument } from "../../src/analysis/index.js";
+import { holdsNoMore } from "../../src/analysis/escalation-gain.js";
+import type { PrincipalPolicies } from "../../src/analysis/policies.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import type { CanonicalDocument, PolicyStatement, Role } from "../../src/model/document.js";
+import { ACCOUNT, allow, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn, user } from "../fixtures/rules/builders.js";
+
+const catalog = loadActionCatalogSync();
+const LOGS = allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], [`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/*`]);
+const DEPLOY = allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], [roleArn("fn-*"), `arn:aws:lambda:us-east-1:${ACCOUNT}:function:*`]);
+
+function analyzed(doc: CanonicalDocument, name: string) {
+  const a = analyzeDocument(doc, catalog);
+  const r = a.roles.find((x) => x.name === name) ?? a.principals.find((x) => x.name === name);
+  return r!.analysis!;
+}
+const ids = (doc: CanonicalDocument, name: string) => analyzed(doc, name).escalationPaths.map((p) => [p.id, p.resources]);
+const blocked = (doc: CanonicalDocument, name: string, id: string) => analyzed(doc, name).blockedEscalations.find((b) => b.id === id);
+
+/** The deployer (PassRole on fn-*, Lambda create and invoke) with `extra`, and `targets`. */
+const deployer = (extra: PolicyStatement[], ...targets: Role[]) => documentOf({ roles: [role("deployer", { inline: { p: policy(DEPLOY, ...extra) } }), ...targets], functions: [fn("deploy", "deployer")] });
+
+describe("PassRole to a role that holds nothing more", () => {
+  it("is no path when the role's grants are the deployer's own (a logging-only execution role), and says why it is blocked", () => {
+    const doc = deployer([allow(["logs:*"], ["*"])], role("fn-logs", { inline: { logs: policy(LOGS) } }));
+    expect(ids(doc, "deployer")).toEqual([]);
+    expect(blocked(doc, "deployer", "passrole-lambda")?.reason).toBe(`${roleArn("fn-logs")} holds no permission deployer lacks: nothing to gain`);
+  });
+
+  it("nor for a role with no policy at all", () => {
+    expect(ids(deployer([], role("fn-empty")), "deployer")).toEqual([]);
+  });
+
+  it("is a path to the role that holds more, and lists only it", () => {
+    const doc = deployer([allow(["logs:*"], ["*"])], role("fn-logs", { inline: { logs: policy(LOGS) } }), role("fn-data", { inline: { d: policy(LOGS, allow(["dynamodb:PutItem"], ["*"])) } }));
+    expect(ids(doc, "deployer")).toEqual([["passrole-lambda", ["<new lambda resource in 123456789012>", roleArn("fn-data")]]]);
+  });
+
+  it("is a path when the role holds the same actions on broader resources", () => {
+    const doc = deployer([allow(["s3:GetObject"], ["arn:aws:s3:::app-bucket/*"])], role("fn-s3", { inline: { s: policy(allow(["s3:GetObject"], ["arn:aws:s3:::*"])) } }));
+    expect(ids(doc, "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+    // Narrower resources than the deployer's: nothing to gain.
+    const narrower = deployer([allow(["s3:GetObject"], ["arn:aws:s3:::*"])], role("fn-s3", { inline: { s: policy(allow(["s3:GetObject"], ["arn:aws:s3:::app-bucket/*"])) } }));
+    expect(ids(narrower, "deployer")).toEqual([]);
+  });
+
+  it("is a path when the role holds the same action under a wildcard the deployer's statement does not cover", () => {
+    const doc = deployer([allow(["s3:Get*"], ["*"])], role("fn-s3", { inline: { s: policy(allow(["s3:*"], ["*"])) } }));
+    expect(ids(doc, "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+  });
+
+  it("is no path when both hold the same managed policy, and a path when the role has a statement that grants it something else", () => {
+    const shared = customerManaged("app-shared", policy(allow(["sqs:SendMessage"], ["*"], { Condition: { StringEquals: { "aws:ResourceTag/team": ["a"] } } })));
+    const make = (targetManaged: string[], targetInline = {}) =>
+      documentOf({
+        roles: [role("deployer", { inline: { p: policy(DEPLOY) }, managed: [shared.arn] }), role("fn-q", { managed: targetManaged, inline: targetInline })],
+        functions: [fn("deploy", "deployer")],
+        policies: [shared],
+      });
+    expect(ids(make([shared.arn]), "deployer")).toEqual([]);
+    expect(ids(make([shared.arn], { more: policy(allow(["sqs:ReceiveMessage"], ["*"])) }), "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+  });
+
+  it("is a path when the shared statement reads the principal (a policy variable, aws:PrincipalTag, aws:SourceIp): it grants the role other things", () => {
+    for (const st of [
+      allow(["s3:GetObject"], ["arn:aws:s3:::home/${aws:userid}/*"]),
+      allow(["s3:GetObject"], ["*"], { Condition: { StringEquals: { "aws:PrincipalTag/team": ["a"] } } }),
+      allow(["s3:GetObject"], ["*"], { Condition: { IpAddress: { "aws:SourceIp": ["10.0.0.0/8"] } } }),
+      allow(["s3:GetObject"], ["*"], { Condition: { ArnEquals: { "lambda:SourceFunctionArn": [functionArn("deploy")] } } }),
+    ]) {
+      expect(ids(deployer([st], role("fn-x", { inline: { x: policy(st) } })), "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+    }
+  });
+
+  it("is a path when the deployer has a Deny the role lacks, or a boundary the role has not", () => {
+    const target = role("fn-x", { inline: { x: policy(allow(["s3:*"], ["*"])) } });
+    expect(ids(deployer([allow(["s3:*"], ["*"]), deny(["s3:DeleteBucket"])], target), "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+    // The same Deny on both: nothing to gain.
+    const denied = role("fn-x", { inline: { x: policy(allow(["s3:*"], ["*"]), deny(["s3:DeleteBucket"])) } });
+    expect(ids(deployer([allow(["s3:*"], ["*"]), deny(["s3:DeleteBucket"])], denied), "deployer")).toEqual([]);
+    const boundary = customerManaged("cap", policy(allow(["*"], ["*"])));
+    const bounded = documentOf({ roles: [role("deployer", { inline: { p: policy(DEPLOY, allow(["s3:*"])) }, boundary: boundary.arn }), target], functions: [fn("deploy", "deployer")], policies: [boundary] });
+    expect(ids(bounded, "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+  });
+
+  it("is a path when another role's trust policy names the role (it may assume a role the deployer may not)", () => {
+    const target = role("fn-x");
+    const trusting = role("other", { trust: policy({ Effect: "Allow", Principal: { AWS: [roleArn("fn-x")] }, Action: ["sts:AssumeRole"] }) });
+    expect(ids(deployer([], target, trusting), "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+  });
+
+  it("is still a path on any role (the roles the inputs do not show)", () => {
+    const doc = documentOf({ roles: [role("deployer", { inline: { p: policy(allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"])) } }), role("fn-empty")], functions: [fn("deploy", "deployer")] });
+    expect(ids(doc, "deployer")).toEqual([["passrole-lambda", ["<any role in 123456789012>", "<new lambda resource in 123456789012>"]]]);
+  });
+});
+
+describe("other takeovers of a target that holds nothing more", () => {
+  const weak = { inline: { logs: policy(LOGS) } };
+  const mine = policy(allow(["logs:*"], ["*"]));
+
+  it("lambda:UpdateFunctionCode on a function whose execution role holds nothing more is no path; on one whose role holds more it is", () => {
+    const make = (workerPolicy: ReturnType<typeof policy>) =>
+      documentOf({ roles: [role("app", { inline: { p: policy(allow(["lambda:UpdateFunctionCode"], [functionArn("other")])), mine } }), role("worker", { inline: { w: workerPolicy } })], functions: [fn("app", "app"), fn("other", "worker")] });
+    expect(ids(make(policy(LOGS)), "app")).toEqual([]);
+    expect(ids(make(policy(LOGS, allow(["secretsmanager:GetSecretValue"]))), "app")).toEqual([["lambda-update-code", [functionArn("other")]]]);
+  });
+
+  it("iam:UpdateAssumeRolePolicy on a role that holds nothing more is no path", () => {
+    const doc = documentOf({ roles: [role("app", { inline: { p: policy(allow(["iam:UpdateAssumeRolePolicy"], [roleArn("weak")])), mine } }), role("weak", weak)], functions: [fn("app", "app")] });
+    expect(ids(doc, "app")).toEqual([]);
+    expect(blocked(doc, "app", "iam-update-assume-role-policy")?.reason).toContain("nothing to gain");
+  });
+
+  it("iam:CreateAccessKey for a user who holds nothing more is no path; for one who holds more it is", () => {
+    const make = (bob: ReturnType<typeof user>) => documentOf({ roles: [role("app", { inline: { p: policy(allow(["iam:CreateAccessKey"], [`arn:aws:iam::${ACCOUNT}:user/bob`])), mine } })], principals: [bob], functions: [fn("app", "app")] });
+    expect(ids(make(user("bob", { l: policy(LOGS) })), "app")).toEqual([]);
+    expect(ids(make(user("bob", { l: policy(allow(["ec2:*"])) })), "app")).toEqual([["iam-create-access-key", [`arn:aws:iam::${ACCOUNT}:user/bob`]]]);
+  });
+
+  it("iam:PutRolePolicy (granting the target anything) stays a path on a role that holds nothing", () => {
+    const doc = documentOf({ roles: [role("app", { inline: { p: policy(allow(["iam:PutRolePolicy"], [roleArn("weak")])) } }), role("weak")], functions: [fn("app", "app")] });
+    expect(ids(doc, "app")).toEqual([["iam-put-role-policy", [roleArn("weak")]]]);
+  });
+});
+
+describe("holdsNoMore (law)", () => {
+  // Statements a source may hold; a target made of some of them holds nothing more, and one with
+  // a statement none of the source's covers (another action, or the same on more resources) does.
+  const pool: PolicyStatement[] = [
+    allow(["s3:GetObject"], ["arn:aws:s3:::a/*"]),
+    allow(["s3:*"], ["arn:aws:s3:::b/*"]),
+    allow(["logs:*"], ["*"]),
+    allow(["sqs:SendMessage"], ["*"], { Condition: { StringEquals: { "aws:ResourceTag/x": ["1"] } } }),
+    { Effect: "Allow", NotAction: ["iam:*"], Resource: ["arn:aws:dynamodb:*:*:table/t"] },
+    deny(["s3:DeleteObject"]),
+  ];
+  const uncovered: PolicyStatement[] = [allow(["s3:GetObject"], ["arn:aws:s3:::*"]), allow(["kms:Decrypt"]), allow(["s3:PutObject"], ["arn:aws:s3:::a/*"]), { Effect: "Allow", NotAction: ["iam:*"], Resource: ["*"] }];
+  const of = (sts: PolicyStatement[]): PrincipalPolicies => ({ identity: [{ id: "inline:p", document: policy(...sts) }], boundary: null, incomplete: false, earliestTime: null });
+
+  it("a target made of the source's statements (and its Deny statements) holds no more; one more uncovered Allow and it does", () => {
+    fc.assert(
+      fc.property(fc.subarray(pool), fc.subarray(pool), fc.constantFrom(...uncovered), (source, picked, extra) => {
+        const denies = source.filter((s) => s.Effect === "Deny");
+        const target = [...new Set([...picked.filter((s) => source.includes(s)), ...denies])];
+        expect(holdsNoMore(of(target), of(source))).toBe(true);
+        expect(holdsNoMore(of([...target, extra]), of(source))).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("reads an action of a service that does not exist as granting nothing, and an unknown action of a known service as one newer than the catalog", () => {
+    const services = new Set(catalog.services.keys());
+    const source = of([allow(["s3:*"], ["arn:aws:s3:::b/*"])]);
+    expect(holdsNoMore(of([allow(["s3:GetObject", "zzznotaservice:Call"], ["arn:aws:s3:::b/*"])]), source, services)).toBe(true);
+    expect(holdsNoMore(of([allow(["kms:SomeFutureAction"])]), source, services)).toBe(false);
+    // Without the catalog, every action counts.
+    expect(holdsNoMore(of([allow(["zzznotaservice:Call"])]), source)).toBe(false);
+  });
+
+  it("is false when either side's policies are incomplete", () => {
+    expect(holdsNoMore({ ...of([]), incomplete: true }, of([allow(["*"])]))).toBe(false);
+    expect(holdsNoMore(of([]), { ...of([allow(["*"])]), incomplete: true })).toBe(false);
+  });
+});
