@@ -203,6 +203,13 @@ export const ESCALATION_METHODS: readonly Method[] = [
   // Amazon EC2 launch template usage in Auto Scaling groups", EC2 Auto Scaling User Guide): that
   // is passrole-ec2 already, and a new default version of an existing template is
   // ec2-modify-launch-template.
+  // A group made from, or switched to, an EXISTING launch configuration (CreateAutoScalingGroup or
+  // UpdateAutoScalingGroup alone, no iam:PassRole: "Amazon EC2 Auto Scaling API permissions" asks
+  // PassRole of CreateAutoScalingGroup only for a launch template with an instance profile, a
+  // non-default service-linked role or a lifecycle hook role) is no method of its own: its
+  // instances run the configuration's image, user data and key pair, none of the caller's, so
+  // reading the role's credentials there takes a way onto the instance (ssm-start-session,
+  // ssm-send-command, ec2-instance-connect-ssh), which is a path on "any ec2 instance" already.
   {
     id: "passrole-autoscaling",
     title: "Pass a role to a new Auto Scaling launch configuration",

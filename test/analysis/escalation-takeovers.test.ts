@@ -39,4 +39,12 @@ describe("takeovers of existing compute", () => {
     expect(pathsWith(allow(["ssm:CreateAssociation"], [`arn:aws:ec2:*:${ACCOUNT}:instance/*`, "arn:aws:ssm:*::document/AWS-ConfigureAWSPackage"]))).toEqual([]);
     expect(pathsWith(allow(["ssm:CreateAssociation"], [`arn:aws:ec2:*:${ACCOUNT}:instance/*`, "arn:aws:ssm:*::document/AWS-RunShellScript"]))).toEqual(["ssm-create-association"]);
   });
+
+  it("an Auto Scaling group from an existing launch configuration is none on its own (its instances run none of the caller's code); with a way onto the instance, that way is the path", () => {
+    const asg = allow(["autoscaling:CreateAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup"], ["*"]);
+    expect(pathsWith(asg)).toEqual([]);
+    expect(pathsWith(asg, allow(["ssm:StartSession"], ["*"]))).toEqual(["ssm-start-session"]);
+    // A new launch configuration with a role passed to EC2 is passrole-autoscaling.
+    expect(pathsWith(asg, allow(["autoscaling:CreateLaunchConfiguration", "iam:PassRole"], ["*"]))).toEqual(["passrole-autoscaling"]);
+  });
 });
