@@ -93,6 +93,12 @@ interface Method {
    * (boundaryGain).
    */
   liftsBoundary?: true;
+  /**
+   * The method makes a new IAM resource of this type (`role`) whose name the principal chooses: its
+   * steps on the representative `iam:<type>/*` are tried again on a name each pattern of its grant
+   * of the first step's action allows (newNames), the first whose steps all pass making the path.
+   */
+  namesNew?: "role";
 }
 
 /**
@@ -129,11 +135,15 @@ export const ESCALATION_METHODS: readonly Method[] = [
   // making, assumed after (Parliament adds sts:AssumeRole to both; iam-tools-landscape.md §3): the
   // trust policy CreateRole takes is the principal's to write, naming it by its ARN, so the assume
   // step is decided as after iam:UpdateAssumeRolePolicy (rewrittenTrust). The new role is "a role
-  // in the account" (the representative `role/*`), which iam-put-role-policy and
-  // iam-attach-role-policy reach too: a grant limited to some names (`role/sandbox-*`) is not
-  // followed to a role the principal would name so.
+  // in the account" (the representative `role/*`, which iam-put-role-policy and
+  // iam-attach-role-policy reach too), else a role named as its iam:CreateRole grant allows
+  // (namesNew): a principal allowed to create, write and assume `role/sandbox-*` names its role
+  // `sandbox-…`, which no role of the inputs need be (AWS's delegation pattern, "Permissions
+  // boundaries for IAM entities", pins such grants with an iam:PermissionsBoundary condition; without
+  // it the new role may hold anything).
   {
     id: "iam-create-role",
+    namesNew: "role",
     title: "Create a role that trusts it and assume it",
     steps: [
       { actions: ["iam:CreateRole"], target: "new-resource", newResource: "iam:role/*" },
@@ -734,7 +744,11 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
         return;
       }
       if (path.startsWith("iam:")) {
-        yield representative(`arn:${p}:iam::${account}:${path.slice(4)}`, `any ${path.slice(4).replace(/\/\*$/, "")}`, account);
+        // `iam:role/*`: any role; `iam:role/sandbox-lr`: the new role a name-limited grant lets it make (newNames).
+        const rest = path.slice(4);
+        const slash = rest.indexOf("/");
+        const kind = rest.endsWith("/*") && slash === rest.length - 2 ? `any ${rest.slice(0, -2)}` : `new ${rest.slice(0, slash)} ${rest.slice(slash + 1)}`;
+        yield representative(`arn:${p}:iam::${account}:${rest}`, kind, account);
         return;
       }
       const kind = step.existing ? `any ${service} ${path.split(/[/:]/)[0]}` : `new ${service} resource`;
@@ -940,6 +954,32 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
   return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: noRollback(step, self, policies, targets, selfPolicies) ?? nothingToGain(noGainTargets, self) ?? (reason || "not allowed on any target") };
 }
 
+/**
+ * The names (`iam:role/<name>`) a principal may give a new IAM resource of a type by its grants of
+ * `action` (iam:CreateRole): each Resource pattern of an Allow statement naming the action that is
+ * an ARN of that type in its account (or any account) and not every name (`role/*` is the
+ * representative), its wildcards filled in (`role/sandbox-*` → `role/sandbox-lr`), in order, at
+ * most five. A pattern with a policy variable is left out (its value is the principal's, not a
+ * name of its choosing).
+ */
+function newNames(type: string, action: string, self: Role | Principal, policies: PrincipalPolicies): string[] {
+  const names = new Set<string>();
+  for (const p of policies.identity) {
+    for (const st of p.document.Statement) {
+      if (st.Effect !== "Allow" || st.Resource === undefined || !actionApplies(st, action)) continue;
+      for (const pattern of st.Resource) {
+        const m = /^arn:[^:]+:iam::([^:]*):(.+)$/.exec(pattern);
+        if (m === null || pattern.includes("${")) continue;
+        const [, account, resource] = m as unknown as [string, string, string];
+        if (account !== self.accountId && !/^[*?]+$/.test(account)) continue;
+        if (!resource.startsWith(`${type}/`) || resource === `${type}/*`) continue;
+        names.add(`iam:${resource.replace(/\*/g, "lr").replace(/\?/g, "x")}`);
+      }
+    }
+  }
+  return [...names].sort(byString).slice(0, 5);
+}
+
 /** Per principal (its policies), whether taking over a target gains nothing, by the target's ARN. */
 const gainMemo = new WeakMap<PrincipalPolicies, Map<string, boolean>>();
 
@@ -1139,15 +1179,29 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
       }
       continue;
     }
-    const outcomes: StepOutcome[] = [];
+    let outcomes: StepOutcome[] = [];
     let failed: StepOutcome | null = null;
-    for (const s of m.steps) {
-      const o = evaluateStep(s, self, policies, targets, selfPolicies);
-      if (!o.ok) {
-        failed = o;
+    // The representative new resource first; then, for a method that names one (namesNew), each
+    // name its grant allows. The first whose steps all pass is the path; the representative's
+    // failure is the blocked reason.
+    const any = m.namesNew === undefined ? null : `iam:${m.namesNew}/*`;
+    for (const name of any === null ? [null] : [any, ...newNames(m.namesNew!, m.steps[0]!.actions[0]!, self, policies)]) {
+      const tried: StepOutcome[] = [];
+      let stop: StepOutcome | null = null;
+      for (const s of m.steps) {
+        const o = evaluateStep(name !== null && s.newResource === any ? { ...s, newResource: name } : s, self, policies, targets, selfPolicies);
+        if (!o.ok) {
+          stop = o;
+          break;
+        }
+        tried.push(o);
+      }
+      if (stop === null) {
+        outcomes = tried;
+        failed = null;
         break;
       }
-      outcomes.push(o);
+      failed ??= stop;
     }
     if (failed) {
       blocked.push({ id: m.id, action: failed.action, reason: failed.reason });

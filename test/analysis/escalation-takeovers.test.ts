@@ -48,3 +48,37 @@ describe("takeovers of existing compute", () => {
     expect(pathsWith(asg, allow(["autoscaling:CreateLaunchConfiguration", "iam:PassRole"], ["*"]))).toEqual(["passrole-autoscaling"]);
   });
 });
+
+describe("iam-create-role with a grant limited to some role names", () => {
+  // Before, the new role was only "any role" (role/*): a principal allowed to create, write and
+  // assume role/sandbox-* (a common delegation without a permissions boundary) had no path.
+  const sandbox = `arn:aws:iam::${ACCOUNT}:role/sandbox-*`;
+  const resourcesOf = (...statements: PolicyStatement[]) => {
+    const doc = analyzeDocument(documentOf({ roles: [role("app-role", { inline: { p: policy(...statements) } })], functions: [fn("app", "app-role")] }), catalog);
+    const path = doc.roles.find((r) => r.arn === self)!.analysis!.escalationPaths.find((p) => p.id === "iam-create-role");
+    return path === undefined ? undefined : { resources: path.resources, conditional: path.conditional };
+  };
+
+  it("is a path on a role it names as its grant allows", () => {
+    expect(resourcesOf(allow(["iam:CreateRole", "iam:PutRolePolicy"], [sandbox]))).toEqual({ resources: ["<new role sandbox-lr in 123456789012>"], conditional: false });
+    expect(resourcesOf(allow(["iam:CreateRole", "iam:AttachRolePolicy"], [`arn:aws:iam::*:role/team/app-??`]))).toEqual({ resources: ["<new role team/app-xx in 123456789012>"], conditional: false });
+  });
+
+  it("is none when the name it may create is not one it may write, or a Deny takes the name back", () => {
+    expect(resourcesOf(allow(["iam:CreateRole"], [sandbox]), allow(["iam:PutRolePolicy"], [`arn:aws:iam::${ACCOUNT}:role/other-*`]))).toBeUndefined();
+    expect(resourcesOf(allow(["iam:CreateRole", "iam:PutRolePolicy"], [sandbox]), { Effect: "Deny", Action: ["iam:CreateRole"], Resource: [sandbox] })).toBeUndefined();
+    expect(resourcesOf(allow(["iam:CreateRole", "iam:PutRolePolicy"], [sandbox]), { Effect: "Deny", Action: ["sts:AssumeRole"], Resource: ["*"] })).toBeUndefined();
+    // Another account's roles, or one the policy variable names, are no name of its choosing.
+    expect(resourcesOf(allow(["iam:CreateRole", "iam:PutRolePolicy"], ["arn:aws:iam::999999999999:role/sandbox-*"]))).toBeUndefined();
+    expect(resourcesOf(allow(["iam:CreateRole", "iam:PutRolePolicy"], ["arn:aws:iam::*:role/${aws:username}"]))).toBeUndefined();
+  });
+
+  it("is conditional when CreateRole is pinned to a permissions boundary (the new role is capped by it)", () => {
+    const pinned = allow(["iam:CreateRole"], [sandbox], { Condition: { StringEquals: { "iam:PermissionsBoundary": [`arn:aws:iam::${ACCOUNT}:policy/dev-boundary`] } } });
+    expect(resourcesOf(pinned, allow(["iam:PutRolePolicy"], [sandbox]))).toEqual({ resources: ["<new role sandbox-lr in 123456789012>"], conditional: true });
+  });
+
+  it("on every role name, it is the representative any role, as before", () => {
+    expect(resourcesOf(allow(["iam:CreateRole", "iam:PutRolePolicy"], [`arn:aws:iam::${ACCOUNT}:role/*`]))).toEqual({ resources: ["<any role in 123456789012>"], conditional: false });
+  });
+});
