@@ -12,6 +12,7 @@ import { evaluateRequirements, unneededCapabilities } from "./function-requireme
 import { analyzeTrust } from "./trust.js";
 import { layerPolicyGrants, publicUrlGrants, resourcePolicyGrants } from "./resource-policy.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
+import { GainComparer } from "./escalation-gain.js";
 import { administratorPolicy, ASSUME_ROLE_METHOD, AssumeRoleChains, ESCALATION_METHODS, escalationPaths, indexTargets, type RolePrivilege } from "./escalation.js";
 import type { BlockedEscalation, EscalationPath } from "../model/analysis.js";
 import { buildReaderIndex } from "./readers.js";
@@ -83,7 +84,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     const e = rolesByArn.get(arn) ?? usersByArn.get(arn);
     return e === undefined ? undefined : policiesFor(e);
   };
-  targets.knownServices = new Set(catalog.services.keys());
+  targets.gain = new GainComparer(new Set(catalog.services.keys()));
 
   const roles: AnalysisDraft["roles"] = document.roles.map((role) => {
     const policies = policiesFor(role);

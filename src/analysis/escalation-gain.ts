@@ -73,15 +73,44 @@ function mayBeReal(action: string, services: ReadonlySet<string> | null): boolea
   return /[*?]/.test(service) || services.has(service.toLowerCase());
 }
 
+/**
+ * Whether action pattern `x` matches every action pattern `a` matches (both lower case): equal, or
+ * `x` a wildcard covering `a`. A pattern without a wildcard covers only itself, and one of another
+ * service (the part before `:` without wildcards) nothing: the glob comparison, most of the cost,
+ * only for a wildcard of the same service.
+ */
+function actionCovers(x: string, a: string): boolean {
+  if (x === a) return true;
+  if (!x.includes("*") && !x.includes("?")) return false;
+  const colon = x.indexOf(":");
+  if (colon > 0 && !/[*?]/.test(x.slice(0, colon)) && !a.startsWith(x.slice(0, colon + 1)) && !/[*?]/.test(a.slice(0, a.indexOf(":") + 1))) return false;
+  return globCovers(x, a);
+}
+
+/**
+ * Whether `s` is `t` (resources, condition, NotAction) with at least its actions: the same statement
+ * of a shared policy, or one that names more actions (a conditional statement is compared so, its
+ * condition being the same). An action of a service that does not exist is left out.
+ */
+function sameButActions(s: PolicyStatement, t: PolicyStatement, services: ReadonlySet<string> | null): boolean {
+  if (s.Effect !== t.Effect) return false;
+  const rest = (x: PolicyStatement) => JSON.stringify([x.Resource, x.NotResource, x.Condition ?? {}, x.NotAction, x.Principal, x.NotPrincipal]);
+  if (rest(s) !== rest(t)) return false;
+  if (t.Action === undefined) return s.Action === undefined;
+  if (s.Action === undefined) return false;
+  const sActions = s.Action.map((a) => a.toLowerCase());
+  return t.Action.every((a) => !mayBeReal(a, services) || sActions.some((x) => actionCovers(x, a.toLowerCase())));
+}
+
 /** Whether the principal's statement `s` grants at least what the target's statement `t` grants, to whoever holds it. */
 function covers(s: PolicyStatement, t: PolicyStatement, services: ReadonlySet<string> | null): boolean {
-  if (canonical(s) === canonical(t) && samePrincipalIndependent(t)) return true;
+  if (sameButActions(s, t, services) && samePrincipalIndependent(t)) return true;
   if (s.Effect !== "Allow" || (s.Condition !== undefined && Object.keys(s.Condition).length > 0)) return false;
   if (s.Action === undefined || s.Resource === undefined) return false;
   if (JSON.stringify([s.Action, s.Resource]).includes("${")) return false;
   const sActions = s.Action.map((a) => a.toLowerCase());
   const everyAction = sActions.includes("*");
-  const actionsCovered = t.Action !== undefined ? t.Action.every((a) => everyAction || !mayBeReal(a, services) || sActions.some((x) => globCovers(x, a.toLowerCase()))) : everyAction;
+  const actionsCovered = t.Action !== undefined ? t.Action.every((a) => everyAction || !mayBeReal(a, services) || sActions.some((x) => actionCovers(x, a.toLowerCase()))) : everyAction;
   if (!actionsCovered) return false;
   const everyResource = s.Resource.includes("*");
   if (everyResource) return true;
@@ -89,27 +118,100 @@ function covers(s: PolicyStatement, t: PolicyStatement, services: ReadonlySet<st
   return t.Resource.every((r) => !r.includes("${") && s.Resource!.some((x) => patternCovers(x, r)));
 }
 
+/** A principal's statements as a GainComparer reads them, made once per principal (its PrincipalPolicies). */
+interface View {
+  incomplete: boolean;
+  /** Its permissions boundary's number (GainComparer.idOf its text), -1 for none. */
+  boundary: number;
+  allows: PolicyStatement[];
+  /** Its Allow and Deny statements' numbers. */
+  allowIds: number[];
+  denyIds: number[];
+  deniesIndependent: boolean;
+  denySet: Set<number>;
+  /** The number of what a target is compared by (incomplete, boundary, statements): equal policies, equal numbers. */
+  set: number;
+  /** As a source: per target statement number, whether one of its Allow statements covers it (0 not yet known, 1 yes, 2 no). */
+  covered: Uint8Array;
+  /** As a source: per target set number, whether the target holds no more (0 not yet known, 1 yes, 2 no). */
+  bySet: Uint8Array;
+}
+
+/** `a[i]`, the array grown (zeros) to hold index `i` first. */
+function grownFor(a: Uint8Array, i: number): Uint8Array {
+  if (i < a.length) return a;
+  const grown = new Uint8Array(Math.max(i + 1, a.length * 2, 16));
+  grown.set(a);
+  return grown;
+}
+
 /**
- * Whether `target` holds no permission `source` lacks (see the module comment); false when that is
- * not certain. `services`: the service names the action catalog knows (lower case), null to count
- * every action as real.
+ * Whether a target holds no permission a principal lacks (see the module comment), for one
+ * analysis: statements and policy sets are numbered as they are met, and each principal keeps what
+ * it found per target statement and per target policy set, so that thousands of principals each
+ * reaching thousands of targets (every role may pass every other) compare a few statement sets,
+ * not every pair. `services`: the service names the action catalog knows (lower case), null to
+ * count every action as real.
  */
-export function holdsNoMore(target: PrincipalPolicies, source: PrincipalPolicies, services: ReadonlySet<string> | null = null): boolean {
-  if (target.incomplete || source.incomplete) return false;
-  if (source.boundary !== null) {
-    if (target.boundary === null || target.boundary.id !== source.boundary.id || JSON.stringify(target.boundary.document) !== JSON.stringify(source.boundary.document)) return false;
-  }
-  const sourceAllows: PolicyStatement[] = [];
-  const sourceDenies: PolicyStatement[] = [];
-  for (const p of source.identity) for (const st of p.document.Statement) (st.Effect === "Allow" ? sourceAllows : sourceDenies).push(st);
-  const targetDenies = new Set<string>();
-  for (const p of target.identity) for (const st of p.document.Statement) if (st.Effect === "Deny") targetDenies.add(canonical(st));
-  if (!sourceDenies.every((st) => samePrincipalIndependent(st) && targetDenies.has(canonical(st)))) return false;
-  for (const p of target.identity) {
-    for (const t of p.document.Statement) {
-      if (t.Effect !== "Allow") continue;
-      if (!sourceAllows.some((s) => covers(s, t, services))) return false;
+export class GainComparer {
+  private readonly ids = new Map<string, number>();
+  private readonly statements: PolicyStatement[] = [];
+  private readonly views = new WeakMap<PrincipalPolicies, View>();
+
+  constructor(private readonly services: ReadonlySet<string> | null) {}
+
+  /** The number of a text (a statement's canonical text, a boundary, a policy set's key). */
+  private idOf(key: string, statement?: PolicyStatement): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      this.ids.set(key, (id = this.ids.size));
+      if (statement !== undefined) this.statements[id] = statement;
     }
+    return id;
   }
-  return true;
+
+  private viewOf(p: PrincipalPolicies): View {
+    let v = this.views.get(p);
+    if (v !== undefined) return v;
+    const allows: PolicyStatement[] = [];
+    const denies: PolicyStatement[] = [];
+    for (const policy of p.identity) for (const st of policy.document.Statement) (st.Effect === "Allow" ? allows : denies).push(st);
+    const allowIds = allows.map((st) => this.idOf(`s ${canonical(st)}`, st));
+    const denyIds = denies.map((st) => this.idOf(`s ${canonical(st)}`, st));
+    const boundary = p.boundary === null ? -1 : this.idOf(`b ${p.boundary.id} ${JSON.stringify(p.boundary.document)}`);
+    const set = this.idOf(`t ${p.incomplete} ${boundary} ${[...allowIds].sort((a, b) => a - b).join(",")} ${[...denyIds].sort((a, b) => a - b).join(",")}`);
+    v = { incomplete: p.incomplete, boundary, allows, allowIds, denyIds, deniesIndependent: denies.every(samePrincipalIndependent), denySet: new Set(denyIds), set, covered: new Uint8Array(0), bySet: new Uint8Array(0) };
+    this.views.set(p, v);
+    return v;
+  }
+
+  holdsNoMore(target: PrincipalPolicies, source: PrincipalPolicies): boolean {
+    const s = this.viewOf(source);
+    const t = this.viewOf(target);
+    s.bySet = grownFor(s.bySet, t.set);
+    let r = s.bySet[t.set]!;
+    if (r === 0) s.bySet[t.set] = r = this.decide(t, s) ? 1 : 2;
+    return r === 1;
+  }
+
+  private decide(t: View, s: View): boolean {
+    if (t.incomplete || s.incomplete) return false;
+    if (s.boundary !== -1 && t.boundary !== s.boundary) return false;
+    if (!s.deniesIndependent || !s.denyIds.every((d) => t.denySet.has(d))) return false;
+    for (const id of t.allowIds) {
+      s.covered = grownFor(s.covered, id);
+      let hit = s.covered[id]!;
+      if (hit === 0) {
+        const st = this.statements[id]!;
+        s.covered[id] = hit = s.allows.some((x) => covers(x, st, this.services)) ? 1 : 2;
+      }
+      if (hit !== 1) return false;
+    }
+    return true;
+  }
+}
+
+/** Whether `target` holds no permission `source` lacks, on their own (GainComparer for one analysis). */
+export function holdsNoMore(target: PrincipalPolicies, source: PrincipalPolicies, services: ReadonlySet<string> | null = null): boolean {
+  return new GainComparer(services).holdsNoMore(target, source);
 }

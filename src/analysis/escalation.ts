@@ -19,7 +19,7 @@ import { principalContext, timeOf } from "./context.js";
 import { ContentCache, groupBy } from "../collections.js";
 import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
 import { accountInWords, hasPlaceholderAccount, isPlaceholderAccount } from "../deployment-account.js";
-import { holdsNoMore } from "./escalation-gain.js";
+import type { GainComparer } from "./escalation-gain.js";
 
 type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "own-function" | "new-resource" | "self";
 
@@ -485,8 +485,10 @@ export interface EscalationTargets {
    * target is kept.
    */
   policiesOf?: (arn: string) => PrincipalPolicies | undefined;
-  /** The service names the action catalog knows (lower case): an action of another service grants nothing (holdsNoMore). */
-  knownServices?: ReadonlySet<string>;
+  /** Compares a target's policies with the principal's (holdsNoMore), for this analysis; set with policiesOf. */
+  gain?: GainComparer;
+  /** A takeover's target by ARN: its policies, null when none or a trust policy names it (gainsNothing), built on use. */
+  takeoverTargets?: Map<string, PrincipalPolicies | null>;
   /** The principals the document's trust policies name by ARN, and `assumed-role <account> <role>` for a session they name (trustNamed), built on first use. */
   trustNamed?: Set<string>;
 }
@@ -943,8 +945,14 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
           record(r);
           continue;
         }
-        const gaining = noGain === null ? members : members.filter((x) => !noGain(x));
-        if (gaining.length < members.length) for (const x of members) if (!gaining.includes(x)) gainless.push(x.label);
+        let gaining = members;
+        if (noGain !== null) {
+          gaining = [];
+          for (const x of members) {
+            if (noGain(x)) gainless.push(x.label);
+            else gaining.push(x);
+          }
+        }
         if (gaining.length > 0 && record(r)) for (const x of gaining) reach(x);
       }
     }
@@ -980,9 +988,6 @@ function newNames(type: string, action: string, self: Role | Principal, policies
   return [...names].sort(byString).slice(0, 5);
 }
 
-/** Per principal (its policies), whether taking over a target gains nothing, by the target's ARN. */
-const gainMemo = new WeakMap<PrincipalPolicies, Map<string, boolean>>();
-
 /**
  * Whether a concrete target of a step that takes it over (Step.takesOver) gives the principal
  * nothing it lacks: the role or user whose permissions the path gains (a function's: its execution
@@ -992,18 +997,20 @@ const gainMemo = new WeakMap<PrincipalPolicies, Map<string, boolean>>();
  * not show).
  */
 function gainsNothing(c: Candidate, self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets): boolean {
-  if (targets.policiesOf === undefined || c.label.startsWith("<")) return false;
+  if (targets.policiesOf === undefined || targets.gain === undefined || c.label.startsWith("<")) return false;
   const arn = c.ownerRole ?? c.arn;
   if (arn === self.arn) return true;
-  let memo = gainMemo.get(policies);
-  if (memo === undefined) gainMemo.set(policies, (memo = new Map()));
-  let hit = memo.get(arn);
-  if (hit === undefined) {
-    const theirs = targets.policiesOf(arn);
-    hit = theirs !== undefined && !namedByTrust(targets, arn) && holdsNoMore(theirs, policies, targets.knownServices ?? null);
-    memo.set(arn, hit);
+  // What is known of the target, once per target (not per principal and target: 10⁷ pairs at
+  // 3,000 roles each allowed to pass the others); holdsNoMore compares statements it has seen once.
+  let byArn = targets.takeoverTargets;
+  if (byArn === undefined) targets.takeoverTargets = byArn = new Map();
+  let theirs = byArn.get(arn);
+  if (theirs === undefined) {
+    const p = targets.policiesOf(arn);
+    theirs = p === undefined || namedByTrust(targets, arn) ? null : p;
+    byArn.set(arn, theirs);
   }
-  return hit;
+  return theirs !== null && targets.gain.holdsNoMore(theirs, policies);
 }
 
 /** `assumed-role <account> <role name>`: how trustNamed keys a role's sessions. */

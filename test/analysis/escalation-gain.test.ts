@@ -72,6 +72,15 @@ describe("PassRole to a role that holds nothing more", () => {
     expect(ids(make([shared.arn], { more: policy(allow(["sqs:ReceiveMessage"], ["*"])) }), "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
   });
 
+  it("is no path when the deployer's statement is the role's with more actions, under the same condition", () => {
+    const tagged = { Condition: { StringEquals: { "aws:ResourceTag/team": ["a"] } } };
+    const doc = deployer([allow(["sqs:SendMessage", "sqs:ReceiveMessage"], ["*"], tagged)], role("fn-q", { inline: { q: policy(allow(["sqs:SendMessage"], ["*"], tagged)) } }));
+    expect(ids(doc, "deployer")).toEqual([]);
+    // Another condition value: a gain.
+    const other = deployer([allow(["sqs:SendMessage", "sqs:ReceiveMessage"], ["*"], tagged)], role("fn-q", { inline: { q: policy(allow(["sqs:SendMessage"], ["*"], { Condition: { StringEquals: { "aws:ResourceTag/team": ["b"] } } })) } }));
+    expect(ids(other, "deployer").map((x) => x[0])).toEqual(["passrole-lambda"]);
+  });
+
   it("is a path when the shared statement reads the principal (a policy variable, aws:PrincipalTag, aws:SourceIp): it grants the role other things", () => {
     for (const st of [
       allow(["s3:GetObject"], ["arn:aws:s3:::home/${aws:userid}/*"]),
