@@ -198,6 +198,23 @@ export function destinationListing(arn: string): { action: string; resource: str
   return arn.split(":")[2] === "s3" ? { action: "s3:ListBucket", resource: arn.replace(/\/.*$/, "") } : null;
 }
 
+/**
+ * glue:GetSchemaVersion for a Glue registry: the poller fetches each record's schema version by its
+ * ID, which IAM authorises on the schema it belongs to (`schema/<registry>/<schema>`) or the
+ * registry; the AWS CDK's GlueSchemaRegistry grants both, `schema/<registry>/*` and the registry
+ * ARN, and the Glue developer guide's deserializer example grants `*`. Required on every schema of
+ * the registry (a literal `*`: the records name the schema, the configuration does not), the
+ * registry accepted in its place. A registry ARN that does not parse (an unresolved reference)
+ * leaves `*`, the guide's own grant.
+ */
+function glueSchemaVersionRequirement(subject: string, registry: string): RequiredPermission {
+  // A template's region and account are `${AWS::Region}` and `${AWS::AccountId}`, colons inside.
+  const part = "(?:\\$\\{[^}]*\\}|[^:])*";
+  const m = new RegExp(`^(arn:${part}:glue:${part}:${part}:)registry/([^/]+)$`).exec(registry);
+  if (m === null) return { purpose: "trigger", subject, action: "glue:GetSchemaVersion", resource: "*", essential: true };
+  return { purpose: "trigger", subject, action: "glue:GetSchemaVersion", resource: `${m[1]}schema/${m[2]}/*`, alternativeResources: [registry], essential: true };
+}
+
 function triggerRequirements(t: Trigger): RequiredPermission[] {
   const out: RequiredPermission[] = [];
   const source = t.eventSourceArn;
@@ -265,6 +282,23 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   if (t.kind === "self-managed-kafka" && t.sourceInVpc === true) add(POLLER_VPC_ACTIONS, "*");
   for (const secret of t.secretArns) {
     out.push({ purpose: "trigger-secret", subject, action: "secretsmanager:GetSecretValue", resource: secret, essential: true });
+  }
+  // A Kafka mapping's schema registry, which Lambda's poller reads with the execution role to
+  // validate and deserialize records (Lambda developer guide, MSK and self-managed Kafka execution
+  // role permissions: "For AWS Glue Schema Registry: Your function needs glue:GetRegistry and
+  // glue:GetSchemaVersion permissions"; "For Confluent Schema Registry with BASIC_AUTH or
+  // CLIENT_CERTIFICATE_TLS_AUTH", and for a private CA certificate, secretsmanager:GetSecretValue
+  // on the secret). Before, the registry was not read: generate left these out and the mapping
+  // could not validate a record; LR010 passed such a role.
+  if (t.schemaRegistry) {
+    const glue = t.schemaRegistry.glueRegistryArn;
+    if (glue !== null) {
+      out.push({ purpose: "trigger", subject, action: "glue:GetRegistry", resource: glue, essential: true });
+      out.push(glueSchemaVersionRequirement(subject, glue));
+    }
+    for (const secret of t.schemaRegistry.secretArns) {
+      out.push({ purpose: "trigger-secret", subject, action: "secretsmanager:GetSecretValue", resource: secret, essential: true });
+    }
   }
   // Secrets Manager decrypts a secret with the caller's permissions: the poller's, the execution
   // role's. SAM grants kms:Decrypt on its event's SecretsManagerKmsKeyId for this; before, a

@@ -730,6 +730,19 @@ export interface Trigger {
    * the mapping does not. Added in schema 1.10.
    */
   consumerGroupId?: string;
+  /**
+   * The schema registry a Kafka mapping validates its records against
+   * (`AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig` or
+   * `SelfManagedKafkaEventSourceConfig.SchemaRegistryConfig`), when the input says it. Lambda's
+   * poller reads it with the execution role: an AWS Glue registry (`glueRegistryArn`, its
+   * `SchemaRegistryURI`) needs glue:GetRegistry and glue:GetSchemaVersion; a Confluent registry
+   * authenticates with the Secrets Manager secrets of its `AccessConfigs` (`secretArns`: BASIC_AUTH,
+   * CLIENT_CERTIFICATE_TLS_AUTH, SERVER_ROOT_CA_CERTIFICATE), which need
+   * secretsmanager:GetSecretValue (Lambda developer guide, "Configuring Lambda permissions for
+   * Amazon MSK event source mappings", optional permissions). A Confluent registry's URL is not
+   * kept. Absent when the mapping has none. Added in schema 1.14.
+   */
+  schemaRegistry?: { glueRegistryArn: string | null; secretArns: string[] };
 }
 
 export interface FunctionUrl {

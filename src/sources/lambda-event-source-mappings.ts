@@ -125,6 +125,14 @@ function readTrigger(m: { [k: string]: unknown }, ctx: FileContext, path: string
     const config = optObject(m, key, ctx, path);
     const group = config ? optString(config, "ConsumerGroupId", ctx, joinPath(path, key)) : null;
     if (group !== null && trigger.consumerGroupId === undefined) trigger.consumerGroupId = group;
+    const registry = config ? optObject(config, "SchemaRegistryConfig", ctx, joinPath(path, key)) : null;
+    if (registry && trigger.schemaRegistry === undefined) {
+      const registryPath = joinPath(path, `${key}.SchemaRegistryConfig`);
+      const accessPath = joinPath(registryPath, "AccessConfigs");
+      const uris = optArray(registry, "AccessConfigs", ctx, registryPath).map((a, i) => optString(asObject(a, ctx, joinPath(accessPath, i)), "URI", ctx, joinPath(accessPath, i)));
+      const schemaRegistry = schemaRegistryOf(optString(registry, "SchemaRegistryURI", ctx, registryPath), uris);
+      if (schemaRegistry) trigger.schemaRegistry = schemaRegistry;
+    }
   }
   // What Lambda says of the mapping: LR010 tells a mapping Lambda stopped for lack of permissions
   // (EVENT_SOURCE_AUTHZ_ERROR, "PROBLEM: Cluster failed to authorize Lambda") from one a user
@@ -139,4 +147,15 @@ function readTrigger(m: { [k: string]: unknown }, ctx: FileContext, path: string
 /** The access configurations that place the pollers in a VPC (`subnet:<id>`, `security_group:<id>`). */
 export function isVpcAccessType(type: unknown): boolean {
   return type === "VPC_SUBNET" || type === "VPC_SECURITY_GROUP";
+}
+
+/**
+ * A Kafka mapping's schema registry as the trigger keeps it (Trigger.schemaRegistry): the AWS Glue
+ * registry its URI names (a Confluent registry's URI is its URL, not kept), and the Secrets Manager
+ * secrets its access configurations name. Null when it names neither (nothing of the role).
+ */
+export function schemaRegistryOf(uri: unknown, accessUris: readonly unknown[]): Trigger["schemaRegistry"] | null {
+  const glueRegistryArn = typeof uri === "string" && /^arn:[^:]+:glue:/.test(uri) ? uri : null;
+  const secretArns = [...new Set(accessUris.filter((u): u is string => typeof u === "string" && parseArn(u)?.service === "secretsmanager"))].sort();
+  return glueRegistryArn === null && secretArns.length === 0 ? null : { glueRegistryArn, secretArns };
 }

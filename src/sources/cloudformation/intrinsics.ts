@@ -275,9 +275,19 @@ export class IntrinsicResolver {
         return this.prop(res, "LogGroupName") ?? `\${${id}}`;
       case "AWS::Kinesis::StreamConsumer":
         return this.consumerArn(id, res) ?? `\${${id}}`;
+      // Ref is the registry's ARN (AWS::Glue::Registry return values): a Kafka mapping's
+      // SchemaRegistryURI, whose name the schemas' ARNs (glue:GetSchemaVersion) are made from.
+      case "AWS::Glue::Registry":
+        return this.glueRegistryArn(res) ?? `\${${id}}`;
       default:
         return `\${${id}}`;
     }
+  }
+
+  /** A Glue schema registry's ARN, `arn:<p>:glue:<region>:<account>:registry/<Name>`, when its name resolves. */
+  private glueRegistryArn(res: Record<string, unknown>): string | undefined {
+    const n = this.prop(res, "Name");
+    return n && !n.includes("/") ? `arn:${this.ctx.partition}:glue:${this.region()}:${this.account()}:registry/${n}` : undefined;
   }
 
   /**
@@ -350,6 +360,8 @@ export class IntrinsicResolver {
         const n = this.prop(res, "Name");
         return n ? `arn:${p}:events:${this.region()}:${this.account()}:event-bus/${n}` : symbolic;
       }
+      case "AWS::Glue::Registry.Arn":
+        return this.glueRegistryArn(res) ?? symbolic;
       case "AWS::Kinesis::StreamConsumer.ConsumerARN":
         return this.consumerArn(id, res) ?? symbolic;
       case "AWS::Kinesis::Stream.Arn": {

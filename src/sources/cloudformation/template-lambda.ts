@@ -13,7 +13,7 @@ import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
 import { printable } from "../../printable.js";
 import { sortedUnion } from "../../collections.js";
-import { isVpcAccessType } from "../lambda-event-source-mappings.js";
+import { isVpcAccessType, schemaRegistryOf } from "../lambda-event-source-mappings.js";
 import { warnConditionalTarget } from "./conditional-targets.js";
 
 const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
@@ -377,6 +377,13 @@ function readKafkaConfiguration(reader: TemplateReader, r: SamResource, trigger:
   const config = reader.resolver.resolve(r.Properties.AmazonManagedKafkaEventSourceConfig ?? r.Properties.SelfManagedKafkaEventSourceConfig);
   const group = isRecord(config) ? config.ConsumerGroupId : reader.resolver.resolve(r.Properties.ConsumerGroupId);
   if (typeof group === "string" && group !== "") trigger.consumerGroupId = group;
+  // Its schema registry (Trigger.schemaRegistry): a Glue registry's ARN, a Confluent registry's secrets.
+  const registry = isRecord(config) ? reader.resolver.resolve(config.SchemaRegistryConfig) : undefined;
+  if (isRecord(registry)) {
+    const access = Array.isArray(registry.AccessConfigs) ? registry.AccessConfigs : [];
+    const schemaRegistry = schemaRegistryOf(registry.SchemaRegistryURI, access.map((a) => (isRecord(a) ? a.URI : undefined)));
+    if (schemaRegistry) trigger.schemaRegistry = schemaRegistry;
+  }
 }
 
 /** A CloudFormation Boolean as written (`true`, or the string "true" in any case); null when it does not resolve to one. */

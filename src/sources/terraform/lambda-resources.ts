@@ -11,7 +11,7 @@ import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../.
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
 import { own, sortedUnion } from "../../collections.js";
-import { isVpcAccessType } from "../lambda-event-source-mappings.js";
+import { isVpcAccessType, schemaRegistryOf } from "../lambda-event-source-mappings.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
 import { stringMap, strings, unknownAt, valueAtPath } from "./values.js";
@@ -333,6 +333,17 @@ function readKafkaConfiguration(p: PlanReader, r: TfResource, trigger: Trigger):
     const config = p.known(r, attr);
     const group = Array.isArray(config) && isRecord(config[0]) ? config[0].consumer_group_id : undefined;
     if (typeof group === "string" && group !== "" && trigger.consumerGroupId === undefined) trigger.consumerGroupId = group;
+    // Its schema registry (Trigger.schemaRegistry): `schema_registry_config`'s `schema_registry_uri`
+    // (a Glue registry's ARN; one of the plan known only after apply, built by arnAt) and its
+    // `access_config` blocks' `uri` (a Confluent registry's secrets).
+    const registry = Array.isArray(config) && isRecord(config[0]) && Array.isArray(config[0].schema_registry_config) ? config[0].schema_registry_config[0] : undefined;
+    if (isRecord(registry) && trigger.schemaRegistry === undefined) {
+      const access = Array.isArray(registry.access_config) ? registry.access_config : [];
+      const uri = p.arnAt(r, attr, 0, "schema_registry_config", 0, "schema_registry_uri");
+      const secrets = access.map((_, i) => p.arnAt(r, attr, 0, "schema_registry_config", 0, "access_config", i, "uri"));
+      const schemaRegistry = schemaRegistryOf(uri, secrets);
+      if (schemaRegistry) trigger.schemaRegistry = schemaRegistry;
+    }
   }
 }
 

@@ -129,6 +129,8 @@ const TYPED_ARNS: Record<string, { service: string; prefix: string; name: string
   aws_cloudwatch_log_group: { service: "logs", prefix: "log-group:", name: "name" },
   aws_sfn_state_machine: { service: "states", prefix: "stateMachine:", name: "name" },
   aws_efs_access_point: { service: "elasticfilesystem", prefix: "access-point/", name: "id" },
+  // A Kafka mapping's `schema_registry_uri`: the schemas' ARNs are made from the registry's name.
+  aws_glue_registry: { service: "glue", prefix: "registry/", name: "registry_name" },
   aws_iam_role: { service: "iam", prefix: "role/", name: "name", scope: "account" },
   aws_iam_user: { service: "iam", prefix: "user/", name: "name", scope: "account" },
 };
