@@ -9,7 +9,9 @@
 #   (lambda:CheckpointDurableExecution, lambda:GetDurableExecutionState on `function:<name>:*`);
 #   an AWS Config custom rule's evaluator (a `CUSTOM_LAMBDA` rule of the inputs names it, or its
 #   resource policy lets config.amazonaws.com invoke it) reports its results with it
-#   (config:PutEvaluations on `*`).
+#   (config:PutEvaluations on `*`); a function with the Lambda Insights extension layer writes its
+#   metrics with it to `/aws/lambda-insights` (CloudWatchLambdaInsightsExecutionRolePolicy:
+#   logs:CreateLogStream and logs:PutLogEvents, and logs:CreateLogGroup, on that group).
 #   When the role cannot, records pile up or are lost, the function fails to start, every
 #   durable execution fails at its first step, or the Config rule never shows a result.
 #   Each requirement is evaluated by the IAM engine on the exact ARN. Severity medium (data loss or
@@ -64,7 +66,7 @@ package leastrole.rules.trigger_permissions
 import data.leastrole.lib.analysis
 import data.leastrole.lib.text
 
-purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule"}
+purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule", "insights"}
 
 labels := {
 	"trigger": "event source",
@@ -80,10 +82,13 @@ labels := {
 	# An AWS Config custom rule the function evaluates for (requirements.ts): the subject is the
 	# rule's name, or the resource-policy statement that lets Config invoke it.
 	"config-rule": "AWS Config rule",
+	# The Lambda Insights extension layer's log group (requirements.ts): the subject is
+	# /aws/lambda-insights, where the extension writes the function's metrics.
+	"insights": "log group",
 }
 
 # What the role is for, by purpose: most are used; a Config rule's evaluator reports to its rule.
-uses := {"config-rule": "report the results of"}
+uses := {"config-rule": "report the results of", "insights": "write the metrics of its Lambda Insights extension to"}
 
 use(purpose) := uses[purpose] if {
 	uses[purpose]

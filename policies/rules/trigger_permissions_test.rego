@@ -65,6 +65,20 @@ test_config_rule_evaluator_cannot_report if {
 	f.message == "Function api: its execution role cannot report the results of its AWS Config rule required-tags (missing config:PutEvaluations)"
 }
 
+test_insights_extension_cannot_write_its_metrics if {
+	reqs := [
+		h.req("insights", "/aws/lambda-insights", "logs:CreateLogStream", "implicit-deny", true),
+		h.req("insights", "/aws/lambda-insights", "logs:PutLogEvents", "implicit-deny", true),
+		h.req("insights", "/aws/lambda-insights", "logs:CreateLogGroup", "allowed", false),
+	]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.detail == "insights:/aws/lambda-insights"
+	f.message == "Function api: its execution role cannot write the metrics of its Lambda Insights extension to its log group /aws/lambda-insights (missing logs:CreateLogStream, logs:PutLogEvents)"
+}
+
 test_everything_granted if {
 	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "allowed", true), h.req("destination", dlq, "sns:Publish", "conditional", true)]
 	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}

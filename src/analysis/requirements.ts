@@ -417,6 +417,18 @@ function sameAccountRule(st: PolicyStatement, accountId: string): boolean {
   return accounts.length === 0 || accounts.some((a) => a === accountId || a === "" || a.includes("*") || a.includes("${"));
 }
 
+/** Where the Lambda Insights extension writes its metrics (CloudWatchLambdaInsightsExecutionRolePolicy). */
+export const INSIGHTS_LOG_GROUP = "/aws/lambda-insights";
+
+/**
+ * The Lambda Insights extension layer among the function's layers, or null: AWS publishes it as
+ * `arn:<p>:lambda:<region>:<AWS account>:layer:LambdaInsightsExtension[-Arm64]:<version>`, from an
+ * account that differs by Region and partition, so the layer's name says it, not the account.
+ */
+export function insightsLayer(fn: Pick<LambdaFunction, "layers">): string | null {
+  return (fn.layers ?? []).find((l) => /:layer:LambdaInsightsExtension(?:-Arm64)?(?::|$)/.test(l)) ?? null;
+}
+
 /** Every permission the function's configuration requires, sorted and de-duplicated. */
 export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const out: RequiredPermission[] = [];
@@ -478,6 +490,19 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   // was never required: LR010 passed a role without it and generate left it out, and the rule
   // showed no result.
   for (const rule of configRuleSubjects(fn)) out.push({ purpose: "config-rule", subject: rule, action: CONFIG_RULE_ACTION, resource: "*", essential: true });
+  // The Lambda Insights extension (its layer, `LambdaInsightsExtension` or
+  // `LambdaInsightsExtension-Arm64`, published by AWS in each Region) writes the function's
+  // performance metrics as embedded-metric log events to `/aws/lambda-insights` with the execution
+  // role: CloudWatchLambdaInsightsExecutionRolePolicy ("Policy required for the Lambda Insights
+  // Extension") grants logs:CreateLogGroup and CreateLogStream and PutLogEvents on that group.
+  // Before, a function with the layer was required nothing of it: generate left it out and the
+  // metrics were silently lost; LR010 passed such a role. CreateLogGroup is not essential: the
+  // group is made once per Region and account, by the first function that runs the extension.
+  if (insightsLayer(fn) !== null) {
+    const group = `${prefix(fn, "logs")}log-group:${INSIGHTS_LOG_GROUP}`;
+    out.push({ purpose: "insights", subject: INSIGHTS_LOG_GROUP, action: "logs:CreateLogGroup", resource: group, alternativeResources: [`${group}:*`], essential: false });
+    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ purpose: "insights", subject: INSIGHTS_LOG_GROUP, action, resource: `${group}:log-stream:*`, essential: true });
+  }
   if (fn.kmsKeyArn && fn.environmentVariableNames.length > 0) {
     out.push({ purpose: "environment-kms", subject: fn.kmsKeyArn, action: "kms:Decrypt", resource: fn.kmsKeyArn, essential: true });
   }

@@ -34,7 +34,8 @@ export type RequirementPurpose =
   | "destination"
   | "environment-kms"
   | "durable"
-  | "config-rule";
+  | "config-rule"
+  | "insights";
 
 /** A pointer to a policy statement: `policy` is `inline:<name>`, a managed policy ARN, or `boundary:<arn>`. */
 export interface StatementPointer {
