@@ -67,6 +67,9 @@ export const VPC_SUBNET_DISCOVERY = "ec2:DescribeSubnets";
  */
 export const DURABLE_ACTIONS = ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"] as const;
 
+/** What sending to an SQS queue or SNS topic encrypted with a customer managed key takes of the sender's key permissions. */
+export const DELIVERY_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
+
 /** Trace upload for Active tracing (AWSXRayDaemonWriteAccess's write actions). */
 export const TRACING_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"] as const;
 
@@ -479,6 +482,26 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     if (d) out.push({ purpose: t.kind === "dead-letter" ? "dead-letter" : "destination", subject: t.arn, action: d.action, resource: d.resource, essential: true });
     const l = destinationListing(t.arn);
     if (l) out.push({ purpose: "destination", subject: t.arn, action: l.action, resource: l.resource, essential: true });
+  }
+  // An SQS queue or SNS topic encrypted with a customer managed key (deliveryKeys): SQS and SNS
+  // encrypt what Lambda sends with the sender's permissions, the execution role's. The SQS
+  // developer guide's producer example for an SSE-KMS queue grants kms:GenerateDataKey and
+  // kms:Decrypt on the key (SendMessage fails with KMS.AccessDeniedException without
+  // GenerateDataKey); SNS asks the same of publishers to an encrypted topic. Before, only
+  // sqs:SendMessage or sns:Publish was required: generate's policy could not deliver a failed
+  // event, and LR010 passed such a role.
+  const deliveries: Array<[string | null, RequirementPurpose]> = [
+    [fn.deadLetterTargetArn, "dead-letter"],
+    [fn.destinations.onSuccess, "destination"],
+    [fn.destinations.onFailure, "destination"],
+    ...fn.triggers.map((t): [string | null, RequirementPurpose] => [t.onFailureDestination, "trigger-destination"]),
+    ...(fn.qualifiedDeliveryTargets ?? []).filter((t) => t.roleArn === fn.roleArn).map((t): [string | null, RequirementPurpose] => [t.arn, t.kind === "dead-letter" ? "dead-letter" : "destination"]),
+  ];
+  for (const { target, keyArn } of fn.deliveryKeys ?? []) {
+    for (const [arn, purpose] of deliveries) {
+      if (arn !== target) continue;
+      for (const action of DELIVERY_KEY_ACTIONS) out.push({ purpose, subject: target, action, resource: keyArn, essential: true });
+    }
   }
   if (fn.durable) {
     // A literal `*` qualifier: only a grant on every version's executions (`function:<name>:*`, or

@@ -534,6 +534,16 @@ export interface LambdaFunction {
    * ARN and role; absent when there are none.
    */
   qualifiedDeliveryTargets?: QualifiedDeliveryTarget[];
+  /**
+   * The customer managed KMS keys of the SQS queues and SNS topics the function delivers to (its
+   * dead-letter target, destinations, its mappings' on-failure destinations, its qualifiers'), when
+   * the same template makes the queue or topic with `KmsMasterKeyId`: Lambda sends with the
+   * execution role, and SQS and SNS encrypt the message with the sender's permissions
+   * (kms:GenerateDataKey and kms:Decrypt on the key). Sorted by target; absent when none. An AWS
+   * managed key (`alias/aws/sqs`, `alias/aws/sns`) is not listed: its key policy lets the account's
+   * principals use it through the service. Added in schema 1.14.
+   */
+  deliveryKeys?: { target: string; keyArn: string }[];
   /** The log group the function writes to: LoggingConfig.LogGroup or /aws/lambda/<name>. */
   logGroup: string;
   /**

@@ -38,7 +38,7 @@ import { undefinedReferences } from "./undefined-references.js";
 import { holdsTransform, unreadConstructs } from "./unread-constructs.js";
 import { awsCustomResourceOfLogicalId, cdkHandlerOf, cdkHandlerOfLogicalId, CUSTOM_RESOURCE_POLICY } from "./cdk-handlers.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
-import { linkedValue, readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
+import { linkedValue, readAlias, readConfigRule, readDeliveryKeys, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 import { metadataSuppressions } from "./metadata-suppressions.js";
 import { childPathOf, isFile, localTemplateLocation } from "./local-nested-stacks.js";
@@ -510,6 +510,9 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::NetworkConnector")) this.readRoleUse(id, r, "network-connector-operator", ["OperatorRole"], "Name");
     for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", ["BuildRoleArn"], "Name");
     for (const [id, r] of ofType("AWS::Lambda::WebFunctionRevision")) this.readRoleUse(id, r, "web-function-execution", ["ServiceConfig", "ExecutionRoleArn"], "FunctionName");
+    // The customer managed keys of the queues and topics the functions deliver to (after every
+    // DLQ, destination and mapping is read).
+    readDeliveryKeys(this, [...this.functions.values()].map(({ fn }) => fn));
     // A log group the stack makes (Ref is its name, `${Id}` when CloudFormation names it).
     // Its name as Ref gives it: a fixed name, else `${Id}` (a name with a placeholder left included).
     // CDK's logRetention (Custom::LogRetention) creates the group too, if it does not exist yet

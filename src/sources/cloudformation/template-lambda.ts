@@ -431,8 +431,8 @@ function readMskCluster(reader: TemplateReader, cluster: SamResource, trigger: T
  */
 function sourceKmsKey(reader: TemplateReader, id: string): string | null {
   const res = reader.resources[id];
-  if (!res || (res.Type !== "AWS::SQS::Queue" && res.Type !== "AWS::Kinesis::Stream")) return null;
-  const raw = res.Type === "AWS::SQS::Queue" ? res.Properties.KmsMasterKeyId : isRecord(res.Properties.StreamEncryption) ? res.Properties.StreamEncryption.KeyId : undefined;
+  if (!res || (res.Type !== "AWS::SQS::Queue" && res.Type !== "AWS::Kinesis::Stream" && res.Type !== "AWS::SNS::Topic")) return null;
+  const raw = res.Type !== "AWS::Kinesis::Stream" ? res.Properties.KmsMasterKeyId : isRecord(res.Properties.StreamEncryption) ? res.Properties.StreamEncryption.KeyId : undefined;
   if (raw === undefined) return null;
   const key = reader.resolver.resolve(raw);
   if (typeof key !== "string" || isKmsAlias(key)) return null;
@@ -501,4 +501,36 @@ export function readEventInvokeConfig(reader: TemplateReader, _id: string, r: Sa
   warnConditionalTarget(reader, r, "DestinationConfig", ["OnFailure", "Destination"], "on-failure destination", (v) => typedTarget(reader, v));
   if (t.local) applyInvokeConfig(t.local.fn, t.qualifier, destinations);
   else if (t.patch) t.patch.patch.destinations = destinations;
+}
+
+/**
+ * Each template function's `deliveryKeys`: the customer managed key of every SQS queue and SNS
+ * topic of the template it delivers to (dead-letter target, destinations, its mappings' on-failure
+ * destinations, its qualifiers' targets), matched by the ARN a reference to the queue or topic
+ * reads as (`!GetAtt Q.Arn`, `!Ref T`). SQS and SNS encrypt what Lambda sends with the sender's
+ * permissions: without kms:GenerateDataKey on the key the delivery fails (the SQS developer guide's
+ * producer example grants kms:GenerateDataKey and kms:Decrypt). Run after every resource is read.
+ */
+export function readDeliveryKeys(reader: TemplateReader, functions: Iterable<LambdaFunction>): void {
+  const keys = new Map<string, string>();
+  for (const [id, res] of Object.entries(reader.resources)) {
+    if (res.Type !== "AWS::SQS::Queue" && res.Type !== "AWS::SNS::Topic") continue;
+    const key = sourceKmsKey(reader, id);
+    if (key === null) continue;
+    const refs = res.Type === "AWS::SQS::Queue" ? [{ "Fn::GetAtt": [id, "Arn"] }] : [{ Ref: id }, { "Fn::GetAtt": [id, "TopicArn"] }];
+    for (const ref of refs) {
+      const arn = reader.resolver.resolve(ref);
+      if (typeof arn === "string") keys.set(typedTarget(reader, arn), key);
+    }
+  }
+  if (keys.size === 0) return;
+  for (const fn of functions) {
+    const targets = [fn.deadLetterTargetArn, fn.destinations.onSuccess, fn.destinations.onFailure, ...fn.triggers.map((t) => t.onFailureDestination), ...(fn.qualifiedDeliveryTargets ?? []).map((t) => t.arn)];
+    const found = new Map<string, string>();
+    for (const target of targets) {
+      const key = target === null ? undefined : keys.get(target);
+      if (target !== null && key !== undefined) found.set(target, key);
+    }
+    if (found.size > 0) fn.deliveryKeys = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([target, keyArn]) => ({ target, keyArn }));
+  }
 }
