@@ -18,6 +18,7 @@ import { evaluateDocument, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { generatePolicy } from "../../src/generate/generate.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+import { readTerraformPlan } from "../../src/sources/terraform/index.js";
 import { normalizeFragments } from "../normalize/checked.js";
 
 const catalog = loadActionCatalogSync();
@@ -143,5 +144,43 @@ describe("delivery targets encrypted with a customer managed key", () => {
       `kms:GenerateDataKey arn:aws:kms:us-east-1:${A}:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000`,
       `kms:GenerateDataKey ${TOPIC_KEY}`,
     ]);
+  });
+
+  it("a Terraform plan: the aws_sqs_queue DLQ's kms_master_key_id (its ARN known after apply, from a key of the plan); an alias/aws/sns topic needs nothing", () => {
+    const KEY = `arn:aws:kms:us-east-1:${A}:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000`;
+    const resources = [
+      { address: "aws_lambda_function.worker", mode: "managed", type: "aws_lambda_function", name: "worker", values: { function_name: "worker", role: `arn:aws:iam::${A}:role/worker`, runtime: "python3.12", dead_letter_config: [{}] } },
+      { address: "aws_sqs_queue.dlq", mode: "managed", type: "aws_sqs_queue", name: "dlq", values: { name: "orders-dlq", kms_master_key_id: KEY } },
+      { address: "aws_sns_topic.failures", mode: "managed", type: "aws_sns_topic", name: "failures", values: { name: "orders-failures", kms_master_key_id: "alias/aws/sns", arn: TOPIC } },
+      {
+        address: "aws_lambda_function_event_invoke_config.worker", mode: "managed", type: "aws_lambda_function_event_invoke_config", name: "worker",
+        values: { function_name: "worker", destination_config: [{ on_failure: [{ destination: TOPIC }], on_success: [] }] },
+      },
+    ];
+    const unknown: Record<string, object> = { "aws_sqs_queue.dlq": { arn: true, id: true }, "aws_lambda_function.worker": { dead_letter_config: [{ target_arn: true }] } };
+    const plan = {
+      format_version: "1.2", terraform_version: "1.9.0",
+      planned_values: { root_module: { resources } },
+      resource_changes: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["create"], before: null, after: r.values, after_unknown: unknown[r.address] ?? {} } })),
+      configuration: {
+        provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } },
+        root_module: {
+          resources: [
+            {
+              address: "aws_lambda_function.worker", mode: "managed", type: "aws_lambda_function", name: "worker",
+              expressions: { function_name: { constant_value: "worker" }, dead_letter_config: [{ target_arn: { references: ["aws_sqs_queue.dlq.arn", "aws_sqs_queue.dlq"] } }] },
+            },
+            { address: "aws_sqs_queue.dlq", mode: "managed", type: "aws_sqs_queue", name: "dlq", expressions: { name: { constant_value: "orders-dlq" } } },
+            { address: "aws_sns_topic.failures", mode: "managed", type: "aws_sns_topic", name: "failures", expressions: { name: { constant_value: "orders-failures" } } },
+            { address: "aws_lambda_function_event_invoke_config.worker", mode: "managed", type: "aws_lambda_function_event_invoke_config", name: "worker", expressions: { function_name: { references: ["aws_lambda_function.worker.function_name", "aws_lambda_function.worker"] } } },
+          ],
+        },
+      },
+    };
+    const { document } = normalizeFragments([readTerraformPlan(Buffer.from(JSON.stringify(plan)), "plan.json", { accountId: A })]);
+    const fn = document.functions[0]!;
+    expect([fn.deadLetterTargetArn, fn.destinations.onFailure]).toEqual([DLQ, TOPIC]);
+    expect(fn.deliveryKeys).toEqual([{ target: DLQ, keyArn: KEY }]);
+    expect(requiredPermissions(fn).filter((r) => r.action.startsWith("kms:")).map((r) => `${r.purpose} ${r.subject} ${r.action} ${r.resource}`)).toEqual([`dead-letter ${DLQ} kms:Decrypt ${KEY}`, `dead-letter ${DLQ} kms:GenerateDataKey ${KEY}`]);
   });
 });

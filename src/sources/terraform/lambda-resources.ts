@@ -389,6 +389,42 @@ function readMskCluster(p: PlanReader, r: TfResource, trigger: Trigger, knownArn
  * none, an alias (the AWS managed `alias/aws/sqs` needs no grant; another alias names a key only
  * at run time) or a source the plan does not make.
  */
+/**
+ * Each plan function's `deliveryKeys` (as cloudformation/template-lambda.ts readDeliveryKeys): the
+ * customer managed key (`kms_master_key_id`) of every `aws_sqs_queue` and `aws_sns_topic` of the
+ * plan it delivers to (dead-letter target, destinations, its mappings' on-failure destinations),
+ * matched by the queue's or topic's ARN as the plan knows it or the reader builds it. SQS and SNS
+ * encrypt what Lambda sends with the execution role's permissions. Run after every resource is read.
+ */
+export function readDeliveryKeys(p: PlanReader, functions: Iterable<LambdaFunction>): void {
+  const keys = new Map<string, string>();
+  for (const r of p.index.resources) {
+    if (r.mode !== "managed" || (r.type !== "aws_sqs_queue" && r.type !== "aws_sns_topic")) continue;
+    const key = customerKeyArn(p, r, "kms_master_key_id");
+    const arn = typeof r.values.arn === "string" && r.values.arn !== "" ? r.values.arn : p.typedArn(r, r.configAddress, "arn");
+    if (key !== null && arn !== undefined) keys.set(arn, key);
+  }
+  if (keys.size === 0) return;
+  for (const fn of functions) {
+    const targets = [fn.deadLetterTargetArn, fn.destinations.onSuccess, fn.destinations.onFailure, ...fn.triggers.map((t) => t.onFailureDestination), ...(fn.qualifiedDeliveryTargets ?? []).map((t) => t.arn)];
+    const found = new Map<string, string>();
+    for (const target of targets) {
+      const key = target === null ? undefined : keys.get(target);
+      if (target !== null && key !== undefined) found.set(target, key);
+    }
+    if (found.size > 0) fn.deliveryKeys = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([target, keyArn]) => ({ target, keyArn }));
+  }
+}
+
+/** A resource's customer managed key attribute as a key ARN; null for none or an alias (`alias/aws/sqs`). */
+function customerKeyArn(p: PlanReader, source: TfResource, attr: string): string | null {
+  const key = p.arnAt(source, attr);
+  if (key === null || isKmsAlias(key)) return null;
+  if (key.startsWith("arn:") || (key.startsWith("${") && !/\.(id|key_id)\}$/.test(key))) return key;
+  const { partition, region, accountId } = p.ctxOf(source);
+  return `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
+}
+
 function sourceKmsKey(p: PlanReader, r: TfResource, knownArn: string | null): string | null {
   const followed = targetOf(p.index, p.follow(r, "event_source_arn"), r);
   const source =
@@ -400,11 +436,7 @@ function sourceKmsKey(p: PlanReader, r: TfResource, knownArn: string | null): st
   if (!source) return null;
   const attr = source.type === "aws_sqs_queue" ? "kms_master_key_id" : "kms_key_id";
   if (source.type === "aws_kinesis_stream" && p.knownString(source, "encryption_type") !== "KMS") return null;
-  const key = p.arnAt(source, attr);
-  if (key === null || isKmsAlias(key)) return null;
-  if (key.startsWith("arn:") || (key.startsWith("${") && !/\.(id|key_id)\}$/.test(key))) return key;
-  const { partition, region, accountId } = p.ctxOf(source);
-  return `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
+  return customerKeyArn(p, source, attr);
 }
 
 /**

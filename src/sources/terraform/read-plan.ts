@@ -35,7 +35,7 @@ import {
 import { configExpression, indexPlan, resolveExpression, roleArnAccount, stripInstanceKeys, targetOf, type PlanIndex, type Resolved, type TfDestroyed, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { layerVersionArn, readLayerVersions } from "./lambda-layers.js";
-import { readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES, targetByValue } from "./lambda-resources.js";
+import { readAlias, readConfigRule, readDeliveryKeys, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES, targetByValue } from "./lambda-resources.js";
 import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, statementOffsets, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
@@ -260,6 +260,9 @@ export class PlanReader {
     for (const r of ofType("aws_config_config_rule")) readConfigRule(this, r);
     const layerVersions = readLayerVersions(this, ofType("aws_lambda_layer_version"), ofType("aws_lambda_layer_version_permission"));
     for (const type of ROLE_USE_TYPES) for (const r of ofType(type)) readRoleUse(this, r);
+    // The customer managed keys of the queues and topics the functions deliver to (after every
+    // DLQ, destination and mapping is read).
+    readDeliveryKeys(this, [...this.functions.values()].map(({ fn }) => fn));
     // A log group the plan makes, or reads as one that exists, in the function's region: Lambda never
     // needs to create it. A data "aws_cloudwatch_log_group" fails the plan when the group does not
     // exist, so one read at plan time names a group that does (terraform-aws-modules/lambda's
