@@ -137,6 +137,35 @@ ${statements}  Mapping:
     }
   });
 
+  it("a SAM MSK event's SchemaRegistryConfig (AWS SAM developer guide, MSK event) is the mapping's", () => {
+    const sam = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Registry:
+    Type: AWS::Glue::Registry
+    Properties: { Name: orders-registry }
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Events:
+        Orders:
+          Type: MSK
+          Properties:
+            Stream: ${CLUSTER}
+            Topics: [orders]
+            StartingPosition: LATEST
+            ConsumerGroupId: orders
+            ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 }
+            SchemaRegistryConfig: { SchemaRegistryURI: !GetAtt Registry.Arn, EventRecordFormat: JSON, SchemaValidationConfigs: [{ Attribute: VALUE }] }
+`;
+    const document = read(sam);
+    expect(document.functions[0]!.triggers[0]!.schemaRegistry).toEqual({ glueRegistryArn: REGISTRY, secretArns: [] });
+    expect(registryRows(document.functions[0]!)).toEqual(GLUE_ROWS);
+  });
+
   const lr010Missing = (text: string) => {
     const { findings, diagnostics } = evaluateDocument(analyzeDocument(read(text), catalog), [loadBuiltinPack()], { today: "2026-12-05" });
     expect(diagnostics).toEqual([]);

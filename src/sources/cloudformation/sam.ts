@@ -460,7 +460,7 @@ function expandFunction(
       const esm: Record<string, unknown> = { FunctionName: aliasRef ?? fnRef };
       const source = type === "SQS" ? ep.Queue : type === "MQ" ? ep.Broker : type === "DocumentDB" ? ep.Cluster : ep.Stream;
       if (source !== undefined) esm.EventSourceArn = source;
-      const passthrough = ["BatchSize", "Enabled", "StartingPosition", "StartingPositionTimestamp", "Topics", "Queues", "SourceAccessConfigurations", "FilterCriteria", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "KmsKeyArn", "ScalingConfig", "ProvisionedPollerConfig", "BisectBatchOnFunctionError", "MaximumRetryAttempts", "ParallelizationFactor", "MaximumRecordAgeInSeconds", "TumblingWindowInSeconds", "ConsumerGroupId", "MetricsConfig"];
+      const passthrough = ["BatchSize", "Enabled", "StartingPosition", "StartingPositionTimestamp", "Topics", "Queues", "SourceAccessConfigurations", "FilterCriteria", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "KmsKeyArn", "ScalingConfig", "ProvisionedPollerConfig", "BisectBatchOnFunctionError", "MaximumRetryAttempts", "ParallelizationFactor", "MaximumRecordAgeInSeconds", "TumblingWindowInSeconds", "ConsumerGroupId", "MetricsConfig", "SchemaRegistryConfig"];
       for (const k of passthrough) if (ep[k] !== undefined) esm[k] = ep[k];
       if (type === "SelfManagedKafka" && ep.KafkaBootstrapServers !== undefined) esm.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: ep.KafkaBootstrapServers } };
       if (isRecord(ep.DestinationConfig)) esm.DestinationConfig = ep.DestinationConfig;

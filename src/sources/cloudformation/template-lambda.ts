@@ -377,8 +377,10 @@ function readKafkaConfiguration(reader: TemplateReader, r: SamResource, trigger:
   const config = reader.resolver.resolve(r.Properties.AmazonManagedKafkaEventSourceConfig ?? r.Properties.SelfManagedKafkaEventSourceConfig);
   const group = isRecord(config) ? config.ConsumerGroupId : reader.resolver.resolve(r.Properties.ConsumerGroupId);
   if (typeof group === "string" && group !== "") trigger.consumerGroupId = group;
-  // Its schema registry (Trigger.schemaRegistry): a Glue registry's ARN, a Confluent registry's secrets.
-  const registry = isRecord(config) ? reader.resolver.resolve(config.SchemaRegistryConfig) : undefined;
+  // Its schema registry (Trigger.schemaRegistry): a Glue registry's ARN, a Confluent registry's
+  // secrets. SAM's MSK and SelfManagedKafka events have it as their own SchemaRegistryConfig
+  // (AWS SAM developer guide, MSK event), passed through like their ConsumerGroupId.
+  const registry = reader.resolver.resolve(isRecord(config) ? config.SchemaRegistryConfig : r.Properties.SchemaRegistryConfig);
   if (isRecord(registry)) {
     const access = Array.isArray(registry.AccessConfigs) ? registry.AccessConfigs : [];
     const schemaRegistry = schemaRegistryOf(registry.SchemaRegistryURI, access.map((a) => (isRecord(a) ? a.URI : undefined)));
