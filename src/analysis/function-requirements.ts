@@ -42,19 +42,24 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
   // One context per function (its region): every requirement's request shares it.
   const context = principalContext(role.arn, { "aws:RequestedRegion": fn.region });
   const earliestTime = policies.earliestTime;
-  const evaluate = (resource: string, action: string) => {
+  // `identityOnly`: another account's resource whose policy the inputs cannot hold, judged on the
+  // role's policies as if it were in the role's account (requirements.ts).
+  const roleAccount = role.arn.split(":")[4] ?? "";
+  const evaluate = (resource: string, action: string, identityOnly = false) => {
     const absentKeys = SOURCE_FUNCTION_ARN_ACTIONS.has(action) ? undefined : NO_SOURCE_FUNCTION_ARN;
+    const base = { action, resource, principalArn: role.arn, context, absentKeys, ...(identityOnly ? { resourceAccount: roleAccount } : {}) };
     return evaluateRequest({
       identityPolicies: policies.identity,
       permissionsBoundary: policies.boundary,
-      request: earliestTime === null ? { action, resource, principalArn: role.arn, context, absentKeys } : { action, resource, principalArn: role.arn, context, earliestTime, absentKeys },
+      request: earliestTime === null ? base : { ...base, earliestTime },
     });
   };
   return required.map((r) => {
-    let result = evaluate(r.resource, r.action);
+    const identityOnly = r.identityOnly === true;
+    let result = evaluate(r.resource, r.action, identityOnly);
     for (const alt of r.alternativeResources ?? []) {
       if (result.decision !== "implicit-deny") break;
-      result = evaluate(alt, r.action);
+      result = evaluate(alt, r.action, identityOnly);
     }
     // The ENI writes are required on `*` (requirements.ts resourceFor), but IAM authorises them on
     // the network interface: a grant on the account's interfaces in the function's Region
@@ -69,7 +74,7 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
     // when that one is; the requirement keeps the action `generate` writes.
     for (const action of r.alternativeActions ?? []) {
       if (result.decision === "allowed") break;
-      const other = evaluate(r.resource, action);
+      const other = evaluate(r.resource, action, identityOnly);
       if (other.decision === "allowed") result = other;
     }
     if (result.decision === "implicit-deny" && hasTemplateReference(r.resource) && grantsActionSomewhere(policies, r.action)) {

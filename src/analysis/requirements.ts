@@ -31,6 +31,14 @@ export interface RequiredPermission {
   alternativeResources?: string[];
   /** Actions AWS accepts instead of this one; granting any one of them suffices. */
   alternativeActions?: string[];
+  /**
+   * The resource is another account's, named by a configuration that cannot carry its resource
+   * policy (a cross-account MSK mapping's cluster, derived from its VPC connection): judged on the
+   * role's own policies, as if in its account. Whether the other account's policy lets it in is
+   * that account's side, which the inputs do not hold (the cluster policy multi-VPC connectivity
+   * requires grants the client account).
+   */
+  identityOnly?: true;
   essential: boolean;
 }
 
@@ -88,6 +96,7 @@ const DYNAMODB_STREAM = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dyna
 const KINESIS_STREAM = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"];
 const KINESIS_CONSUMER = ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"];
 const MSK = ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"];
+const MSK_CROSS_ACCOUNT = ["kafka:DescribeVpcConnection"];
 const MQ = ["mq:DescribeBroker"];
 const DOCDB = ["rds:DescribeDBClusters"];
 
@@ -222,11 +231,12 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   const out: RequiredPermission[] = [];
   const source = t.eventSourceArn;
   const subject = source ?? `self-managed-kafka:${t.uuid ?? "unknown"}`;
-  const add = (actions: readonly string[], arn: string, alternatives: Readonly<Record<string, string[]>> = {}) => {
+  const add = (actions: readonly string[], arn: string, alternatives: Readonly<Record<string, string[]>> = {}, identityOnly = false) => {
     for (const action of actions) {
       const r: RequiredPermission = { purpose: "trigger", subject, action, resource: resourceFor(action, arn), essential: !NON_ESSENTIAL.has(action) };
       const instead = own(alternatives, action);
       if (instead) r.alternativeActions = instead;
+      if (identityOnly) r.identityOnly = true;
       out.push(r);
     }
   };
@@ -255,7 +265,20 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
         // as for a provisioned cluster (LR010's docs say so). V2 is what `generate` writes. Before,
         // a serverless cluster's role with DescribeCluster alone passed while Lambda could not
         // describe the cluster.
-        add(MSK, source, t.kafkaClusterType === "serverless" ? {} : { "kafka:DescribeClusterV2": ["kafka:DescribeCluster"] });
+        {
+          // A cross-account mapping names the managed VPC connection of its function's account,
+          // `…:<function account>:vpc-connection/<cluster account>/<cluster name>/<cluster UUID>`
+          // (Lambda developer guide, "Creating cross-account event source mappings": "use the
+          // managed VPC connection ARN instead of the cluster ARN"), and then also needs
+          // kafka:DescribeVpcConnection ("Only required for cross-account event source mappings",
+          // MSK execution role permissions) on it; the cluster it describes is the other account's.
+          // Before, DescribeClusterV2 and GetBootstrapBrokers were required on the connection and
+          // DescribeVpcConnection not at all.
+          const connection = /^arn:([^:]+):kafka:([^:]+):[^:]*:vpc-connection\/(\d{12})\/([^/]+)\/([^/]+)$/.exec(source);
+          const cluster = connection === null ? source : `arn:${connection[1]}:kafka:${connection[2]}:${connection[3]}:cluster/${connection[4]}/${connection[5]}`;
+          if (connection !== null) add(MSK_CROSS_ACCOUNT, source);
+          add(MSK, cluster, t.kafkaClusterType === "serverless" ? {} : { "kafka:DescribeClusterV2": ["kafka:DescribeCluster"] }, connection !== null);
+        }
         add(POLLER_VPC_ACTIONS, "*");
         // With IAM access control (a cluster the inputs define says so) the poller also
         // authenticates to Kafka with the execution role: the cluster, topics and group it reads,
