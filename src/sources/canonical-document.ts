@@ -73,8 +73,9 @@ export const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", 
  * document without it (its MSK clusters' kind unknown, as an account's are).
  * 1.12 → 1.13: an optional field only (the analysis' `chains` of sts-assume-role escalation
  * paths): a 1.12 document is a 1.13 document without it (the analysis is recomputed anyway).
- * 1.13 → 1.14: optional fields only (the usage coverage's `accessAnalyzerCovered`, triggers'
- * `schemaRegistry`): a 1.13 document is a 1.14 document without them.
+ * 1.13 → 1.14: optional fields (the usage coverage's `accessAnalyzerCovered`, triggers'
+ * `schemaRegistry`, functions' `deliveryKeys`) and a requirement purpose (`insights`, recomputed
+ * with the analysis): a 1.13 document is a 1.14 document without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;
