@@ -79,9 +79,10 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
   const targets = indexTargets(document);
   // A step that takes over a role or user compares its policies with the principal's (LR014: no
   // path to a target that holds nothing more).
-  const usersByArn = new Map(document.principals.filter((p) => p.type === "user").map((p) => [p.arn, p]));
+  // A group's are its own policies (a user joining it gains them: iam-add-user-to-group).
+  const principalsByArn = new Map(document.principals.filter((p) => p.type === "user" || p.type === "group").map((p) => [p.arn, p]));
   targets.policiesOf = (arn) => {
-    const e = rolesByArn.get(arn) ?? usersByArn.get(arn);
+    const e = rolesByArn.get(arn) ?? principalsByArn.get(arn);
     return e === undefined ? undefined : policiesFor(e);
   };
   targets.gain = new GainComparer(new Set(catalog.services.keys()));

@@ -74,8 +74,8 @@ interface Step {
   ownBoundary?: { role: string; user: string; boundary: "current" | "broader" };
   /**
    * The step takes over its target (a role passed to compute, another function's execution role, a
-   * user's credentials, a role whose trust it rewrites): the path gains the target's permissions and
-   * nothing else, so a concrete target that holds no permission the principal lacks (holdsNoMore)
+   * user's credentials, a role whose trust it rewrites, a group a user joins): the path gains the
+   * target's permissions and nothing else, so a concrete target that holds no permission the principal lacks (holdsNoMore)
    * is no target. The representative "any X" is always one (it stands for the ones the inputs do
    * not show).
    */
@@ -174,7 +174,11 @@ export const ESCALATION_METHODS: readonly Method[] = [
   { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user", takesOver: true }], why: "can mint long-term credentials for an IAM user and act as that user" },
   { id: "iam-create-login-profile", title: "Console password for a user", steps: [{ actions: ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], target: "user", takesOver: true }], why: "can set a console password for an IAM user and sign in as that user" },
   { id: "iam-put-group-policy", title: "Inline policy on a group", steps: [{ actions: ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"], target: "group" }], why: "can grant anything to every member of an IAM group" },
-  { id: "iam-add-user-to-group", title: "Add a user to a group", steps: [{ actions: ["iam:AddUserToGroup"], target: "group" }], why: "can put a user into a more privileged group" },
+  // Adding a user (itself, or one whose credentials it holds) to a group gains the group's
+  // permissions and nothing else, as a takeover does: a group whose policies hold nothing more than
+  // the principal's (its own group, a read-only group of a broader user) is no target. Writing a
+  // group's policies (iam-put-group-policy) grants whatever the principal writes: no such check.
+  { id: "iam-add-user-to-group", title: "Add a user to a group", steps: [{ actions: ["iam:AddUserToGroup"], target: "group", takesOver: true }], why: "can put a user into a more privileged group" },
   { id: "sts-assume-any-role", title: "Assume any role", steps: [{ actions: ["sts:AssumeRole"], target: "new-resource", newResource: "iam:role/*" }], why: "can call sts:AssumeRole on every role name; any role that trusts its account becomes reachable" },
   {
     id: "passrole-lambda",
@@ -480,7 +484,7 @@ export interface EscalationTargets {
   /** Per account, its functions by execution role (ownFunctions), built on first use. */
   functionsByRole?: Map<string, Map<string, Candidate[]>>;
   /**
-   * The policies of a role or IAM user of the document, by ARN (analyze.ts sets it): what a step
+   * The policies of a role, IAM user or IAM group of the document, by ARN (analyze.ts sets it): what a step
    * that takes over a target (Step.takesOver) compares with the principal's. Without it every
    * target is kept.
    */
@@ -995,8 +999,8 @@ function newNames(type: string, action: string, self: Role | Principal, policies
 
 /**
  * Whether a concrete target of a step that takes it over (Step.takesOver) gives the principal
- * nothing it lacks: the role or user whose permissions the path gains (a function's: its execution
- * role) holds no permission the principal's policies do not already grant (holdsNoMore). Never for
+ * nothing it lacks: the role, user or group whose permissions the path gains (a function's: its
+ * execution role) holds no permission the principal's policies do not already grant (holdsNoMore). Never for
  * a representative "any X" target, one the document has no policies for, nor one some trust policy
  * names by ARN or session (it may assume a role the principal may not: a gain its own policies do
  * not show).

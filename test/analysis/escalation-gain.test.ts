@@ -13,7 +13,7 @@ import { analyzeDocument } from "../../src/analysis/index.js";
 import { holdsNoMore } from "../../src/analysis/escalation-gain.js";
 import type { PrincipalPolicies } from "../../src/analysis/policies.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
-import type { CanonicalDocument, PolicyStatement, Role } from "../../src/model/document.js";
+import type { CanonicalDocument, PolicyStatement, Principal, Role } from "../../src/model/document.js";
 import { ACCOUNT, allow, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn, user } from "../fixtures/rules/builders.js";
 
 const catalog = loadActionCatalogSync();
@@ -141,6 +141,44 @@ describe("other takeovers of a target that holds nothing more", () => {
   it("iam:PutRolePolicy (granting the target anything) stays a path on a role that holds nothing", () => {
     const doc = documentOf({ roles: [role("app", { inline: { p: policy(allow(["iam:PutRolePolicy"], [roleArn("weak")])) } }), role("weak")], functions: [fn("app", "app")] });
     expect(ids(doc, "app")).toEqual([["iam-put-role-policy", [roleArn("weak")]]]);
+  });
+});
+
+describe("iam:AddUserToGroup on a group that holds nothing more", () => {
+  // A developer allowed to add users to the team's read-only group (holding more itself) gained
+  // nothing by joining it, yet was "critical privilege escalation"; a group with more stays a path.
+  const groupArn = (name: string) => `arn:aws:iam::${ACCOUNT}:group/${name}`;
+  const group = (name: string, inline: Record<string, ReturnType<typeof policy>>, managed: string[] = []): Principal => ({ ...user(name, inline, managed), arn: groupArn(name), type: "group" });
+  const dev = (statements: PolicyStatement[], groups: string[] = []) => ({ ...user("dev", { p: policy(allow(["iam:AddUserToGroup"], [groupArn("readers"), groupArn("ops")]), ...statements) }), groups });
+
+  it("is no path to a group whose policies the user's cover, and says why it is blocked", () => {
+    const doc = documentOf({ principals: [dev([allow(["s3:*"], ["*"])]), group("readers", { r: policy(allow(["s3:GetObject", "s3:ListBucket"], ["*"])) })] });
+    expect(ids(doc, "dev")).toEqual([]);
+    expect(blocked(doc, "dev", "iam-add-user-to-group")?.reason).toBe(`${groupArn("readers")} holds no permission dev lacks: nothing to gain`);
+  });
+
+  it("is a path to a group that holds more, and lists only it", () => {
+    const doc = documentOf({ principals: [dev([allow(["s3:*"], ["*"])]), group("readers", { r: policy(allow(["s3:GetObject"], ["*"])) }), group("ops", { o: policy(allow(["ec2:*"], ["*"])) })] });
+    expect(ids(doc, "dev")).toEqual([["iam-add-user-to-group", [groupArn("ops")]]]);
+  });
+
+  it("a group it is in already gains it nothing (its policies are the user's); one reading the principal (a policy variable) is kept", () => {
+    const doc = documentOf({ principals: [dev([], ["readers"]), group("readers", { r: policy(allow(["s3:GetObject"], ["*"])) })] });
+    expect(ids(doc, "dev")).toEqual([]);
+    const own = documentOf({ principals: [dev([allow(["s3:*"], ["*"])]), group("readers", { r: policy(allow(["iam:CreateAccessKey"], ["arn:aws:iam::*:user/${aws:username}"])) })] });
+    expect(ids(own, "dev")).toEqual([["iam-add-user-to-group", [groupArn("readers")]]]);
+  });
+
+  it("is a path when the group's policies are not all known, or the user has a Deny the group lacks", () => {
+    const missing = documentOf({ principals: [dev([allow(["s3:*"], ["*"])]), group("readers", {}, [`arn:aws:iam::${ACCOUNT}:policy/not-in-inputs`])] });
+    expect(ids(missing, "dev")).toEqual([["iam-add-user-to-group", [groupArn("readers")]]]);
+    const denied = documentOf({ principals: [dev([allow(["s3:*"], ["*"]), deny(["s3:DeleteObject"])]), group("readers", { r: policy(allow(["s3:DeleteObject"], ["*"])) })] });
+    expect(ids(denied, "dev")).toEqual([["iam-add-user-to-group", [groupArn("readers")]]]);
+  });
+
+  it("is still a path on any group", () => {
+    const doc = documentOf({ principals: [{ ...user("dev", { p: policy(allow(["iam:AddUserToGroup", "s3:*"], ["*"])) }) }, group("readers", { r: policy(allow(["s3:GetObject"], ["*"])) })] });
+    expect(ids(doc, "dev")).toEqual([["iam-add-user-to-group", [`<any group in ${ACCOUNT}>`]]]);
   });
 });
 
