@@ -495,6 +495,10 @@ export interface EscalationTargets {
   takeoverTargets?: Map<string, PrincipalPolicies | null>;
   /** The principals the document's trust policies name by ARN, and `assumed-role <account> <role>` for a session they name (trustNamed), built on first use. */
   trustNamed?: Set<string>;
+  /** The document's managed policies by ARN: a permissions boundary a new role is pinned to (pinnedBoundaryGain). */
+  managedPolicies: CanonicalDocument["policies"];
+  /** A pinned boundary as the new role's policies (boundaryCapped), by ARN, built on use. */
+  cappedRoles?: Map<string, PrincipalPolicies>;
 }
 
 function passableRoles(targets: EscalationTargets, account: string, service: string): Role[] {
@@ -552,6 +556,7 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
     regionsByAccount: regions,
     policyDisplayNames,
     singleVersionPolicies,
+    managedPolicies: document.policies,
   };
 }
 
@@ -1114,6 +1119,85 @@ function boundaryGain(policies: PrincipalPolicies, catalog: ActionCatalog): { co
   return { count: gained.count(), sample: catalog.names(gained, 3) };
 }
 
+/** The ARN of the new IAM resource a `namesNew` method tries (`iam:role/*`, `iam:role/sandbox-lr`). */
+function newRoleArn(self: Role | Principal, name: string): string {
+  return `arn:${partitionOf(self.arn)}:iam::${self.accountId}:${name.slice("iam:".length)}`;
+}
+
+/** Whether the principal may make the call on `resource` (allowed, or under conditions the inputs do not settle). */
+function mayCall(policies: PrincipalPolicies, self: Role | Principal, action: string, resource: string, extra: Record<string, string>, absent?: readonly string[]): boolean {
+  return permits(
+    evaluateRequest({
+      identityPolicies: policies.identity,
+      permissionsBoundary: policies.boundary,
+      request: { action, resource, principalArn: self.arn, context: principalContext(self.arn, extra), ...(absent ? { absentKeys: absent } : {}), ...timeOf(policies.earliestTime) },
+    }),
+  );
+}
+
+const NO_BOUNDARY: readonly string[] = ["iam:permissionsboundary"];
+
+/**
+ * Why a new role (`iam-create-role`, `arn`) gains the principal nothing, or null (it may). AWS's
+ * delegation pattern pins iam:CreateRole with an `iam:PermissionsBoundary` condition ("Permissions
+ * boundaries for IAM entities", IAM User Guide): the new role's permissions are then at most its
+ * boundary's, whatever the principal writes into it. A boundary whose statements hold nothing the
+ * principal lacks (holdsNoMore, the new role taken as the boundary's statements within the
+ * boundary) makes no path. Fail closed, the path is kept unless all of these are certain:
+ * - iam:CreateRole is refused without a boundary and with a broader one (AdministratorAccess, any
+ *   policy of the account: broaderBoundaries), so only the values its conditions name are left;
+ * - each such value the engine lets through is a literal ARN of a policy whose document the inputs
+ *   give (a wildcard, a policy variable, an unknown policy: kept), and holds nothing more;
+ * - the principal may not take the cap off the new role (iam:DeleteRolePermissionsBoundary, a
+ *   broader iam:PutRolePermissionsBoundary) nor rewrite the boundary policy
+ *   (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on it).
+ */
+function pinnedBoundaryGain(arn: string | null, self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets): string | null {
+  if (arn === null || targets.gain === undefined) return null;
+  if (mayCall(policies, self, "iam:CreateRole", arn, {}, NO_BOUNDARY)) return null;
+  const broader = broaderBoundaries(self);
+  if (broader.some((b) => mayCall(policies, self, "iam:CreateRole", arn, { "iam:PermissionsBoundary": b }))) return null;
+  const values = new Set<string>();
+  for (const p of policies.identity) {
+    for (const st of p.document.Statement) {
+      if (st.Effect !== "Allow" || !actionApplies(st, "iam:CreateRole")) continue;
+      for (const keys of Object.values(st.Condition ?? {})) {
+        for (const [key, v] of Object.entries(keys)) if (key.toLowerCase() === "iam:permissionsboundary") for (const x of Array.isArray(v) ? v : [v]) values.add(String(x));
+      }
+    }
+  }
+  const pinned = [...values].filter((v) => mayCall(policies, self, "iam:CreateRole", arn, { "iam:PermissionsBoundary": v })).sort(byString);
+  if (pinned.length === 0) return null;
+  for (const v of pinned) {
+    const capped = boundaryCapped(v, policies, targets);
+    if (capped === null || !targets.gain.holdsNoMore(capped, policies)) return null;
+    if (mayCall(policies, self, "iam:DeleteRolePermissionsBoundary", arn, { "iam:PermissionsBoundary": v })) return null;
+    if (broader.some((b) => mayCall(policies, self, "iam:PutRolePermissionsBoundary", arn, { "iam:PermissionsBoundary": b }))) return null;
+    if (mayCall(policies, self, "iam:CreatePolicyVersion", v, {}) || mayCall(policies, self, "iam:SetDefaultPolicyVersion", v, {})) return null;
+  }
+  const shown = pinned.length === 1 ? `permissions boundary ${pinned[0]}, which holds` : `permissions boundaries ${pinned.join(", ")}, which hold`;
+  return `iam:CreateRole is pinned to ${shown} no permission ${self.name} lacks: nothing to gain`;
+}
+
+/**
+ * A new role capped by boundary `arn`, at its broadest (the principal writes it anything): the
+ * boundary's statements as its identity policy, within the boundary. Null when `arn` is no literal
+ * ARN of a policy the inputs give. One per boundary, so that GainComparer caches by it.
+ */
+function boundaryCapped(arn: string, policies: PrincipalPolicies, targets: EscalationTargets): PrincipalPolicies | null {
+  if (!/^arn:[^:*?]+:iam::[^:*?]*:policy\/[^*?]+$/.test(arn) || arn.includes("${")) return null;
+  let cache = targets.cappedRoles;
+  if (cache === undefined) targets.cappedRoles = cache = new Map();
+  let capped = cache.get(arn);
+  if (capped === undefined) {
+    const doc = targets.managedPolicies[arn]?.document ?? null;
+    if (doc === null) return null;
+    capped = { identity: [{ id: arn, document: doc, kind: "managed" }], boundary: { id: `boundary:${arn}`, document: doc, kind: "managed" }, incomplete: false, earliestTime: policies.earliestTime };
+    cache.set(arn, capped);
+  }
+  return capped;
+}
+
 /**
  * Why a rollback step (`rollback`) reaches nothing when the principal may act on one of its own
  * policies that has no version but the default: said, rather than the representative target's
@@ -1212,6 +1296,10 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
         }
         tried.push(o);
       }
+      // A new role whose iam:CreateRole is pinned to a boundary that holds nothing more gains
+      // nothing: the next name (another grant may leave it unpinned), else the blocked reason.
+      const capped = stop === null && m.namesNew === "role" ? pinnedBoundaryGain(name === null ? null : newRoleArn(self, name), self, policies, targets) : null;
+      if (capped !== null) stop = { ...tried[0]!, ok: false, reason: capped };
       if (stop === null) {
         outcomes = tried;
         failed = null;

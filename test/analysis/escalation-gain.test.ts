@@ -182,6 +182,65 @@ describe("iam:AddUserToGroup on a group that holds nothing more", () => {
   });
 });
 
+describe("iam:CreateRole pinned to a permissions boundary that holds nothing more", () => {
+  // AWS's delegation pattern ("Permissions boundaries for IAM entities"): a developer role may
+  // create roles only with the boundary `dev-boundary`. Before, a boundary narrower than the
+  // developer itself still made iam-create-role a conditional (high) path; the new role can never
+  // exceed its boundary, so such a path gains nothing. A broader or unknown boundary is kept.
+  const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/dev-boundary`;
+  const pin = (value: string, op = "StringEquals") => ({ Condition: { [op]: { "iam:PermissionsBoundary": [value] } } });
+  const make = (statements: PolicyStatement[], boundary: PolicyStatement[] | null = [allow(["s3:GetObject"], ["*"]), allow(["logs:*"], ["*"])]) =>
+    documentOf({
+      roles: [role("dev", { inline: { p: policy(allow(["iam:CreateRole"], [roleArn("*")], pin(boundaryArn)), allow(["iam:PutRolePolicy"], [roleArn("*")]), allow(["s3:*", "logs:*"], ["*"]), ...statements) } })],
+      functions: [fn("dev", "dev")],
+      policies: boundary === null ? [] : [customerManaged("dev-boundary", policy(...boundary))],
+    });
+  const path = (doc: CanonicalDocument) => analyzed(doc, "dev").escalationPaths.find((p) => p.id === "iam-create-role");
+
+  it("is no path when the pinned boundary's statements are the principal's, and says why it is blocked", () => {
+    expect(path(make([]))).toBeUndefined();
+    expect(blocked(make([]), "dev", "iam-create-role")?.reason).toBe(`iam:CreateRole is pinned to permissions boundary ${boundaryArn}, which holds no permission dev lacks: nothing to gain`);
+  });
+
+  it("is a conditional path when the boundary holds more, or its policy is not in the inputs", () => {
+    expect(path(make([], [allow(["dynamodb:*"], ["*"])]))?.conditional).toBe(true);
+    expect(path(make([], null))?.conditional).toBe(true);
+  });
+
+  it("is a path when the pin is a pattern, or CreateRole is also granted without a boundary", () => {
+    const wild = make([allow(["iam:CreateRole"], [roleArn("*")], pin(`arn:aws:iam::${ACCOUNT}:policy/dev-*`, "ArnLike"))]);
+    expect(path(wild)).toBeDefined();
+    expect(path(make([allow(["iam:CreateRole"], [roleArn("*")])]))?.conditional).toBe(false);
+    // An unpinned grant on some names only: the path is on such a name, unconditional.
+    const named = path(make([allow(["iam:CreateRole"], [roleArn("sandbox-*")])]));
+    expect(named).toMatchObject({ resources: [`<new role sandbox-lr in ${ACCOUNT}>`], conditional: false });
+  });
+
+  it("is a path when the principal may take the cap off the new role or rewrite the boundary policy", () => {
+    for (const extra of [
+      allow(["iam:DeleteRolePermissionsBoundary"], [roleArn("*")]),
+      allow(["iam:PutRolePermissionsBoundary"], [roleArn("*")]),
+      allow(["iam:CreatePolicyVersion"], [boundaryArn]),
+      allow(["iam:SetDefaultPolicyVersion"], [boundaryArn]),
+    ]) {
+      expect(path(make([extra])), JSON.stringify(extra.Action)).toBeDefined();
+    }
+    // Put pinned to the same boundary takes nothing off.
+    expect(path(make([allow(["iam:PutRolePermissionsBoundary"], [roleArn("*")], pin(boundaryArn))]))).toBeUndefined();
+  });
+
+  it("is a path when the boundary grants more resources, or the principal has a Deny the new role would lack", () => {
+    expect(path(make([], [allow(["s3:GetObject"], ["*"])]))).toBeUndefined();
+    const narrow = documentOf({
+      roles: [role("dev", { inline: { p: policy(allow(["iam:CreateRole"], [roleArn("*")], pin(boundaryArn)), allow(["iam:PutRolePolicy"], [roleArn("*")]), allow(["s3:GetObject"], ["arn:aws:s3:::team/*"])) } })],
+      functions: [fn("dev", "dev")],
+      policies: [customerManaged("dev-boundary", policy(allow(["s3:GetObject"], ["*"])))],
+    });
+    expect(path(narrow)).toBeDefined();
+    expect(path(make([deny(["s3:GetObject"], ["arn:aws:s3:::secret/*"])], [allow(["s3:GetObject"], ["*"])]))).toBeDefined();
+  });
+});
+
 describe("holdsNoMore (law)", () => {
   // Statements a source may hold; a target made of some of them holds nothing more, and one with
   // a statement none of the source's covers (another action, or the same on more resources) does.
