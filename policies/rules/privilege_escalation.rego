@@ -21,7 +21,12 @@
 #   the caller or delegate to its account), so a resource constraint that excludes every target, a
 #   condition that fails, a Deny or a permissions boundary removes the path, while a NotAction
 #   grant or a wildcard that still reaches a target keeps it; in a chain every hop is decided so,
-#   with the policies of the role that makes it. Severity critical (the role can become
+#   with the policies of the role that makes it. A path that takes over a target (a role passed
+#   to compute or whose trust policy it rewrites, another function's role, a user's credentials, a
+#   group a user joins) gains that target's permissions only, so a target holding no permission
+#   the role lacks is no path; nor is a new role pinned to a permissions boundary that holds
+#   nothing more (a blocked candidate saying so). Kept where the policies leave it uncertain.
+#   Severity critical (the role can become
 #   administrator); high when the path depends on conditions the inputs do not settle (a trust
 #   policy's sts:ExternalId or aws:MultiFactorAuthPresent, at any hop of a chain).
 #   Runs on execution roles by default; with `--scope account` (config `scope: account`) on every
