@@ -14,9 +14,11 @@
  *   same statement (a shared managed policy) with nothing in it that reads the principal or the
  *   network it calls from (policy variables, aws:Principal*, aws:SourceIp…: the same statement
  *   grants different things to different principals);
- * - every Deny statement of the principal is one of the target's, and the principal's permissions
- *   boundary, if any, is the target's too (else the target may hold what they take from the
- *   principal);
+ * - every Deny statement of the principal is one of the target's, or names no action any Allow
+ *   statement of the target may name (AWS's delegation policies deny the principal iam:Delete*
+ *   PermissionsBoundary and iam:CreatePolicyVersion on its boundary: a target granted only S3 holds
+ *   nothing those take away), and the principal's permissions boundary, if any, is the target's too
+ *   (else the target may hold what they take from the principal);
  * - neither has a policy the inputs do not give (PrincipalPolicies.incomplete).
  * The target's own Deny statements and boundary only take from it, so they are not looked at.
  * What resource policies outside the inputs grant the target by its ARN (a KMS key policy, a
@@ -25,6 +27,7 @@
  */
 import type { PolicyStatement } from "../model/document.js";
 import { globCovers, patternCovers } from "./iam.js";
+import { globMatches } from "../iam/wildcard.js";
 import type { PrincipalPolicies } from "./policies.js";
 
 /**
@@ -102,6 +105,44 @@ function sameButActions(s: PolicyStatement, t: PolicyStatement, services: Readon
   return t.Action.every((a) => !mayBeReal(a, services) || sActions.some((x) => actionCovers(x, a.toLowerCase())));
 }
 
+/** The service part of an action pattern (before `:`), lower case. */
+const serviceOf = (a: string) => (a.includes(":") ? a.slice(0, a.indexOf(":")) : a);
+
+/**
+ * Whether action patterns `a` and `b` (lower case) may name a common action. True unless certain:
+ * two literals that differ, a pattern that does not match a literal, or two patterns of different
+ * services named without wildcards.
+ */
+function mayOverlap(a: string, b: string): boolean {
+  const wa = /[*?]/.test(a);
+  const wb = /[*?]/.test(b);
+  if (!wa && !wb) return a === b;
+  if (!wb) return globMatches(a, b);
+  if (!wa) return globMatches(b, a);
+  const sa = serviceOf(a);
+  const sb = serviceOf(b);
+  return /[*?]/.test(sa) || /[*?]/.test(sb) || sa === sb;
+}
+
+/**
+ * Whether a Deny statement of the principal may take back some of what the target's Allow
+ * statements grant (they name a common action): true for a NotAction on either side.
+ */
+function denyMayTouch(d: PolicyStatement, allows: readonly PolicyStatement[], services: ReadonlySet<string> | null): boolean {
+  if (allows.length === 0) return false;
+  if (d.Action === undefined) return true;
+  const denied = d.Action.map((x) => x.toLowerCase());
+  for (const t of allows) {
+    if (t.Action === undefined) return true;
+    for (const a of t.Action) {
+      if (!mayBeReal(a, services)) continue;
+      const la = a.toLowerCase();
+      if (denied.some((x) => mayOverlap(x, la))) return true;
+    }
+  }
+  return false;
+}
+
 /** Whether the principal's statement `s` grants at least what the target's statement `t` grants, to whoever holds it. */
 function covers(s: PolicyStatement, t: PolicyStatement, services: ReadonlySet<string> | null): boolean {
   if (sameButActions(s, t, services) && samePrincipalIndependent(t)) return true;
@@ -127,7 +168,6 @@ interface View {
   /** Its Allow and Deny statements' numbers. */
   allowIds: number[];
   denyIds: number[];
-  deniesIndependent: boolean;
   denySet: Set<number>;
   /** The number of what a target is compared by (incomplete, boundary, statements): equal policies, equal numbers. */
   set: number;
@@ -180,7 +220,7 @@ export class GainComparer {
     const denyIds = denies.map((st) => this.idOf(`s ${canonical(st)}`, st));
     const boundary = p.boundary === null ? -1 : this.idOf(`b ${p.boundary.id} ${JSON.stringify(p.boundary.document)}`);
     const set = this.idOf(`t ${p.incomplete} ${boundary} ${[...allowIds].sort((a, b) => a - b).join(",")} ${[...denyIds].sort((a, b) => a - b).join(",")}`);
-    v = { incomplete: p.incomplete, boundary, allows, allowIds, denyIds, deniesIndependent: denies.every(samePrincipalIndependent), denySet: new Set(denyIds), set, covered: new Uint8Array(0), bySet: new Uint8Array(0) };
+    v = { incomplete: p.incomplete, boundary, allows, allowIds, denyIds, denySet: new Set(denyIds), set, covered: new Uint8Array(0), bySet: new Uint8Array(0) };
     this.views.set(p, v);
     return v;
   }
@@ -197,7 +237,12 @@ export class GainComparer {
   private decide(t: View, s: View): boolean {
     if (t.incomplete || s.incomplete) return false;
     if (s.boundary !== -1 && t.boundary !== s.boundary) return false;
-    if (!s.deniesIndependent || !s.denyIds.every((d) => t.denySet.has(d))) return false;
+    // A Deny of the principal's the target lacks (or that reads the principal) matters only where
+    // it may take back what the target's Allow statements grant.
+    for (const d of s.denyIds) {
+      if (t.denySet.has(d) && samePrincipalIndependent(this.statements[d]!)) continue;
+      if (denyMayTouch(this.statements[d]!, t.allows, this.services)) return false;
+    }
     for (const id of t.allowIds) {
       s.covered = grownFor(s.covered, id);
       let hit = s.covered[id]!;

@@ -1145,7 +1145,8 @@ const NO_BOUNDARY: readonly string[] = ["iam:permissionsboundary"];
  * principal lacks (holdsNoMore, the new role taken as the boundary's statements within the
  * boundary) makes no path. Fail closed, the path is kept unless all of these are certain:
  * - iam:CreateRole is refused without a boundary and with a broader one (AdministratorAccess, any
- *   policy of the account: broaderBoundaries), so only the values its conditions name are left;
+ *   policy of the account: broaderBoundaries), so only the values its statements' conditions name
+ *   (an Allow's StringEquals, a Deny's StringNotEquals) are left;
  * - each such value the engine lets through is a literal ARN of a policy whose document the inputs
  *   give (a wildcard, a policy variable, an unknown policy: kept), and holds nothing more;
  * - the principal may not take the cap off the new role (iam:DeleteRolePermissionsBoundary, a
@@ -1160,7 +1161,9 @@ function pinnedBoundaryGain(arn: string | null, self: Role | Principal, policies
   const values = new Set<string>();
   for (const p of policies.identity) {
     for (const st of p.document.Statement) {
-      if (st.Effect !== "Allow" || !actionApplies(st, "iam:CreateRole")) continue;
+      // An Allow's condition names the boundaries it lets in; a Deny's (StringNotEquals, AWS's
+      // other delegation form) the ones it does not take back.
+      if (!actionApplies(st, "iam:CreateRole")) continue;
       for (const keys of Object.values(st.Condition ?? {})) {
         for (const [key, v] of Object.entries(keys)) if (key.toLowerCase() === "iam:permissionsboundary") for (const x of Array.isArray(v) ? v : [v]) values.add(String(x));
       }

@@ -229,6 +229,31 @@ describe("iam:CreateRole pinned to a permissions boundary that holds nothing mor
     expect(path(make([allow(["iam:PutRolePermissionsBoundary"], [roleArn("*")], pin(boundaryArn))]))).toBeUndefined();
   });
 
+  it("AWS's delegation form (Allow iam:CreateRole, Deny it unless the boundary is the pinned one, Deny taking boundaries off or rewriting them) is no path when the boundary holds nothing more", () => {
+    const delegation = (boundary: PolicyStatement[]) =>
+      documentOf({
+        roles: [
+          role("dev", {
+            inline: {
+              p: policy(
+                allow(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"], [roleArn("*")]),
+                allow(["s3:*", "logs:*"], ["*"]),
+                deny(["iam:CreateRole", "iam:PutRolePermissionsBoundary"], ["*"], { Condition: { StringNotEquals: { "iam:PermissionsBoundary": [boundaryArn] } } }),
+                deny(["iam:DeleteRolePermissionsBoundary"], ["*"]),
+                deny(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"], [boundaryArn]),
+              ),
+            },
+          }),
+        ],
+        functions: [fn("dev", "dev")],
+        policies: [customerManaged("dev-boundary", policy(...boundary))],
+      });
+    expect(path(delegation([allow(["s3:GetObject"], ["*"]), allow(["logs:*"], ["*"])]))).toBeUndefined();
+    expect(blocked(delegation([allow(["s3:GetObject"], ["*"])]), "dev", "iam-create-role")?.reason).toContain("nothing to gain");
+    // A boundary that allows IAM (which the delegation's Deny statements take from the developer) holds more.
+    expect(path(delegation([allow(["s3:GetObject", "iam:*"], ["*"])]))?.conditional).toBe(true);
+  });
+
   it("is a path when the boundary grants more resources, or the principal has a Deny the new role would lack", () => {
     expect(path(make([], [allow(["s3:GetObject"], ["*"])]))).toBeUndefined();
     const narrow = documentOf({
@@ -265,6 +290,15 @@ describe("holdsNoMore (law)", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("a Deny of the source's the target lacks matters only where it names an action the target's Allow statements may name", () => {
+    const source = of([allow(["s3:*", "iam:*"], ["*"]), deny(["iam:Delete*", "iam:CreatePolicyVersion"], ["*"])]);
+    expect(holdsNoMore(of([allow(["s3:GetObject"], ["*"])]), source)).toBe(true);
+    expect(holdsNoMore(of([allow(["iam:DeleteRole"], ["*"])]), source)).toBe(false);
+    expect(holdsNoMore(of([allow(["iam:Get*"], ["*"])]), source)).toBe(false);
+    expect(holdsNoMore(of([{ Effect: "Allow", NotAction: ["s3:*"], Resource: ["*"] }]), of([allow(["*"], ["*"]), deny(["iam:Delete*"])]))).toBe(false);
+    expect(holdsNoMore(of([allow(["s3:GetObject"], ["*"])]), of([allow(["*"], ["*"]), { Effect: "Deny", NotAction: ["iam:*"], Resource: ["*"] }]))).toBe(false);
   });
 
   it("reads an action of a service that does not exist as granting nothing, and an unknown action of a known service as one newer than the catalog", () => {
