@@ -16,6 +16,7 @@ import { destinationPermission } from "../analysis/index.js";
 import { KAFKA_DESTINATION_PREFIX, mskAccessSentence, mskAccessUnknown } from "../normalize/kafka-access.js";
 import { environmentKeyAdvice } from "./environment-key.js";
 import { InputError, LeastroleError } from "../errors.js";
+import { windowDaysProblem } from "../config/window-days.js";
 import { plural } from "../printable.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
 import type { ActionUsage, PrincipalUsage, UsageWindow } from "../model/usage.js";
@@ -885,8 +886,21 @@ function checkPrefixThreshold(options: GenerateOptions): void {
   if (t !== undefined && !(Number.isInteger(t) && t >= 2)) throw new InputError(`generate's prefixThreshold must be a whole number of at least 2, not ${JSON.stringify(t)}`);
 }
 
+/**
+ * windowDays as `--window-days`, the config's usage.windowDays and labelUsage take it (windowDaysProblem):
+ * from the SDK, 0, -1 or 2.5 were taken as given, and the warning that the logs cover less than the
+ * window was made of them (0: never; 2.5: "less than the 2.5-day window").
+ */
+function checkWindowDays(options: GenerateOptions): void {
+  const d = options.windowDays;
+  if (d === undefined) return;
+  const problem = windowDaysProblem(typeof d === "number" ? d : Number.NaN, JSON.stringify(d) ?? String(d));
+  if (problem !== null) throw new InputError(`generate's windowDays ${problem}`);
+}
+
 export function generatePolicy(document: CanonicalDocument, functionRef: string, options: GenerateOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GeneratedPolicy {
   checkPrefixThreshold(options);
+  checkWindowDays(options);
   const fn = findFunction(document, functionRef);
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
   const sessions = sessionsOf(document, fn);
@@ -970,6 +984,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
  */
 export function generateForRole(document: CanonicalDocument, roleArn: string, options: GenerateOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): RoleGeneration {
   checkPrefixThreshold(options);
+  checkWindowDays(options);
   const role = roleOf(document, roleArn);
   const fnArns = new Set(role?.functions ?? []);
   const idx = indexOf(document);

@@ -113,4 +113,16 @@ describe("renderers and generate called from JavaScript", () => {
     }
     expect(generatePolicy(document, "billing-sync", { prefixThreshold: 2 }).statements.length).toBeGreaterThan(0);
   });
+
+  it("a windowDays labelUsage and --window-days refuse is refused by generate too: 0 and 2.5 were taken as given", async () => {
+    const document = await buildDocument([demo], { asOf: "2026-11-28T00:00:00Z" });
+    for (const windowDays of [0, -1, 2.5, 401, Number.NaN, "30" as never]) {
+      const message = `generate's windowDays must be a whole number of days from 1 to 400 (got ${JSON.stringify(windowDays)})`;
+      expect(() => generatePolicy(document, "billing-sync", { windowDays })).toThrow(new InputError(message));
+      expect(() => generateForRole(document, document.functions[0]!.roleArn, { windowDays })).toThrow(new InputError(message));
+      expect(() => runGenerate(document, { windowDays })).toThrow(new InputError(message));
+    }
+    expect(generatePolicy(document, "billing-sync", { windowDays: 1 }).statements.length).toBeGreaterThan(0);
+    expect(generatePolicy(document, "billing-sync", { windowDays: 400 }).statements.length).toBeGreaterThan(0);
+  });
 });
