@@ -164,7 +164,7 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   // ["s3.amazonaws.com"]`: EventBridge takes no bare value), and a CloudFormation template, a CDK
   // assembly's tree.json or a Serverless Framework state file holding such a rule is no activity.
   // Before, any `"eventSource":` sent those to the usage reader, which refused them as not CloudTrail.
-  if (/"eventSource"\s*:\s*"|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
+  if (/"eventSource"\s*:\s*"|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused|"FindingType"\s*:\s*(?:\{\s*"Value"\s*:\s*)?"Unused/.test(t)) return "usage";
   // Records as JSON strings: CloudWatch Logs events of a trail's log group (filter-log-events,
   // get-log-events, subscription data), whose messages are records; a pattern written as a JSON
   // string (a template's EventPattern as text, a plan's event_pattern) again holds a list.

@@ -60,6 +60,76 @@ const ROLE = /^arn:[^:]+:iam::\d{12}:role\/.+$/;
  */
 const isRoleFinding = (f: Obj): boolean => typeof f.resource === "string" && ROLE.test(f.resource) && (f.resourceType === undefined || f.resourceType === "AWS::IAM::Role");
 
+/**
+ * Access Analyzer output as AWS Tools for PowerShell writes it, in the AWS CLI's form (the API's
+ * camelCase keys), else `doc` itself. `Get-IAMAAFindingV2`, `Get-IAMAAFindingsV2List`,
+ * `Get-IAMAAAnalyzer` and `Get-IAMAAAnalyzerList` return the AWS SDK for .NET's objects, which
+ * `ConvertTo-Json` writes with their PascalCase property names (`Id`, `FindingType`,
+ * `FindingDetails`, `UnusedPermissionDetails`, `ServiceNamespace`, `LastAccessed`,
+ * `Configuration.UnusedAccess.UnusedAccessAge`) and their enums (ConstantClass objects) as
+ * `{"Value": "UnusedPermission"}`; an analyzer comes bare (AnalyzerSummary), not in the CLI's
+ * `{analyzer}` or `{analyzers}`. Their times (`/Date(ms)/` from Windows PowerShell, ISO 8601 with
+ * an offset from PowerShell 7, .NET's DateTime.MinValue for one the response left out) are read by
+ * usageTime. Before, every such file was "not CloudTrail, usage rows, Access Advisor or Access
+ * Analyzer data" and made the usage partial. Keys are renamed everywhere but under `Tags` (the
+ * user's own).
+ */
+export function fromPowerShell(doc: unknown): unknown {
+  if (!isPowerShellAccessAnalyzer(doc)) return doc;
+  const out = camel(doc);
+  if (isObj(out) && isBareAnalyzer(out)) return { analyzer: out };
+  // `@{Analyzer = …; Findings = Get-IAMAAFindingV2 …}`: PowerShell unrolls a list of one into the
+  // finding itself unless written `@(…)`.
+  if (isObj(out) && isObj(out.findings)) return { ...out, findings: [out.findings] };
+  if (Array.isArray(out) && out.length > 0 && out.every(isBareAnalyzer)) return { analyzers: out };
+  return out;
+}
+
+const PASCAL_MARKS = ["FindingType", "FindingDetails", "Findings", "Analyzer", "Analyzers"];
+/** PowerShell's AnalyzerSummary: an `Arn` of an analyzer and a `Type`. */
+const isPascalAnalyzer = (v: unknown): boolean => isObj(v) && typeof v.Arn === "string" && ANALYZER_ARN.test(v.Arn) && v.Type !== undefined;
+function isPowerShellAccessAnalyzer(doc: unknown): boolean {
+  const one = (v: unknown): boolean => isObj(v) && (PASCAL_MARKS.some((k) => k in v) || isPascalAnalyzer(v)) && !("findingType" in v) && !("findings" in v) && !("analyzer" in v);
+  return Array.isArray(doc) ? doc.length > 0 && doc.every(one) : one(doc);
+}
+const isBareAnalyzer = (v: unknown): boolean => isObj(v) && typeof v.arn === "string" && ANALYZER_ARN.test(v.arn) && typeof v.type === "string";
+
+/**
+ * Keys with their first letter lowercased and `{"Value": "…"}` as its string, but under `Tags`. An
+ * empty list is left out: the AWS SDK for .NET (v3, under AWS Tools for PowerShell 4) gives a list
+ * the response left out as an empty one, so a service unused as a whole (no `actions`, Access
+ * Analyzer API Reference, UnusedPermissionDetails) came as `"Actions": []`, a service none of whose
+ * actions the finding names.
+ */
+function camel(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(camel);
+  if (!isObj(v)) return v;
+  const keys = Object.keys(v);
+  if (keys.length === 1 && keys[0] === "Value" && typeof v.Value === "string") return v.Value;
+  const out: Obj = {};
+  for (const k of keys) {
+    if (Array.isArray(v[k]) && (v[k] as unknown[]).length === 0) continue;
+    const name = k.length > 0 ? k[0]!.toLowerCase() + k.slice(1) : k;
+    out[name] = k === "Tags" ? v[k] : camel(v[k]);
+  }
+  return out;
+}
+
+/** What PowerShell writes for a .NET object below ConvertTo-Json's -Depth: its type name (a list's, space-separated). */
+const DOTNET_TYPE_NAME = /^(Amazon\.AccessAnalyzer\.Model\.|System\.Collections\.)[\w.`[\],]+( |$)/;
+
+/**
+ * Throws when a finding's details are .NET type names: `ConvertTo-Json` without `-Depth` (2)
+ * stops above them (`"FindingDetails": ["Amazon.AccessAnalyzer.Model.FindingDetails"]`, or a
+ * deeper `UnusedPermissionDetails` or `Actions`). Read as they are, an UnusedPermission finding
+ * named no service, and one role finding no last access: "never accessed".
+ */
+function refuseDepthCut(v: unknown, where: string): void {
+  if (typeof v === "string" && DOTNET_TYPE_NAME.test(v)) {
+    throw new Error(`${where} is a .NET type name (${JSON.stringify(v.split(" ")[0])}): PowerShell's ConvertTo-Json wrote what lay below its -Depth (2 unless given) as type names, so the finding's services, actions and times are missing; export again with ConvertTo-Json -Depth 10`);
+  }
+}
+
 export function isAccessAnalyzerOutput(doc: unknown): boolean {
   const one = (f: unknown): boolean => isObj(f) && typeof f.findingType === "string" && (Array.isArray(f.findingDetails) || typeof f.resource === "string");
   if (Array.isArray(doc)) return doc.length > 0 && doc.every(one);
@@ -156,8 +226,9 @@ const ANALYZER_ARN = /^arn:[^:]+:access-analyzer:/;
  * partial.
  */
 export function accessAnalyzerWithoutFindingsHint(values: unknown[]): string | null {
-  if (values.length !== 1 || !isObj(values[0])) return null;
-  const v = values[0];
+  if (values.length !== 1) return null;
+  const v = fromPowerShell(values[0]);
+  if (!isObj(v)) return null;
   if (Array.isArray(v.findings)) return null;
   const one = isObj(v.analyzer) && typeof v.analyzer.arn === "string" && ANALYZER_ARN.test(v.analyzer.arn);
   const list = Array.isArray(v.analyzers) && v.analyzers.length > 0 && v.analyzers.every((a) => isObj(a) && typeof a.arn === "string" && ANALYZER_ARN.test(a.arn));
@@ -189,11 +260,17 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
     if (isError(f)) return;
     const services: AccessAnalyzerFinding["services"] = [];
     let roleLastAccessed: string | null = null;
+    refuseDepthCut(f.findingDetails, `finding ${i} (${printable(f.id)}) findingDetails`);
     const details = Array.isArray(f.findingDetails) ? f.findingDetails : [];
     details.forEach((d, j) => {
-      if (!isObj(d)) return;
       const where = `finding ${i} (${printable(f.id)}) findingDetails[${j}]`;
+      refuseDepthCut(d, where);
+      if (!isObj(d)) return;
       const u = d.unusedPermissionDetails;
+      refuseDepthCut(u, `${where}.unusedPermissionDetails`);
+      refuseDepthCut(d.unusedIamRoleDetails, `${where}.unusedIamRoleDetails`);
+      if (isObj(u)) refuseDepthCut(u.actions, `${where}.unusedPermissionDetails.actions`);
+      if (isObj(u) && Array.isArray(u.actions)) u.actions.forEach((a, k) => refuseDepthCut(a, `${where}.unusedPermissionDetails.actions[${k}]`));
       if (isObj(u) && typeof u.serviceNamespace === "string") {
         const ns = u.serviceNamespace;
         services.push({

@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync, inflateRawSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { accessAnalyzerErrorFindings, accessAnalyzerEventsHint, accessAnalyzerWithoutFindingsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { accessAnalyzerErrorFindings, accessAnalyzerEventsHint, accessAnalyzerWithoutFindingsHint, accessAnalyzerNextTokens, fromPowerShell, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import type { SessionFilter } from "./aggregate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
@@ -398,18 +398,20 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     return;
   }
   if (accessAnalyzerEvents([doc], acc)) return;
-  const withoutFindings = accessAnalyzerWithoutFindingsHint([doc]);
+  // AWS Tools for PowerShell's output (PascalCase, enums as {"Value": …}) read as the CLI's.
+  const analyzerDoc = fromPowerShell(doc);
+  const withoutFindings = accessAnalyzerWithoutFindingsHint([analyzerDoc]);
   if (withoutFindings !== null) {
     // No activity data, so nothing partial: what it holds is said, with how to give it.
     acc.format = "access-analyzer-analyzer";
     acc.warnings.push(warn("access-analyzer-without-findings", withoutFindings, path));
     return;
   }
-  if (isAccessAnalyzerOutput(doc)) {
+  if (isAccessAnalyzerOutput(analyzerDoc)) {
     acc.format = "access-analyzer";
     try {
-      appendAll(result.accessAnalyzer, parseAccessAnalyzer(doc).map((f) => ({ ...f, file: path })));
-      const errors = accessAnalyzerErrorFindings(doc);
+      appendAll(result.accessAnalyzer, parseAccessAnalyzer(analyzerDoc).map((f) => ({ ...f, file: path })));
+      const errors = accessAnalyzerErrorFindings(analyzerDoc);
       if (errors.length > 0) {
         const ids = `${errors.slice(0, 3).join(", ")}${errors.length > 3 ? ` and ${errors.length - 3} more` : ""}`;
         acc.warnings.push(
@@ -421,7 +423,7 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
         );
       }
       for (const type of ["UnusedPermission", "UnusedIAMRole"] as const) {
-        const bare = unusedWithoutDetails(doc, type);
+        const bare = unusedWithoutDetails(analyzerDoc, type);
         if (bare.length === 0) continue;
         const ids = `${bare.slice(0, 3).join(", ")}${bare.length > 3 ? ` and ${bare.length - 3} more` : ""}`;
         // A role summary: its last use is in get-finding-v2's unusedIamRoleDetails alone, and the
@@ -439,8 +441,8 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
       // findings or findingDetails after the token are missing. A warning, not partial usage:
       // findings label nothing (they only agree with labels of the logs or Access Advisor), so
       // what is missing makes no permission wrongly unused, only an agreement unsaid.
-      for (const at of accessAnalyzerNextTokens(doc)) {
-        const what = at.startsWith("[") || !Array.isArray((doc as { findings?: unknown }).findings) ? "a get-finding-v2 output whose findingDetails" : "a list-findings-v2 output whose findings";
+      for (const at of accessAnalyzerNextTokens(analyzerDoc)) {
+        const what = at.startsWith("[") || !Array.isArray((analyzerDoc as { findings?: unknown }).findings) ? "a get-finding-v2 output whose findingDetails" : "a list-findings-v2 output whose findings";
         acc.warnings.push(
           warn(
             "truncated-pagination",
