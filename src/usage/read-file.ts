@@ -438,9 +438,12 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
         );
       }
       // A cut list or finding is said, as a cut Lambda or IAM list is (truncated-pagination): the
-      // findings or findingDetails after the token are missing. A warning, not partial usage:
-      // findings label nothing (they only agree with labels of the logs or Access Advisor), so
-      // what is missing makes no permission wrongly unused, only an agreement unsaid.
+      // findings or findingDetails after the token are missing. A warning, not partial usage: a
+      // finding makes unused only what it names (and only when its analyzer's unusedAccessAge spans
+      // the window: labels.ts, mergeAccessAnalyzer), and nothing is read from what a finding leaves
+      // out, so what is missing leaves the labels of the logs and Access Advisor as they are. It
+      // may leave unsaid an agreement, or a last access inside the window that would have made one
+      // of their unused labels used or unknowable, as not giving the findings at all would.
       for (const at of accessAnalyzerNextTokens(analyzerDoc)) {
         const what = at.startsWith("[") || !Array.isArray((analyzerDoc as { findings?: unknown }).findings) ? "a get-finding-v2 output whose findingDetails" : "a list-findings-v2 output whose findings";
         acc.warnings.push(
@@ -569,8 +572,8 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
 /**
  * IAM Access Analyzer's EventBridge events of its findings (accessAnalyzerEventsHint): said, with
  * the get-finding-v2 call that gives the finding, instead of read as CloudTrail records in an
- * EventBridge envelope. A warning, not partial usage: findings label nothing (they only agree
- * with the labels of the logs or Access Advisor), as a cut findings list is not partial either.
+ * EventBridge envelope. A warning, not partial usage: a finding makes unused only what it names,
+ * so findings not given make no permission unused, as a cut findings list is not partial either.
  */
 function accessAnalyzerEvents(values: unknown[], acc: FileAccumulator): boolean {
   const hint = accessAnalyzerEventsHint(values);
