@@ -17,9 +17,9 @@ export interface AccessAnalyzerFinding {
   findingType: "UnusedPermission" | "UnusedIAMRole";
   status: string;
   analyzedAt: string | null;
-  /** UnusedPermission: per service, unused actions (`prefix:Action`) or null = whole service. */
+  /** UnusedPermission: per service, unused actions (`prefix:Action`) or null = whole service; `lastAccessed` null: none given (lastAccessed). */
   services: { namespace: string; lastAccessed: string | null; actions: { action: string; lastAccessed: string | null }[] | null }[];
-  /** UnusedIAMRole: when the role was last used, if ever. */
+  /** UnusedIAMRole: when the role was last used; null when the finding gives no time (lastAccessed). */
   roleLastAccessed: string | null;
   /**
    * A list-findings-v2 summary (FindingSummaryV2: no `findingDetails`): of an UnusedIAMRole
@@ -42,10 +42,13 @@ const s = (v: unknown): string | null => (typeof v === "string" ? v : null);
 /** A time as the usage stage writes them (access-advisor.ts, usageTime); null when absent or unreadable (analyzedAt: only a bound). */
 const time = (v: unknown): string | null => usageTime(v) ?? null;
 /**
- * A last access (`lastAccessed`), null when absent: never accessed (Access Analyzer API Reference,
- * UnusedPermissionDetails, UnusedAction, UnusedIamRoleDetails). One that is there but no timestamp
- * is an error: read as absent, an access inside the window would count as agreement that the
- * permission went unused in it.
+ * A last access (`lastAccessed`), null when absent. The Access Analyzer API Reference says only
+ * "The time at which the action [permission, role] was last accessed" (UnusedAction,
+ * UnusedPermissionDetails, UnusedIamRoleDetails; not required), not what its absence means: no
+ * access the analyzer knows of, not "never accessed", which it does not claim. So null is read as
+ * no more than the analyzer's unusedAccessAge when that is known, and as agreement only when not
+ * (labels.ts, analyzerQuietFrom). One that is there but no timestamp is an error: read as absent,
+ * an access inside the window would count as agreement that the permission went unused in it.
  */
 function lastAccessed(v: unknown, where: string): string | null {
   const t = usageTime(v);
@@ -122,7 +125,7 @@ const DOTNET_TYPE_NAME = /^(Amazon\.AccessAnalyzer\.Model\.|System\.Collections\
  * Throws when a finding's details are .NET type names: `ConvertTo-Json` without `-Depth` (2)
  * stops above them (`"FindingDetails": ["Amazon.AccessAnalyzer.Model.FindingDetails"]`, or a
  * deeper `UnusedPermissionDetails` or `Actions`). Read as they are, an UnusedPermission finding
- * named no service, and one role finding no last access: "never accessed".
+ * named no service, and a role finding gave no last access, as if the analyzer knew of none.
  */
 function refuseDepthCut(v: unknown, where: string): void {
   if (typeof v === "string" && DOTNET_TYPE_NAME.test(v)) {

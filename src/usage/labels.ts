@@ -1138,9 +1138,10 @@ function withSource(sources: readonly string[], source: string): string[] {
 /**
  * One active Access Analyzer finding of the label set's role, merged into its labels. A finding
  * says a permission (a service, an action, or the whole role) went unused for the analyzer's own
- * `unusedAccessAge` before its `analyzedAt`, not for this window, and gives when it was last
- * accessed (`lastAccessed`, absent when never: Access Analyzer API Reference, UnusedPermissionDetails,
- * UnusedAction, UnusedIamRoleDetails). So it agrees with an unused label only when that last access
+ * `unusedAccessAge` before its `analyzedAt`, not for this window, and may give when it was last
+ * accessed (`lastAccessed`: Access Analyzer API Reference, UnusedPermissionDetails, UnusedAction,
+ * UnusedIamRoleDetails, which do not say what its absence means: no access known to the analyzer,
+ * not "never accessed"). So it agrees with an unused label only when that last access
  * is before the window (or there is none) and it was analysed after the window began; one inside
  * the window is evidence of use, as Access Advisor's is (the analyzer reads the same last-accessed
  * data): an action's makes an unused or unknowable label used (unknowable for a role several
@@ -1215,7 +1216,11 @@ function analyzerSpansWindow(f: AccessAnalyzerFinding, start: string, end: strin
  * more than that span before `analyzedAt` ("any access that hasn't been used in 90 or more days
  * since the analyzer's last scan", UnusedAccessConfiguration; the IAM User Guide's "tracking
  * period"), so an age shorter than the window is evidence for that age only; with it not known
- * (findings given without their analyzer), read as no access at all, as before.
+ * (findings given without their analyzer), read as no access the analyzer knows of at any time, as
+ * before: such a finding then only adds its agreement to an unused label the logs or Access Advisor
+ * made, or its disagreement with a used one, and never makes a label unused itself (that takes an
+ * age that spans the window, analyzerSpansWindow). The API Reference does not say that an absent
+ * `lastAccessed` means never accessed, so no wording here says "never".
  */
 function analyzerQuietFrom(f: AccessAnalyzerFinding, last: string | null, t: string): boolean {
   if (last !== null) return last < t;
