@@ -244,7 +244,12 @@ export function accessAnalyzerWithoutFindingsHint(values: unknown[]): string | n
     return `${printable(a.name ?? a.arn)}: unusedAccessAge ${typeof u === "number" ? `${u} days` : "not given"}`;
   });
   const pick = one ? ".[0].analyzer" : `(.[0].analyzers[] | select(.name == ${JSON.stringify(String(unused[0]!.name ?? ""))}))`;
-  return `${ACCESS_ANALYZER_WITHOUT_FINDINGS} (${said.join("; ")}) holds no finding, only the span its findings say their permissions went unused, which no finding gives or names its analyzer for: it is read with them, in one file, not used alone. Give jq -s '{analyzer: ${pick}, findings: .[1:]}' <this file> <get-finding-v2 outputs> (leastrole collect --access-analyzer writes them so)`;
+  const head = `${ACCESS_ANALYZER_WITHOUT_FINDINGS} (${said.join("; ")}) holds no finding, only the span its findings say their permissions went unused, which no finding gives or names its analyzer for: it is read with them, in one file, not used alone.`;
+  // Written by PowerShell: the same file made in PowerShell, where jq is seldom at hand.
+  if (isPowerShellAccessAnalyzer(values[0])) {
+    return `${head} Give @{Analyzer = Get-IAMAAAnalyzer -AnalyzerName ${printable(unused[0]!.name ?? "<name>")}; Findings = @(Get-IAMAAFindingV2 -AnalyzerArn ${printable(unused[0]!.arn)} -Id <id> …)} | ConvertTo-Json -Depth 10 (leastrole collect --access-analyzer writes them so)`;
+  }
+  return `${head} Give jq -s '{analyzer: ${pick}, findings: .[1:]}' <this file> <get-finding-v2 outputs> (leastrole collect --access-analyzer writes them so)`;
 }
 
 /** Unused-access findings in the document; other finding types and error findings are ignored. */

@@ -398,9 +398,10 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     return;
   }
   if (accessAnalyzerEvents([doc], acc)) return;
-  // AWS Tools for PowerShell's output (PascalCase, enums as {"Value": …}) read as the CLI's.
+  // AWS Tools for PowerShell's output (PascalCase, enums as {"Value": …}) read as the CLI's. The
+  // hint reads either itself, to say how to join an analyzer to its findings with the tool used.
   const analyzerDoc = fromPowerShell(doc);
-  const withoutFindings = accessAnalyzerWithoutFindingsHint([analyzerDoc]);
+  const withoutFindings = accessAnalyzerWithoutFindingsHint([doc]);
   if (withoutFindings !== null) {
     // No activity data, so nothing partial: what it holds is said, with how to give it.
     acc.format = "access-analyzer-analyzer";

@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 import { classifyHead } from "../../src/audit/route-inputs.js";
+import { readSourceBytes } from "../../src/sources/read-sources.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 
@@ -144,8 +145,15 @@ describe("Access Analyzer output as AWS Tools for PowerShell writes it", () => {
     const { Analyzer } = powerShell(POWERSHELL_7) as { Analyzer: unknown };
     const got = await read([write(Analyzer)]);
     expect(got.warnings).toEqual([expect.stringMatching(/^access-analyzer-without-findings: aws accessanalyzer get-analyzer\/list-analyzers output \(unused: unusedAccessAge 90 days\) holds no finding/)]);
+    // How to join it to its findings, in PowerShell (a file that reads as the test's first one).
+    expect(got.warnings[0]).toContain(`Give @{Analyzer = Get-IAMAAAnalyzer -AnalyzerName unused; Findings = @(Get-IAMAAFindingV2 -AnalyzerArn ${ANALYZER} -Id <id> …)} | ConvertTo-Json -Depth 10`);
     const list = await read([write([Analyzer, { ...(Analyzer as object), Arn: `${ANALYZER}-ext`, Name: "ext", Type: value("ACCOUNT"), Configuration: null }])]);
     expect(list.warnings).toEqual([expect.stringMatching(/^access-analyzer-without-findings: .*\(unused: unusedAccessAge 90 days\) holds no finding/)]);
+    // Named on audit's command line it goes to the source readers (no finding in its head): said
+    // as get-analyzer's is, a warning, not "not an input leastrole reads" (exit code 2).
+    const named = readSourceBytes(join(dir, "Get-IAMAAAnalyzer.json"), JSON.stringify(Analyzer), { explicit: true });
+    expect(named.warnings.map((w) => [w.code, w.severity, w.message.slice(0, 120)])).toEqual([["input-not-used", "warning", expect.stringContaining("get-analyzer/list-analyzers output (unused: unusedAccessAge 90 days)")]]);
+    expect(classifyHead(JSON.stringify(Analyzer))).toBe("sources");
   });
 
   it("ConvertTo-Json without -Depth (type names below depth 2) is refused, naming -Depth, not read as findings naming nothing", async () => {
