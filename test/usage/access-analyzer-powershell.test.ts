@@ -126,6 +126,25 @@ describe("Access Analyzer output as AWS Tools for PowerShell writes it", () => {
     expect(fromCli.labels["sqs:CreateQueue"]).toEqual(["unused", ["access-analyzer", "cloudtrail"], null]);
   });
 
+  it("the SDKs' own dumps read the same: boto3's json.dumps(default=str) (ResponseMetadata beside) and the JavaScript SDK's JSON.stringify ($metadata beside)", async () => {
+    const fromCli = await read([write(cli)]);
+    const f = cli.findings[0]!;
+    const boto3 = {
+      ...f, analyzedAt: "2026-11-28 06:00:00+00:00", createdAt: "2026-11-28 06:00:00+00:00", updatedAt: "2026-11-28 06:00:00+00:00",
+      findingDetails: [
+        { unusedPermissionDetails: { serviceNamespace: "sqs", lastAccessed: "2026-06-01 10:00:00+00:00" } },
+        { unusedPermissionDetails: { serviceNamespace: "s3", lastAccessed: "2026-11-20 10:00:00.123000+00:00", actions: [{ action: "CreateBucket" }, { action: "GetObject", lastAccessed: "2026-11-20 10:00:00+00:00" }] } },
+      ],
+      ResponseMetadata: { RequestId: "3c6c2f0e-7d2b-4b8e-9f1a-2f4c6f1d9e11", HTTPStatusCode: 200, HTTPHeaders: {}, RetryAttempts: 0 },
+    };
+    const js = { $metadata: { httpStatusCode: 200, requestId: "3c6c2f0e", attempts: 1, totalRetryDelay: 0 }, ...f, analyzedAt: "2026-11-28T06:00:00.000Z" };
+    for (const dump of [boto3, js]) {
+      const got = await read([write({ analyzer: cli.analyzer, findings: [dump] })]);
+      expect(got.findings).toEqual(fromCli.findings);
+      expect(got.labels).toEqual(fromCli.labels);
+    }
+  });
+
   it("one finding given without @(…) (PowerShell unrolls a list of one) and Get-IAMAAFindingV2 alone are read too", async () => {
     const one = await read([write(powerShell(POWERSHELL_7, (f) => f))]);
     expect(one.findings.map((f) => [f.id, f.unusedAccessAge])).toEqual([["f-1", 90]]);
