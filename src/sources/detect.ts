@@ -21,7 +21,7 @@ import { isBarePolicyDocument } from "./policy-document-file.js";
 import { isAwsConfigOutput, oversizedConfigNotificationHint, readAwsConfig } from "./aws-config.js";
 import { isDescribeConfigRules, readConfigRules } from "./aws-config-rules.js";
 import { isObject } from "./record-reader.js";
-import { accessAnalyzerEventsHint, accessAnalyzerWithoutFindingsHint } from "../usage/access-analyzer.js";
+import { accessAnalyzerEventsHint, accessAnalyzerWithoutFindingsHint, fromPowerShell } from "../usage/access-analyzer.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
 
 export type Detection =
@@ -184,6 +184,15 @@ function authorizationDetailsList(v: unknown[]): string | null {
   return null;
 }
 
+/** What to say of findings (FindingSummaryV2/GetFindingV2) all of external or internal access, else null. */
+function otherAccessFindingsHint(v2: unknown[]): string | null {
+  const types = [...new Set(v2.map((f) => (isObject(f) ? f["findingType"] : undefined)))];
+  if (v2.length > 0 && types.every((t) => typeof t === "string" && !t.startsWith("Unused"))) {
+    return `IAM Access Analyzer findings of ${(types as string[]).sort().join(" and ")} hold no unused-access data and are not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)`;
+  }
+  return null;
+}
+
 /**
  * IAM Access Analyzer and Access Advisor outputs leastrole does not read, though a user may give
  * them as activity data: what each is and what to give instead (null for any other value). Still an unrecognised
@@ -197,6 +206,14 @@ export function analyzerOutputHint(values: unknown[]): string | null {
   // without the report's date or status (ServiceLastAccessed: ServiceName and ServiceNamespace are required).
   if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && typeof e["ServiceNamespace"] === "string" && typeof e["ServiceName"] === "string")) {
     return "a bare ServicesLastAccessed list (aws iam get-service-last-accessed-details narrowed by --query): without the output around it, the job's JobCreationDate and JobStatus are lost, so the services cannot be placed against the window; give the whole output";
+  }
+  // The same findings as AWS Tools for PowerShell writes them (Get-IAMAAFindingsV2List,
+  // Get-IAMAAFindingV2 | ConvertTo-Json: PascalCase, enums as {"Value": …}; fromPowerShell).
+  const ps = fromPowerShell(v);
+  if (ps !== v) {
+    const list = Array.isArray(ps) ? ps : isObject(ps) && Array.isArray(ps["findings"]) ? (ps["findings"] as unknown[]) : [ps];
+    const hint = otherAccessFindingsHint(list.filter((f) => isObject(f) && typeof f["resource"] === "string"));
+    if (hint !== null) return hint;
   }
   if (!isObject(v)) return null;
   if (isObject(v["generatedPolicyResult"]) || (isObject(v["jobDetails"]) && "generatedPolicyResult" in v)) {
@@ -217,10 +234,8 @@ export function analyzerOutputHint(values: unknown[]): string | null {
   // (FindingSummaryV2/GetFindingV2: findingType ExternalAccess or InternalAccess). Its unused-access
   // findings would have reached the usage stage (route-inputs.ts: a findingType "Unused…").
   const v2 = Array.isArray(findings) ? findings : typeof v["findingType"] === "string" && typeof v["resource"] === "string" ? [v] : [];
-  const types = [...new Set(v2.map((f) => (isObject(f) ? f["findingType"] : undefined)))];
-  if (v2.length > 0 && types.every((t) => typeof t === "string" && !t.startsWith("Unused"))) {
-    return `IAM Access Analyzer findings of ${(types as string[]).sort().join(" and ")} hold no unused-access data and are not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)`;
-  }
+  const other = otherAccessFindingsHint(v2);
+  if (other !== null) return other;
   // IAM Access Advisor outputs that are no role's report (IAM API Reference,
   // GetServiceLastAccessedDetailsWithEntities, GetOrganizationsAccessReport).
   const forTheRole = "give the output of aws iam get-service-last-accessed-details --job-id … for a job generated for the role (aws iam generate-service-last-accessed-details --arn <role ARN>)";

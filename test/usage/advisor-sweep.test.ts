@@ -147,6 +147,17 @@ describe("Access Advisor and Access Analyzer outputs published in public reposit
     }
   });
 
+  it("the same external-access findings as AWS Tools for PowerShell writes them (Get-IAMAAFindingV2, Get-IAMAAFindingsV2List | ConvertTo-Json) are said the same way", () => {
+    // Before: "not an input leastrole reads" and the list of every input (PascalCase keys, enums as {"Value": …}).
+    const summary = { AnalyzedAt: "2026-11-28T07:00:00+01:00", CreatedAt: "2026-11-28T07:00:00+01:00", Error: null, FindingType: { Value: "ExternalAccess" }, Id: "e-1", Resource: "arn:aws:iam::111122223333:role/Cognito_testpoolAuth_Role", ResourceOwnerAccount: "111122223333", ResourceType: { Value: "AWS::IAM::Role" }, Status: { Value: "ACTIVE" }, UpdatedAt: "2026-11-28T07:00:00+01:00" };
+    const finding = { ...summary, FindingDetails: [{ ExternalAccessDetails: { Action: ["sts:AssumeRoleWithWebIdentity"], IsPublic: false, Principal: { Federated: "cognito-identity.amazonaws.com" } }, UnusedPermissionDetails: null }], NextToken: null };
+    const external = "IAM Access Analyzer findings of ExternalAccess hold no unused-access data and are not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)";
+    for (const [name, value] of [["Get-IAMAAFindingsV2List.json", [summary, { ...summary, Id: "e-2" }]], ["Get-IAMAAFindingV2.json", finding]] as const) {
+      const warnings = readSourceBytes(join(scratch, name), JSON.stringify(value, null, 4), { explicit: true }).warnings.map((w) => [w.code, w.message]);
+      expect([name, warnings]).toEqual([name, [["unrecognized-input", `skipped: ${external}`]]]);
+    }
+  });
+
   it("a bare list of services (get-service-last-accessed-details --query ServicesLastAccessed, as a public script writes it) is said, with what to give", () => {
     // Before: "not an input leastrole reads" and the list of every input.
     const services = JSON.parse(readFileSync(join(DIR, "botocore-get-service-last-accessed-details.json"), "utf8")).ServicesLastAccessed;
