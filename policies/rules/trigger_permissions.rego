@@ -11,7 +11,10 @@
 #   resource policy lets config.amazonaws.com invoke it) reports its results with it
 #   (config:PutEvaluations on `*`); a function with the Lambda Insights extension layer writes its
 #   metrics with it to `/aws/lambda-insights` (CloudWatchLambdaInsightsExecutionRolePolicy:
-#   logs:CreateLogStream and logs:PutLogEvents, and logs:CreateLogGroup, on that group).
+#   logs:CreateLogStream and logs:PutLogEvents, and logs:CreateLogGroup, on that group); one with
+#   an Application Signals layer (AWSOpenTelemetryDistroPython, Js, Java or DotNet) sends its spans
+#   and metrics with it (CloudWatchLambdaApplicationSignalsExecutionRolePolicy: xray:PutTraceSegments,
+#   and the three logs actions on `/aws/application-signals/data`).
 #   When the role cannot, records pile up or are lost, the function fails to start, every
 #   durable execution fails at its first step, or the Config rule never shows a result.
 #   Each requirement is evaluated by the IAM engine on the exact ARN. Severity medium (data loss or
@@ -66,7 +69,7 @@ package leastrole.rules.trigger_permissions
 import data.leastrole.lib.analysis
 import data.leastrole.lib.text
 
-purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule", "insights"}
+purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule", "insights", "application-signals"}
 
 labels := {
 	"trigger": "event source",
@@ -85,10 +88,12 @@ labels := {
 	# The Lambda Insights extension layer's log group (requirements.ts): the subject is
 	# /aws/lambda-insights, where the extension writes the function's metrics.
 	"insights": "log group",
+	# The Application Signals layer (requirements.ts): the subject is the layer's ARN.
+	"application-signals": "layer",
 }
 
 # What the role is for, by purpose: most are used; a Config rule's evaluator reports to its rule.
-uses := {"config-rule": "report the results of", "insights": "write the metrics of its Lambda Insights extension to"}
+uses := {"config-rule": "report the results of", "insights": "write the metrics of its Lambda Insights extension to", "application-signals": "send the Application Signals telemetry of"}
 
 use(purpose) := uses[purpose] if {
 	uses[purpose]

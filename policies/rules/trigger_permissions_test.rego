@@ -79,6 +79,21 @@ test_insights_extension_cannot_write_its_metrics if {
 	f.message == "Function api: its execution role cannot write the metrics of its Lambda Insights extension to its log group /aws/lambda-insights (missing logs:CreateLogStream, logs:PutLogEvents)"
 }
 
+test_application_signals_layer_cannot_send_its_telemetry if {
+	layer := "arn:aws:lambda:us-east-1:615299751070:layer:AWSOpenTelemetryDistroJs:6"
+	reqs := [
+		h.req("application-signals", layer, "xray:PutTraceSegments", "implicit-deny", true),
+		h.req("application-signals", layer, "logs:PutLogEvents", "implicit-deny", true),
+		h.req("application-signals", layer, "logs:CreateLogStream", "allowed", true),
+	]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.detail == concat("", ["application-signals:", layer])
+	f.message == concat("", ["Function api: its execution role cannot send the Application Signals telemetry of its layer ", layer, " (missing logs:PutLogEvents, xray:PutTraceSegments)"])
+}
+
 test_everything_granted if {
 	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "allowed", true), h.req("destination", dlq, "sns:Publish", "conditional", true)]
 	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}

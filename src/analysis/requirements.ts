@@ -455,6 +455,21 @@ export function insightsLayer(fn: Pick<LambdaFunction, "layers">): string | null
   return (fn.layers ?? []).find((l) => /:layer:LambdaInsightsExtension(?:-Arm64)?(?::|$)/.test(l)) ?? null;
 }
 
+/** Where the Application Signals layers send their spans' metrics (CloudWatchLambdaApplicationSignalsExecutionRolePolicy). */
+export const APPLICATION_SIGNALS_LOG_GROUP = "/aws/application-signals/data";
+
+/**
+ * The AWS Distro for OpenTelemetry layer with Application Signals among the function's layers, or
+ * null: AWS publishes one per runtime, `AWSOpenTelemetryDistroPython`, `AWSOpenTelemetryDistroJs`,
+ * `AWSOpenTelemetryDistroJava` and `AWSOpenTelemetryDistroDotNet` (CloudWatch user guide, "Enable
+ * your applications on Lambda"), from an account that differs by Region and partition, so the
+ * name says it. The older ADOT layers (`aws-otel-python-amd64-ver-…`) send to a collector, not to
+ * Application Signals, and are not these.
+ */
+export function applicationSignalsLayer(fn: Pick<LambdaFunction, "layers">): string | null {
+  return (fn.layers ?? []).find((l) => /:layer:AWSOpenTelemetryDistro(?:Python|Js|Java|DotNet)(?::|$)/.test(l)) ?? null;
+}
+
 /** Every permission the function's configuration requires, sorted and de-duplicated. */
 export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const out: RequiredPermission[] = [];
@@ -548,6 +563,21 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     const group = `${prefix(fn, "logs")}log-group:${INSIGHTS_LOG_GROUP}`;
     out.push({ purpose: "insights", subject: INSIGHTS_LOG_GROUP, action: "logs:CreateLogGroup", resource: group, alternativeResources: [`${group}:*`], essential: false });
     for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ purpose: "insights", subject: INSIGHTS_LOG_GROUP, action, resource: `${group}:log-stream:*`, essential: true });
+  }
+  // The Application Signals layer (AWS Distro for OpenTelemetry) sends the function's spans to
+  // X-Ray and its Application Signals metrics as log events to `/aws/application-signals/data`,
+  // from the execution environment with the execution role: the CloudWatch user guide's Lambda
+  // setup attaches CloudWatchLambdaApplicationSignalsExecutionRolePolicy, which grants
+  // xray:PutTraceSegments on `*` and logs:CreateLogGroup, CreateLogStream and PutLogEvents on that
+  // group (both in the role's own account). Before, nothing was required of the layer: generate's
+  // policy lost the telemetry, and LR010 passed such a role. CreateLogGroup is not essential, as
+  // for Insights: the group is made once per Region and account.
+  const signals = applicationSignalsLayer(fn);
+  if (signals !== null) {
+    const group = `${prefix(fn, "logs")}log-group:${APPLICATION_SIGNALS_LOG_GROUP}`;
+    out.push({ purpose: "application-signals", subject: signals, action: "logs:CreateLogGroup", resource: group, alternativeResources: [`${group}:*`], essential: false });
+    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ purpose: "application-signals", subject: signals, action, resource: `${group}:log-stream:*`, essential: true });
+    out.push({ purpose: "application-signals", subject: signals, action: "xray:PutTraceSegments", resource: "*", essential: true });
   }
   if (fn.kmsKeyArn && fn.environmentVariableNames.length > 0) {
     out.push({ purpose: "environment-kms", subject: fn.kmsKeyArn, action: "kms:Decrypt", resource: fn.kmsKeyArn, essential: true });

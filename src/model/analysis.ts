@@ -35,7 +35,8 @@ export type RequirementPurpose =
   | "environment-kms"
   | "durable"
   | "config-rule"
-  | "insights";
+  | "insights"
+  | "application-signals";
 
 /** A pointer to a policy statement: `policy` is `inline:<name>`, a managed policy ARN, or `boundary:<arn>`. */
 export interface StatementPointer {
