@@ -205,7 +205,7 @@ export {
   type PolicyBuild,
   type PolicyTarget,
   type Provenance,
-  // The model's RequirementPurpose plus "file-system" (a grant's purpose, not only a requirement's).
+  // The model's RequirementPurpose (generation requires what the rules check), kept under its former name.
   type RequirementPurpose as GenerateRequirementPurpose,
   type RoleGeneration,
   type ScopingKind,

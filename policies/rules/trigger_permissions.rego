@@ -14,7 +14,11 @@
 #   logs:CreateLogStream and logs:PutLogEvents, and logs:CreateLogGroup, on that group); one with
 #   an Application Signals layer (AWSOpenTelemetryDistroPython, Js, Java or DotNet) sends its spans
 #   and metrics with it (CloudWatchLambdaApplicationSignalsExecutionRolePolicy: xray:PutTraceSegments,
-#   and the three logs actions on `/aws/application-signals/data`).
+#   and the three logs actions on `/aws/application-signals/data`); one that mounts an EFS access
+#   point does so with it when the file system has a file system policy
+#   (elasticfilesystem:ClientMount, and ClientWrite for a read-write mount, on the file system with
+#   the access point as `elasticfilesystem:AccessPointArn`): reported as "may", since the inputs
+#   hold neither that policy nor whether the mount is read-only.
 #   When the role cannot, records pile up or are lost, the function fails to start, every
 #   durable execution fails at its first step, or the Config rule never shows a result.
 #   Each requirement is evaluated by the IAM engine on the exact ARN. Severity medium (data loss or
@@ -69,7 +73,7 @@ package leastrole.rules.trigger_permissions
 import data.leastrole.lib.analysis
 import data.leastrole.lib.text
 
-purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule", "insights", "application-signals"}
+purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule", "insights", "application-signals", "file-system"}
 
 labels := {
 	"trigger": "event source",
@@ -90,10 +94,12 @@ labels := {
 	"insights": "log group",
 	# The Application Signals layer (requirements.ts): the subject is the layer's ARN.
 	"application-signals": "layer",
+	# An EFS access point the function mounts (requirements.ts): the subject is its ARN.
+	"file-system": "EFS access point",
 }
 
 # What the role is for, by purpose: most are used; a Config rule's evaluator reports to its rule.
-uses := {"config-rule": "report the results of", "insights": "write the metrics of its Lambda Insights extension to", "application-signals": "send the Application Signals telemetry of"}
+uses := {"config-rule": "report the results of", "insights": "write the metrics of its Lambda Insights extension to", "application-signals": "send the Application Signals telemetry of", "file-system": "mount"}
 
 use(purpose) := uses[purpose] if {
 	uses[purpose]
@@ -112,7 +118,7 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": text.format("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": text.format("Function %s: its execution role %s %s its %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), use(key[0]), what(fn, key[0], key[1], reqs), concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
+		"message": text.format("Function %s: its execution role %s %s its %s (missing %s)%s%s%s", [analysis.display_name(fn), verb(essential(reqs)), use(key[0]), what(fn, key[0], key[1], reqs), concat(", ", actions), purpose_note(key[0]), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
 		"evidence": object.union(
 			{
 				"purpose": key[0],
@@ -136,6 +142,13 @@ what(fn, purpose, subject, reqs) := text.format("%s %s of its event source %s", 
 	purpose == "trigger-secret"
 	count(secrets(fn, subject, reqs)) > 0
 } else := text.format("%s %s", [labels[purpose], subject])
+
+# When a purpose's requirements apply, where the inputs cannot tell: EFS checks the execution role
+# only for a file system with a file system policy (without one any client that reaches a mount
+# target may mount and write), and ClientWrite only for a read-write mount.
+purpose_note("file-system") := "; EFS checks these when the file system has a file system policy, and ClientWrite only for a read-write mount"
+
+purpose_note(purpose) := "" if purpose != "file-system"
 
 secret_label(names) := "secret" if count(names) == 1
 

@@ -94,6 +94,26 @@ test_application_signals_layer_cannot_send_its_telemetry if {
 	f.message == concat("", ["Function api: its execution role cannot send the Application Signals telemetry of its layer ", layer, " (missing logs:PutLogEvents, xray:PutTraceSegments)"])
 }
 
+test_efs_access_point_may_not_be_mountable if {
+	ap := "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0"
+	reqs := [
+		h.req("file-system", ap, "elasticfilesystem:ClientMount", "implicit-deny", false),
+		h.req("file-system", ap, "elasticfilesystem:ClientWrite", "implicit-deny", false),
+	]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "low"
+	f.detail == concat("", ["file-system:", ap])
+	f.message == concat("", ["Function api: its execution role may not be able to mount its EFS access point ", ap, " (missing elasticfilesystem:ClientMount, elasticfilesystem:ClientWrite); EFS checks these when the file system has a file system policy, and ClientWrite only for a read-write mount"])
+}
+
+test_efs_file_system_named_by_the_role_is_not_reported if {
+	ap := "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0"
+	reqs := [h.req("file-system", ap, "elasticfilesystem:ClientMount", "unresolved", false)]
+	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}
+}
+
 test_everything_granted if {
 	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "allowed", true), h.req("destination", dlq, "sns:Publish", "conditional", true)]
 	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}

@@ -45,9 +45,11 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
   // `identityOnly`: another account's resource whose policy the inputs cannot hold, judged on the
   // role's policies as if it were in the role's account (requirements.ts).
   const roleAccount = role.arn.split(":")[4] ?? "";
-  const evaluate = (resource: string, action: string, identityOnly = false) => {
+  const evaluate = (resource: string, action: string, identityOnly = false, keys?: Readonly<Record<string, string>>) => {
     const absentKeys = SOURCE_FUNCTION_ARN_ACTIONS.has(action) ? undefined : NO_SOURCE_FUNCTION_ARN;
-    const base = { action, resource, principalArn: role.arn, context, absentKeys, ...(identityOnly ? { resourceAccount: roleAccount } : {}) };
+    // A requirement's own keys (an EFS mount's access point) join the function's context.
+    const ctx = keys === undefined ? context : principalContext(role.arn, { "aws:RequestedRegion": fn.region, ...keys });
+    const base = { action, resource, principalArn: role.arn, context: ctx, absentKeys, ...(identityOnly ? { resourceAccount: roleAccount } : {}) };
     return evaluateRequest({
       identityPolicies: policies.identity,
       permissionsBoundary: policies.boundary,
@@ -56,10 +58,10 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
   };
   return required.map((r) => {
     const identityOnly = r.identityOnly === true;
-    let result = evaluate(r.resource, r.action, identityOnly);
+    let result = evaluate(r.resource, r.action, identityOnly, r.context);
     for (const alt of r.alternativeResources ?? []) {
       if (result.decision !== "implicit-deny") break;
-      result = evaluate(alt, r.action, identityOnly);
+      result = evaluate(alt, r.action, identityOnly, r.context);
     }
     // The ENI writes are required on `*` (requirements.ts resourceFor), but IAM authorises them on
     // the network interface: a grant on the account's interfaces in the function's Region
@@ -76,6 +78,25 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
       if (result.decision === "allowed") break;
       const other = evaluate(r.resource, action, identityOnly);
       if (other.decision === "allowed") result = other;
+    }
+    // An EFS mount is authorised on the access point's file system, which its ARN does not name
+    // (requirements.ts efsFileSystems): a grant on a file system of the access point's account and
+    // Region the role names (`file-system/fs-0123…`) may be that one. Undecidable, as an unresolved
+    // reference is; before generate and the rules shared this requirement, the question never came up.
+    if (result.decision === "implicit-deny" && r.purpose === "file-system") {
+      const named = namedFileSystems(policies, r.action, r.resource).find((fs) => evaluate(fs, r.action, false, r.context).decision === "allowed");
+      if (named !== undefined) {
+        return {
+          purpose: r.purpose,
+          subject: r.subject,
+          action: r.action,
+          resource: r.resource,
+          essential: r.essential,
+          decision: "unresolved" as const,
+          explanation: `The inputs do not say which file system the access point ${r.subject} belongs to; ${r.action} is allowed on ${named}, which may be it.`,
+          statements: [],
+        };
+      }
     }
     if (result.decision === "implicit-deny" && hasTemplateReference(r.resource) && grantsActionSomewhere(policies, r.action)) {
       return {
@@ -112,6 +133,24 @@ function hasTemplateReference(arn: string): boolean {
 function grantsActionSomewhere(policies: PrincipalPolicies, action: string): boolean {
   const grants = (p: { document: PolicyDocument }) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action));
   return policies.identity.some(grants) && (policies.boundary === null || grants(policies.boundary));
+}
+
+/**
+ * The file systems the role's Allow statements name for the action in the Region and account of
+ * `fileSystems` (`arn:…:file-system/*`), each one without a wildcard, sorted.
+ */
+function namedFileSystems(policies: PrincipalPolicies, action: string, fileSystems: string): string[] {
+  const prefix = fileSystems.slice(0, -1);
+  const out = new Set<string>();
+  for (const p of policies.identity) {
+    for (const st of p.document.Statement) {
+      if (st.Effect !== "Allow" || !actionApplies(st, action)) continue;
+      for (const resource of [st.Resource ?? []].flat()) {
+        if (resource.startsWith(prefix) && !/[*?]|\$\{/.test(resource)) out.add(resource);
+      }
+    }
+  }
+  return [...out].sort();
 }
 
 /**

@@ -39,6 +39,12 @@ export interface RequiredPermission {
    * requires grants the client account).
    */
   identityOnly?: true;
+  /**
+   * Condition keys the request carries beyond the principal's and the Region (an EFS mount's
+   * `elasticfilesystem:AccessPointArn`): the evaluation sets them, and `generate` writes them as the
+   * grant's `StringEquals` condition.
+   */
+  context?: Readonly<Record<string, string>>;
   essential: boolean;
 }
 
@@ -470,6 +476,25 @@ export function applicationSignalsLayer(fn: Pick<LambdaFunction, "layers">): str
   return (fn.layers ?? []).find((l) => /:layer:AWSOpenTelemetryDistro(?:Python|Js|Java|DotNet)(?::|$)/.test(l)) ?? null;
 }
 
+/** What mounting an EFS access point asks of the execution role (ClientWrite only for a read-write mount). */
+export const EFS_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] as const;
+
+/** The request key that names the access point a mount goes through. */
+export const EFS_ACCESS_POINT_KEY = "elasticfilesystem:AccessPointArn";
+
+/**
+ * The file systems an access point's mount is authorised on: IAM checks ClientMount and ClientWrite
+ * on the file system (the only resource type of both, with the access point in
+ * `elasticfilesystem:AccessPointArn`; Service Authorization Reference, Amazon EFS), and the access
+ * point's ARN does not name its file system. So a literal `file-system/*` in the access point's
+ * Region and account, which a grant on every file system there matches, with the access point in
+ * the request (function-requirements.ts also tries the file systems the role's policies name).
+ */
+export function efsFileSystems(fn: Pick<LambdaFunction, "arn" | "region" | "accountId">, accessPoint: string): string {
+  const parts = accessPoint.split(":");
+  return `arn:${partitionOf(fn.arn)}:elasticfilesystem:${parts[3] ?? fn.region}:${parts[4] ?? fn.accountId}:file-system/*`;
+}
+
 /** Every permission the function's configuration requires, sorted and de-duplicated. */
 export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const out: RequiredPermission[] = [];
@@ -578,6 +603,18 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     out.push({ purpose: "application-signals", subject: signals, action: "logs:CreateLogGroup", resource: group, alternativeResources: [`${group}:*`], essential: false });
     for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ purpose: "application-signals", subject: signals, action, resource: `${group}:log-stream:*`, essential: true });
     out.push({ purpose: "application-signals", subject: signals, action: "xray:PutTraceSegments", resource: "*", essential: true });
+  }
+  // An EFS access point the function mounts (FileSystemConfigs): Lambda mounts it from the
+  // execution environment with the execution role, and "if the file system has a user-configured
+  // IAM policy, your function's execution role must have" elasticfilesystem:ClientMount, and
+  // ClientWrite unless the connection is read-only (Lambda developer guide, "Configuring file system
+  // access"). Without a file system policy EFS lets in any client that reaches a mount target. The
+  // inputs hold neither the file system's policy nor whether the mount is read-only, so both are
+  // required but not essential ("may", never "cannot"). Before, only `generate` added them: LR010
+  // passed a role without them, and the generated policy and the rules disagreed.
+  for (const ap of fn.fileSystems) {
+    const resource = efsFileSystems(fn, ap);
+    for (const action of EFS_ACTIONS) out.push({ purpose: "file-system", subject: ap, action, resource, context: { [EFS_ACCESS_POINT_KEY]: ap }, essential: false });
   }
   if (fn.kmsKeyArn && fn.environmentVariableNames.length > 0) {
     out.push({ purpose: "environment-kms", subject: fn.kmsKeyArn, action: "kms:Decrypt", resource: fn.kmsKeyArn, essential: true });

@@ -7,12 +7,9 @@
  * same list the rules evaluate against the role, so "the role lacks X" (LR005–LR007) and "the
  * generated policy grants X" never disagree. S3 destinations' `s3:ListBucket` is in that table;
  * its rows are written here with a detail naming the destination (the table's only names the
- * bucket). One row that table does not have yet is added here and should move there (reported to
- * the lead):
- * - EFS: `elasticfilesystem:ClientMount` and `ClientWrite` for each configured access point
- *   (Lambda developer guide, "Configuring file system access"), on the account's file systems
- *   restricted to that access point with `elasticfilesystem:AccessPointArn`, because the access
- *   point ARN does not name its file system.
+ * bucket). A row whose request carries a condition key (EFS's `elasticfilesystem:AccessPointArn`,
+ * on the account's file systems because the access point ARN does not name its file system) is
+ * granted with that key as a `StringEquals` condition.
  */
 
 import { requiredPermissions } from "../analysis/index.js";
@@ -52,12 +49,11 @@ export function configurationRequirements(fn: LambdaFunction): RequiredPermissio
   const out: RequiredPermission[] = requiredPermissions(fn)
     .filter((r) => r.action !== "s3:ListBucket")
     .flatMap((r) =>
-      [r.resource, ...((r as { alternativeResources?: string[] }).alternativeResources ?? [])].map((resource) => ({
-        purpose: r.purpose,
-        action: r.action,
-        resource,
-        detail: r.subject,
-      })),
+      [r.resource, ...(r.alternativeResources ?? [])].map((resource): RequiredPermission => {
+        const row: RequiredPermission = { purpose: r.purpose, action: r.action, resource, detail: r.purpose === "file-system" ? `EFS access point ${r.subject}` : r.subject };
+        if (r.context !== undefined) row.condition = { StringEquals: Object.fromEntries(Object.entries(r.context).map(([k, v]) => [k, [v]])) };
+        return row;
+      }),
     );
   // Granted in both forms whatever the analysis table lists (its `alternativeResources` may or may
   // not carry it): CloudWatch Logs writes log-group ARNs with a trailing `:*`.
@@ -65,13 +61,5 @@ export function configurationRequirements(fn: LambdaFunction): RequiredPermissio
     if (r.action === "logs:CreateLogGroup" && !r.resource.endsWith(":*")) out.push({ ...r, resource: `${r.resource}:*` });
   }
   for (const b of s3Buckets(fn)) out.push({ purpose: b.purpose, action: "s3:ListBucket", resource: b.target, detail: `${b.detail} ${b.target}` });
-  const partition = fn.arn.split(":")[1] ?? "aws";
-  for (const ap of [...fn.fileSystems].sort()) {
-    const parts = ap.split(":");
-    const fs = `arn:${partition}:elasticfilesystem:${parts[3] ?? fn.region}:${parts[4] ?? fn.accountId}:file-system/*`;
-    for (const action of ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]) {
-      out.push({ purpose: "file-system", action, resource: fs, detail: `EFS access point ${ap}`, condition: { StringEquals: { "elasticfilesystem:AccessPointArn": [ap] } } });
-    }
-  }
   return out;
 }

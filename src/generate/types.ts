@@ -49,8 +49,8 @@ export type Provenance =
       reason: string;
     };
 
-/** The analysis stage's purposes (src/model/analysis.ts) plus `file-system`, which only generation adds so far. */
-export type RequirementPurpose = AnalysisRequirementPurpose | "file-system";
+/** The analysis stage's purposes (src/model/analysis.ts): generation requires what the rules check. */
+export type RequirementPurpose = AnalysisRequirementPurpose;
 
 /** One permission the function's configuration needs (shape shared with src/analysis/requirements.ts). */
 export interface RequiredPermission {

@@ -36,7 +36,8 @@ export type RequirementPurpose =
   | "durable"
   | "config-rule"
   | "insights"
-  | "application-signals";
+  | "application-signals"
+  | "file-system";
 
 /** A pointer to a policy statement: `policy` is `inline:<name>`, a managed policy ARN, or `boundary:<arn>`. */
 export interface StatementPointer {

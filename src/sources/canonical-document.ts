@@ -74,7 +74,7 @@ export const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", 
  * 1.12 → 1.13: an optional field only (the analysis' `chains` of sts-assume-role escalation
  * paths): a 1.12 document is a 1.13 document without it (the analysis is recomputed anyway).
  * 1.13 → 1.14: optional fields (the usage coverage's `accessAnalyzerCovered`, triggers'
- * `schemaRegistry`, functions' `deliveryKeys`) and requirement purposes (`insights`, `application-signals`, recomputed
+ * `schemaRegistry`, functions' `deliveryKeys`) and requirement purposes (`insights`, `application-signals`, `file-system`, recomputed
  * with the analysis): a 1.13 document is a 1.14 document without them.
  */
 function upgraded(value: unknown): unknown {
