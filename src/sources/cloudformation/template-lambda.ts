@@ -6,6 +6,7 @@
  */
 
 import type { LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
+import { assignDeliveryKeys } from "../delivery-keys.js";
 import type { FunctionPatch } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
 import { childPath } from "./located.js";
@@ -525,14 +526,5 @@ export function readDeliveryKeys(reader: TemplateReader, functions: Iterable<Lam
       if (typeof arn === "string") keys.set(typedTarget(reader, arn), key);
     }
   }
-  if (keys.size === 0) return;
-  for (const fn of functions) {
-    const targets = [fn.deadLetterTargetArn, fn.destinations.onSuccess, fn.destinations.onFailure, ...fn.triggers.map((t) => t.onFailureDestination), ...(fn.qualifiedDeliveryTargets ?? []).map((t) => t.arn)];
-    const found = new Map<string, string>();
-    for (const target of targets) {
-      const key = target === null ? undefined : keys.get(target);
-      if (target !== null && key !== undefined) found.set(target, key);
-    }
-    if (found.size > 0) fn.deliveryKeys = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([target, keyArn]) => ({ target, keyArn }));
-  }
+  assignDeliveryKeys(functions, keys);
 }

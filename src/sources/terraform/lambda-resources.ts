@@ -8,6 +8,7 @@
 import { functionLayers } from "./lambda-layers.js";
 import { lambdaModuleOfFunction, withTerraformModule } from "./lambda-module.js";
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
+import { assignDeliveryKeys } from "../delivery-keys.js";
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
 import { own, sortedUnion } from "../../collections.js";
@@ -404,16 +405,7 @@ export function readDeliveryKeys(p: PlanReader, functions: Iterable<LambdaFuncti
     const arn = typeof r.values.arn === "string" && r.values.arn !== "" ? r.values.arn : p.typedArn(r, r.configAddress, "arn");
     if (key !== null && arn !== undefined) keys.set(arn, key);
   }
-  if (keys.size === 0) return;
-  for (const fn of functions) {
-    const targets = [fn.deadLetterTargetArn, fn.destinations.onSuccess, fn.destinations.onFailure, ...fn.triggers.map((t) => t.onFailureDestination), ...(fn.qualifiedDeliveryTargets ?? []).map((t) => t.arn)];
-    const found = new Map<string, string>();
-    for (const target of targets) {
-      const key = target === null ? undefined : keys.get(target);
-      if (target !== null && key !== undefined) found.set(target, key);
-    }
-    if (found.size > 0) fn.deliveryKeys = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([target, keyArn]) => ({ target, keyArn }));
-  }
+  assignDeliveryKeys(functions, keys);
 }
 
 /** A resource's customer managed key attribute as a key ARN; null for none or an alias (`alias/aws/sqs`). */
