@@ -47,6 +47,15 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
   const roleAccount = role.arn.split(":")[4] ?? "";
   const evaluate = (resource: string, action: string, identityOnly = false, keys?: Readonly<Record<string, string>>) => {
     const absentKeys = SOURCE_FUNCTION_ARN_ACTIONS.has(action) ? undefined : NO_SOURCE_FUNCTION_ARN;
+    // The usual requirement (no keys of its own, the role's account): the request as a literal,
+    // without the spreads below (~10⁵ requests at 10,000 functions).
+    if (keys === undefined && !identityOnly) {
+      return evaluateRequest({
+        identityPolicies: policies.identity,
+        permissionsBoundary: policies.boundary,
+        request: earliestTime === null ? { action, resource, principalArn: role.arn, context, absentKeys } : { action, resource, principalArn: role.arn, context, earliestTime, absentKeys },
+      });
+    }
     // A requirement's own keys (an EFS mount's access point) join the function's context.
     const ctx = keys === undefined ? context : principalContext(role.arn, { "aws:RequestedRegion": fn.region, ...keys });
     const base = { action, resource, principalArn: role.arn, context: ctx, absentKeys, ...(identityOnly ? { resourceAccount: roleAccount } : {}) };
