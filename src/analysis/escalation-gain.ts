@@ -28,6 +28,7 @@
 import type { PolicyStatement } from "../model/document.js";
 import { globCovers, patternCovers } from "./iam.js";
 import { globMatches } from "../iam/wildcard.js";
+import { serviceOf } from "../iam/catalog.js";
 import type { PrincipalPolicies } from "./policies.js";
 
 /**
@@ -71,9 +72,8 @@ function canonical(st: PolicyStatement): string {
  */
 function mayBeReal(action: string, services: ReadonlySet<string> | null): boolean {
   if (services === null) return true;
-  const colon = action.indexOf(":");
-  const service = colon < 0 ? action : action.slice(0, colon);
-  return /[*?]/.test(service) || services.has(service.toLowerCase());
+  const service = serviceOf(action);
+  return /[*?]/.test(service) || services.has(service);
 }
 
 /**
@@ -104,9 +104,6 @@ function sameButActions(s: PolicyStatement, t: PolicyStatement, services: Readon
   const sActions = s.Action.map((a) => a.toLowerCase());
   return t.Action.every((a) => !mayBeReal(a, services) || sActions.some((x) => actionCovers(x, a.toLowerCase())));
 }
-
-/** The service part of an action pattern (before `:`), lower case. */
-const serviceOf = (a: string) => (a.includes(":") ? a.slice(0, a.indexOf(":")) : a);
 
 /**
  * Whether action patterns `a` and `b` (lower case) may name a common action. True unless certain:

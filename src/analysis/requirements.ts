@@ -584,11 +584,14 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   // Before, a function with the layer was required nothing of it: generate left it out and the
   // metrics were silently lost; LR010 passed such a role. CreateLogGroup is not essential: the
   // group is made once per Region and account, by the first function that runs the extension.
-  if (insightsLayer(fn) !== null) {
-    const group = `${prefix(fn, "logs")}log-group:${INSIGHTS_LOG_GROUP}`;
-    out.push({ purpose: "insights", subject: INSIGHTS_LOG_GROUP, action: "logs:CreateLogGroup", resource: group, alternativeResources: [`${group}:*`], essential: false });
-    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ purpose: "insights", subject: INSIGHTS_LOG_GROUP, action, resource: `${group}:log-stream:*`, essential: true });
-  }
+  // A layer's own log group in the function's Region and account: CreateLogGroup (not essential:
+  // made once, by the first function that runs the layer), then its streams' writes.
+  const layerLogGroup = (purpose: RequirementPurpose, subject: string, name: string) => {
+    const group = `${prefix(fn, "logs")}log-group:${name}`;
+    out.push({ purpose, subject, action: "logs:CreateLogGroup", resource: group, alternativeResources: [`${group}:*`], essential: false });
+    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ purpose, subject, action, resource: `${group}:log-stream:*`, essential: true });
+  };
+  if (insightsLayer(fn) !== null) layerLogGroup("insights", INSIGHTS_LOG_GROUP, INSIGHTS_LOG_GROUP);
   // The Application Signals layer (AWS Distro for OpenTelemetry) sends the function's spans to
   // X-Ray and its Application Signals metrics as log events to `/aws/application-signals/data`,
   // from the execution environment with the execution role: the CloudWatch user guide's Lambda
@@ -599,9 +602,7 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   // for Insights: the group is made once per Region and account.
   const signals = applicationSignalsLayer(fn);
   if (signals !== null) {
-    const group = `${prefix(fn, "logs")}log-group:${APPLICATION_SIGNALS_LOG_GROUP}`;
-    out.push({ purpose: "application-signals", subject: signals, action: "logs:CreateLogGroup", resource: group, alternativeResources: [`${group}:*`], essential: false });
-    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ purpose: "application-signals", subject: signals, action, resource: `${group}:log-stream:*`, essential: true });
+    layerLogGroup("application-signals", signals, APPLICATION_SIGNALS_LOG_GROUP);
     out.push({ purpose: "application-signals", subject: signals, action: "xray:PutTraceSegments", resource: "*", essential: true });
   }
   // An EFS access point the function mounts (FileSystemConfigs): Lambda mounts it from the

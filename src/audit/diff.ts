@@ -577,8 +577,11 @@ export function diffDocuments(
   const partialA = after.report.summary.partial;
   const listingB = functionListing(before.document);
   const listingA = functionListing(after.document);
-  const unheldA = triggersUnheld(indexDocument(after.document), indexDocument(before.document));
-  const unheldB = triggersUnheld(indexDocument(before.document), indexDocument(after.document));
+  // Each side's functions, roles and principals by ARN, made once for every check below.
+  const beforeIndex = indexDocument(before.document);
+  const afterIndex = indexDocument(after.document);
+  const unheldA = triggersUnheld(afterIndex, beforeIndex);
+  const unheldB = triggersUnheld(beforeIndex, afterIndex);
   const changes: PermissionChange[] = pairRows(removed.filter((r) => defined(r.owner)), added.filter((r) => defined(r.owner))).map((pair) => {
     const row = (pair[1] ?? pair[0])!;
     const o = ownersA.get(row.owner) ?? ownersB.get(row.owner);
@@ -639,7 +642,6 @@ export function diffDocuments(
   // Against an after side with incomplete inputs a finding that is gone is fixed only when the
   // after side holds its resource whole (resourceReadWhole); otherwise it may be gone only because
   // what it is about was not read (an IAM export cut short takes every role with it).
-  const afterIndex = indexDocument(after.document);
   const whole = partialA ? resourceReadWhole(afterIndex) : () => true;
   // A finding of a rule that reports only from usage data is fixed only when the after side has
   // usage covering it: against a plan or template (no CloudTrail) every LR008 finding was "fixed".
@@ -651,7 +653,7 @@ export function diffDocuments(
   // role's functions (LR001, LR016) not when the after side holds the role but not its functions.
   // (The built-in pack is loaded only for an SDK caller who gave no rules and has findings to judge.)
   const functionRules = new Set(options.functionRules ?? (before.report.findings.length > 0 ? functionRuleIds([loadBuiltinPack()]) : []));
-  const functionsUnheld = functionGap(afterIndex, indexDocument(before.document), options.onlyAfterResources === true);
+  const functionsUnheld = functionGap(afterIndex, beforeIndex, options.onlyAfterResources === true);
   const fnGap = (f: Finding): string | null => functionsUnheld(f.resource, f.ruleId, functionRules.has(f.ruleId));
   const leftOutA = listingA.leftOut.length > 0;
   // A finding calling actions unused (LR008) is gone too when they are only "unknowable" or
@@ -671,7 +673,7 @@ export function diffDocuments(
   // holds the function but not the mapping, defined in another stack or module: fixed only when
   // the after side lists the function's mappings, or holds every mapping the before side had.
   const triggerRules = new Set(options.triggerRules ?? (gone.length > 0 ? triggerRuleIds([loadBuiltinPack()]) : []));
-  const triggerCheck = triggerGap(afterIndex, indexDocument(before.document));
+  const triggerCheck = triggerGap(unheldA);
   const fixed: Finding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];
   for (const f of gone) {
@@ -1033,10 +1035,10 @@ function triggersUnheld(to: DocumentIndex, from: DocumentIndex): (arn: string) =
  * side lists the function's mappings (account data) the mapping was deleted only if the after side
  * lists them too (triggersUnheld); else it may be there, unread. A finding whose mappings the after
  * side all holds is judged on the role's permissions, as the audit judged it, and one of two
- * revisions of a template or plan as they are: fixed.
+ * revisions of a template or plan as they are: fixed. `unheld`: triggersUnheld(after, before), which
+ * the permission rows' check shares.
  */
-function triggerGap(after: DocumentIndex, before: DocumentIndex): (f: Finding) => string | null {
-  const unheld = triggersUnheld(after, before);
+function triggerGap(unheld: (arn: string) => string[]): (f: Finding) => string | null {
   return (f) => {
     if (f.resource.type !== "function") return null;
     const missing = unheld(f.resource.arn);

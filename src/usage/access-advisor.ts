@@ -11,6 +11,7 @@ import { basename, dirname, join } from "node:path";
 import { normaliseTime } from "./accumulate.js";
 import { roleKeyOf } from "./attribution.js";
 import { printable } from "../printable.js";
+import { dotnetTypeName, enumValue } from "./powershell.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 
 export interface AccessAdvisorService {
@@ -81,13 +82,11 @@ export function accessAdvisorPages(doc: unknown): Obj[] | null {
  * "job status is {"Value":"COMPLETED"}, not COMPLETED" and left out.
  */
 function withEnumValues(page: Obj): Obj {
-  const value = (v: unknown): unknown => (isObj(v) && typeof v.Value === "string" && Object.keys(v).length === 1 ? v.Value : v);
   if (!isObj(page.JobStatus) && !isObj(page.JobType)) return page;
-  return { ...page, JobStatus: value(page.JobStatus), JobType: value(page.JobType) };
+  return { ...page, JobStatus: enumValue(page.JobStatus), JobType: enumValue(page.JobType) };
 }
 
-/** What PowerShell writes for a .NET object it did not descend into: its type name (a list's, space-separated). */
-const DOTNET_TYPE_NAME = /^(Amazon\.IdentityManagement\.Model\.|System\.Collections\.)[\w.`[\],]+( |$)/;
+const DOTNET_TYPE_NAME = dotnetTypeName("IdentityManagement");
 
 /**
  * Where the output has a .NET type name in place of a service's tracked actions, and the name:

@@ -9,6 +9,7 @@
 
 import { printable } from "../printable.js";
 import { usageTime } from "./access-advisor.js";
+import { dotnetTypeName, enumValue } from "./powershell.js";
 
 export interface AccessAnalyzerFinding {
   id: string;
@@ -107,8 +108,9 @@ const isBareAnalyzer = (v: unknown): boolean => isObj(v) && typeof v.arn === "st
 function camel(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(camel);
   if (!isObj(v)) return v;
+  const value = enumValue(v);
+  if (value !== v) return value;
   const keys = Object.keys(v);
-  if (keys.length === 1 && keys[0] === "Value" && typeof v.Value === "string") return v.Value;
   const out: Obj = {};
   for (const k of keys) {
     if (Array.isArray(v[k]) && (v[k] as unknown[]).length === 0) continue;
@@ -118,8 +120,7 @@ function camel(v: unknown): unknown {
   return out;
 }
 
-/** What PowerShell writes for a .NET object below ConvertTo-Json's -Depth: its type name (a list's, space-separated). */
-const DOTNET_TYPE_NAME = /^(Amazon\.AccessAnalyzer\.Model\.|System\.Collections\.)[\w.`[\],]+( |$)/;
+const DOTNET_TYPE_NAME = dotnetTypeName("AccessAnalyzer");
 
 /**
  * Throws when a finding's details are .NET type names: `ConvertTo-Json` without `-Depth` (2)

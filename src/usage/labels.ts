@@ -1200,14 +1200,12 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, sta
   return spans;
 }
 
-/** A finding with its analyzer's age, analysed at or after the window's end. */
-function analyzerSpansEnd(f: AccessAnalyzerFinding, end: string): boolean {
-  return f.withoutDetails !== true && f.unusedAccessAge !== undefined && f.analyzedAt !== null && f.analyzedAt >= end;
-}
-
-/** A finding whose analyzer's age spans the whole window [start, end) (coverage.accessAnalyzerCovered). */
+/**
+ * A finding whose analyzer's age spans the whole window [start, end) (coverage.accessAnalyzerCovered):
+ * with its age and details, analysed at or after the window's end, its age reaching back to the start.
+ */
 function analyzerSpansWindow(f: AccessAnalyzerFinding, start: string, end: string): boolean {
-  return analyzerSpansEnd(f, end) && analyzerQuietFrom(f, null, start);
+  return f.withoutDetails !== true && f.unusedAccessAge !== undefined && f.analyzedAt !== null && f.analyzedAt >= end && analyzerQuietFrom(f, null, start);
 }
 
 /**
